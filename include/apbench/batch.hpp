@@ -1,0 +1,92 @@
+#pragma once
+// One repetition's ledger of ops: hands out op indices to a strategy's
+// lanes, runs each op in the requested form, and records its latency,
+// digest and failure. A strategy only decides *where* ops run.
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apbench/asio.hpp"
+#include "apbench/histogram.hpp"
+#include "apbench/load.hpp"
+#include "apbench/workload.hpp"
+
+namespace apb {
+
+// What one worker (thread, or the one io_context thread) recorded.
+struct WorkerRecord {
+  Histogram latency;
+  std::uint64_t ok = 0;
+  std::uint64_t digest = 0;
+};
+
+class Batch {
+ public:
+  // `slots` WorkerRecords are kept; strategies record into slot w < slots.
+  // With `shared_slots` several threads may use one slot (a mutex guards
+  // it); otherwise each slot must be used by one thread at a time.
+  Batch(std::size_t ops, std::size_t concurrency, unsigned threads,
+        std::uint64_t seed, unsigned slots, bool shared_slots);
+
+  std::size_t ops() const { return ops_; }
+  std::size_t concurrency() const { return concurrency_; }
+  unsigned threads() const { return threads_; }
+  unsigned slots() const { return static_cast<unsigned>(slots_.size()); }
+
+  // Next unclaimed op index, or nullopt when all are claimed or the batch
+  // was stopped. Thread-safe; each index is handed out once.
+  std::optional<std::size_t> claim() noexcept;
+  // Stops handing out indices (a strategy that failed calls this so its
+  // other lanes wind down).
+  void stop() noexcept { stopped_.store(true, std::memory_order_relaxed); }
+
+  // Pass as `slot` to record into the slot set for the recording thread
+  // with set_thread_slot(): for coroutines that may resume on any thread
+  // of a pool.
+  static constexpr unsigned kThreadSlot = ~0u;
+  static void set_thread_slot(unsigned slot) noexcept;
+
+  // Runs op `index` and records it in `slot`. Never throws for an op's
+  // own failure: the exception's message is counted as an error.
+  void run_blocking(Workload& workload, std::size_t index,
+                    ComputePolicy& compute, unsigned slot);
+  asio::awaitable<void> run_async(Workload& workload, std::size_t index,
+                                  ComputePolicy& compute, unsigned slot);
+
+  // Results, read after the strategy returned.
+  std::uint64_t claimed() const noexcept;
+  WorkerRecord merged() const;
+  std::uint64_t errors() const;
+  std::map<std::string, std::uint64_t> error_messages() const;
+
+ private:
+  using clock = std::chrono::steady_clock;
+  void record_ok(unsigned slot, clock::duration latency, std::uint64_t digest);
+  void record_error(std::string message);
+
+  struct Slot {
+    WorkerRecord record;
+    std::mutex mutex;  // used only with shared_slots
+  };
+
+  std::size_t ops_;
+  std::size_t concurrency_;
+  unsigned threads_;
+  std::uint64_t seed_;
+  bool shared_slots_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::atomic<std::size_t> next_{0};
+  std::atomic<bool> stopped_{false};
+  mutable std::mutex errors_mutex_;
+  std::uint64_t errors_ = 0;
+  std::map<std::string, std::uint64_t> error_messages_;
+};
+
+}  // namespace apb

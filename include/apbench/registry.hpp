@@ -1,0 +1,62 @@
+#pragma once
+// The registry of workloads and strategies. Built-in workloads register
+// through APB_REGISTER_WORKLOAD exactly as a user's workload does.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "apbench/strategy.hpp"
+#include "apbench/workload.hpp"
+
+namespace apb {
+
+using WorkloadFactory = std::function<std::unique_ptr<Workload>()>;
+
+struct WorkloadEntry {
+  WorkloadInfo info;
+  WorkloadFactory make;
+};
+
+class Registry {
+ public:
+  static Registry& instance();
+
+  // Throws std::logic_error on a duplicate or malformed name.
+  bool add_workload(WorkloadInfo info, WorkloadFactory make);
+  bool add_strategy(std::unique_ptr<Strategy> strategy);
+
+  // Sorted by name.
+  std::vector<const WorkloadEntry*> workloads() const;
+  // In the canonical order (sequential first).
+  std::vector<const Strategy*> strategies() const;
+
+  // nullptr when unknown.
+  const WorkloadEntry* find_workload(std::string_view name) const;
+  const Strategy* find_strategy(std::string_view name) const;
+  // Throw UsageError with the nearest name when unknown.
+  const WorkloadEntry& workload(std::string_view name) const;
+  const Strategy& strategy(std::string_view name) const;
+
+  std::vector<std::string> workload_names() const;
+  std::vector<std::string> strategy_names() const;
+
+ private:
+  Registry();  // registers the built-in strategies
+  std::vector<std::unique_ptr<WorkloadEntry>> workloads_;
+  std::vector<std::unique_ptr<Strategy>> strategies_;
+};
+
+}  // namespace apb
+
+#define APB_CONCAT_INNER(a, b) a##b
+#define APB_CONCAT(a, b) APB_CONCAT_INNER(a, b)
+
+// Registers workload class T, which must have `static WorkloadInfo info()`
+// and be default-constructible. Use at namespace scope in a .cpp file.
+#define APB_REGISTER_WORKLOAD(T)                                        \
+  [[maybe_unused]] static const bool APB_CONCAT(apb_registered_,         \
+                                                __LINE__) =              \
+      ::apb::Registry::instance().add_workload(                          \
+          T::info(), [] { return std::unique_ptr<::apb::Workload>(new T); })

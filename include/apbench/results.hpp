@@ -1,0 +1,96 @@
+#pragma once
+// What a run measured, as reporters and the JSON schema see it. All times
+// are in seconds.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "apbench/stats.hpp"
+#include "apbench/workload.hpp"
+
+namespace apb {
+
+enum class RunStatus { ok, not_applicable, failed };
+std::string_view to_string(RunStatus status);  // "ok", "n/a", "failed"
+
+struct LatencySummary {
+  std::uint64_t count = 0;  // successful ops recorded, all repetitions
+  double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0, mean = 0;
+};
+
+// One measured repetition.
+struct Repetition {
+  double wall_s = 0;
+  double cpu_user_s = 0;
+  double cpu_system_s = 0;
+  double cpu_utilization = 0;  // (user + system) / (wall * cores)
+  std::int64_t voluntary_switches = 0;
+  std::int64_t involuntary_switches = 0;
+  std::uint64_t ops_ok = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t checksum = 0;  // sum of the ops' digests
+};
+
+struct RunResult {
+  std::string workload;
+  WorkloadKind kind = WorkloadKind::io;
+  std::string strategy;
+  RunStatus status = RunStatus::ok;
+  std::string reason;  // why n/a or failed; empty when ok
+
+  std::vector<std::pair<std::string, std::string>> params;  // name, value
+  // load: mode "closed", ops, concurrency actually in flight, threads
+  std::string load_mode = "closed";
+  std::size_t ops = 0;
+  std::size_t concurrency = 0;            // effective for this strategy
+  std::size_t requested_concurrency = 0;  // as asked by the load
+  unsigned threads = 0;
+  unsigned cores = 0;
+  std::uint64_t seed = 0;
+  unsigned warmup = 0;
+
+  std::vector<Repetition> repetitions;  // measured ones, not warm-up
+  Summary wall_s;
+  Summary throughput_ops_s;
+  LatencySummary latency_s;      // merged over all repetitions
+  double cpu_time_s = 0;         // median over repetitions, user + system
+  double cpu_utilization = 0;    // median over repetitions, 0..1 of all cores
+  double voluntary_switches = 0;    // median per repetition
+  double involuntary_switches = 0;  // median per repetition
+  std::uint64_t peak_rss_bytes = 0;  // during the run (VmHWM)
+
+  std::uint64_t errors = 0;  // failed ops, all repetitions
+  std::map<std::string, std::uint64_t> error_messages;  // message -> count
+  std::optional<std::uint64_t> checksum;  // when every repetition agreed
+  bool checksum_mismatch = false;         // repetitions disagreed
+
+  std::optional<double> ideal_s;
+  std::optional<double> efficiency;             // ideal / median wall
+  std::optional<double> speedup_vs_sequential;  // seq median / median
+  std::vector<std::pair<std::string, std::string>> notes;  // from workload
+};
+
+struct RunContext {
+  std::string apbench_version;
+  std::string date;  // ISO 8601, UTC
+  std::string host;
+  unsigned cores = 0;
+  std::string cpu_model;
+  std::string os;
+  std::string compiler;
+  std::string build_type;
+  std::map<std::string, std::string> libraries;  // "boost" -> "1.81.0"
+  std::string command_line;
+};
+
+struct Results {
+  static constexpr const char* schema = "apbench.results/1";
+  RunContext context;
+  std::vector<RunResult> runs;
+  std::vector<std::string> summary;  // plain-language findings
+};
+
+}  // namespace apb

@@ -1,0 +1,43 @@
+#pragma once
+// The runner: warm-up and repetitions of one (workload, strategy, params,
+// load), measured into a RunResult.
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "apbench/load.hpp"
+#include "apbench/registry.hpp"
+#include "apbench/results.hpp"
+
+namespace apb {
+
+struct RunRequest {
+  const WorkloadEntry* workload = nullptr;
+  const Strategy* strategy = nullptr;
+  Params params;
+  Load load;  // threads == 0 means the hardware thread count
+  unsigned repetitions = 3;
+  unsigned warmup = 1;
+  std::uint64_t seed = 1;
+};
+
+// Called before each repetition: (request, repetition index counting
+// warm-ups first, total repetitions including warm-ups).
+using ProgressFn =
+    std::function<void(const RunRequest&, unsigned done, unsigned total)>;
+
+// Runs the request. An op that throws is counted as an error; a strategy
+// that fails (e.g. no more threads) gives status `failed` with the reason;
+// a strategy that cannot run the workload gives `n/a`. A UsageError from
+// the workload's setup (a bad parameter value) propagates.
+RunResult run(const RunRequest& request, const ProgressFn& progress = {});
+
+// Fills speedup_vs_sequential for runs that share workload, params and
+// load with an ok `sequential` run.
+void compute_speedups(std::vector<RunResult>& runs);
+
+// Hardware threads of this machine (at least 1).
+unsigned hardware_threads();
+
+}  // namespace apb

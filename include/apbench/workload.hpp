@@ -1,0 +1,132 @@
+#pragma once
+// A workload: one kind of operation with parameters, in the forms a
+// strategy can run (async coroutine, blocking call, splittable CPU kernel),
+// and a model of the fastest a batch of its ops could possibly finish.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "apbench/asio.hpp"
+#include "apbench/params.hpp"
+
+namespace apb {
+
+enum class WorkloadKind { io, cpu, hybrid };
+std::string_view to_string(WorkloadKind kind);
+
+// Forms of an op a workload provides (bit set).
+enum Form : unsigned {
+  form_async = 1u << 0,     // asio::awaitable<void> async_op(OpContext&)
+  form_blocking = 1u << 1,  // void blocking_op(OpContext&)
+  form_kernel = 1u << 2,    // kernel(OpContext&, IndexRange) over kernel_size()
+};
+std::string forms_to_string(unsigned forms);  // "async,blocking,kernel"
+
+struct WorkloadInfo {
+  std::string name;  // dotted: "io.sleep"
+  WorkloadKind kind = WorkloadKind::io;
+  std::string description;  // one line
+  std::vector<ParamSpec> params;
+  unsigned forms = 0;
+  std::size_t default_ops = 10;  // used when --ops is not given
+};
+
+// Half-open range of kernel items [begin, end).
+struct IndexRange {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::size_t size() const { return end - begin; }
+};
+
+// Computes items [begin, end) and returns a digest of them. Digests of the
+// pieces are added (mod 2^64), so a kernel split any way gives one answer.
+using Kernel = std::function<std::uint64_t(IndexRange)>;
+
+// How CPU work inside an op is executed; chosen by the strategy (serial on
+// the caller, tbb::parallel_reduce, or offloaded to a oneTBB arena).
+class ComputePolicy {
+ public:
+  virtual ~ComputePolicy() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::uint64_t run(std::size_t items, const Kernel& kernel) = 0;
+  virtual asio::awaitable<std::uint64_t> run_async(std::size_t items,
+                                                   const Kernel& kernel) = 0;
+};
+
+// What a workload learns about its run before the first op.
+struct RunSetup {
+  const Params& params;
+  std::size_t ops = 0;
+  std::size_t concurrency = 0;  // as requested by the load
+  unsigned cores = 1;           // hardware threads of this machine
+  unsigned threads = 1;         // --threads
+  std::uint64_t seed = 0;
+};
+
+// Per-op handle passed to every op form.
+class OpContext {
+ public:
+  OpContext(std::size_t index, std::uint64_t run_seed, ComputePolicy& compute)
+      : index_(index), run_seed_(run_seed), compute_(&compute) {}
+
+  std::size_t index() const { return index_; }
+  // Reproducible per-op seed: the same for op i whatever the strategy.
+  std::uint64_t seed() const;
+
+  // CPU work of `items` items, split as the strategy decides. Blocking
+  // forms call compute(); async forms co_await async_compute().
+  std::uint64_t compute(std::size_t items, const Kernel& kernel) {
+    return compute_->run(items, kernel);
+  }
+  asio::awaitable<std::uint64_t> async_compute(std::size_t items,
+                                               Kernel kernel) {
+    co_return co_await compute_->run_async(items, kernel);
+  }
+
+  // Adds to the op's digest; the run's checksum is the sum over ops, so
+  // strategies can be checked to compute the same thing.
+  void add_digest(std::uint64_t value) { digest_ += value; }
+  std::uint64_t digest() const { return digest_; }
+
+ private:
+  std::size_t index_;
+  std::uint64_t run_seed_;
+  ComputePolicy* compute_;
+  std::uint64_t digest_ = 0;
+};
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+
+  // Once per run, before warm-up: read parameters, start servers,
+  // calibrate, create files. Throws UsageError for bad parameter values.
+  virtual void setup(const RunSetup& run) = 0;
+  // Once per run, after the last repetition (also after a failure).
+  virtual void teardown() {}
+
+  // The op forms. Defaults run the kernel form through the context's
+  // compute policy; a workload overrides the forms it declares.
+  virtual asio::awaitable<void> async_op(OpContext& op);
+  virtual void blocking_op(OpContext& op);
+  virtual std::size_t kernel_size() const { return 0; }
+  virtual std::uint64_t kernel(OpContext& op, IndexRange range);
+
+  // Lower bound on the wall time of the run (seconds), or nullopt when the
+  // workload has no model. Called after setup().
+  virtual std::optional<double> ideal_seconds(const RunSetup& run) const {
+    (void)run;
+    return std::nullopt;
+  }
+  // Facts worth reporting with the results (calibration, server address).
+  virtual std::vector<std::pair<std::string, std::string>> notes() const {
+    return {};
+  }
+};
+
+}  // namespace apb

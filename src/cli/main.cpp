@@ -1,0 +1,35 @@
+// apbench: the benchmark executable. Parsing, planning and reporting live
+// in src/cli; this file only maps outcomes to exit codes.
+#include <exception>
+#include <fmt/format.h>
+#include <string>
+
+#include "apbench/error.hpp"
+#include "options.hpp"
+#include "session.hpp"
+
+int main(int argc, char** argv) {
+  apb::cli::Options options;
+  switch (apb::cli::parse_options(argc, argv, options)) {
+    case apb::cli::ParseOutcome::exit_ok:
+      return 0;
+    case apb::cli::ParseOutcome::exit_usage:
+      return 2;
+    case apb::cli::ParseOutcome::run:
+      break;
+  }
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) command_line += ' ';
+    command_line += argv[i];
+  }
+  try {
+    return apb::cli::run_session(options, command_line);
+  } catch (const apb::UsageError& e) {
+    fmt::print(stderr, "apbench: error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "apbench: internal error: {}\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,35 @@
+#pragma once
+// The command line as typed, before it is checked against the registry.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace apb::cli {
+
+struct Options {
+  bool list = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_color = false;
+  std::vector<std::string> filters;
+  std::vector<std::string> kinds;
+  std::vector<std::string> strategies;  // comma lists, split later
+  std::vector<std::string> sets;        // name=value
+  std::optional<std::string> ops, concurrency, threads, repetitions, warmup,
+      seed;
+  std::string json, csv, markdown;
+
+  // True when the user chose what to run (otherwise: the default suite).
+  bool selects_runs() const {
+    return !filters.empty() || !kinds.empty() || !strategies.empty() ||
+           !sets.empty() || ops || concurrency;
+  }
+};
+
+enum class ParseOutcome { run, exit_ok, exit_usage };
+
+// Parses argv into `options`. Prints --help/--version itself (exit_ok) or
+// a one-line error on stderr (exit_usage).
+ParseOutcome parse_options(int argc, char** argv, Options& options);
+
+}  // namespace apb::cli

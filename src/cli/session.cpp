@@ -1,0 +1,156 @@
+#include "session.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "apbench/context.hpp"
+#include "apbench/error.hpp"
+#include "apbench/findings.hpp"
+#include "apbench/report.hpp"
+#include "apbench/units.hpp"
+#include "list.hpp"
+#include "plan.hpp"
+
+namespace apb::cli {
+namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted.store(true); }
+
+// An output file, opened before anything runs so a bad path fails fast.
+struct Output {
+  std::string flag;
+  std::string path;
+  std::unique_ptr<std::ofstream> file;
+  void (*write)(std::ostream&, const Results&);
+};
+
+std::vector<Output> open_outputs(const Options& o) {
+  std::vector<Output> outs;
+  auto add = [&](const char* flag, const std::string& path,
+                 void (*write)(std::ostream&, const Results&)) {
+    if (path.empty()) return;
+    auto file = std::make_unique<std::ofstream>(path);
+    if (!*file)
+      throw UsageError(fmt::format("cannot write {} '{}': {}", flag, path,
+                                   std::strerror(errno)));
+    outs.push_back({flag, path, std::move(file), write});
+  };
+  add("--json", o.json, write_json);
+  add("--csv", o.csv, write_csv);
+  add("--markdown", o.markdown, write_markdown);
+  return outs;
+}
+
+class Progress {
+ public:
+  Progress(bool live, bool verbose, std::size_t runs)
+      : live_(live), verbose_(verbose), runs_(runs),
+        start_(std::chrono::steady_clock::now()) {}
+
+  void update(std::size_t run, const RunRequest& r, unsigned rep,
+              unsigned total) const {
+    if (!live_) return;
+    const bool warm = rep < r.warmup;
+    fmt::print(stderr, "\r\033[K[{}/{}] {} · {} · {} {}/{} · {} elapsed",
+               run + 1, runs_, r.workload->info.name, r.strategy->name(),
+               warm ? "warm-up" : "repetition",
+               warm ? rep + 1 : rep - r.warmup + 1,
+               warm ? r.warmup : total - r.warmup, format_duration(elapsed()));
+  }
+  void finished(std::size_t run, const RunResult& result) const {
+    if (live_) fmt::print(stderr, "\r\033[K");
+    if (!verbose_) return;
+    fmt::print(stderr, "[{}/{}] {} · {}: {} {}\n", run + 1, runs_,
+               result.workload, result.strategy, to_string(result.status),
+               result.status == RunStatus::ok
+                   ? format_duration(result.wall_s.median)
+                   : result.reason);
+  }
+
+ private:
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start_)
+        .count();
+  }
+  bool live_, verbose_;
+  std::size_t runs_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+void write_all(Results& results, std::vector<Output>& outputs,
+               bool color) {
+  compute_speedups(results.runs);
+  results.summary = findings(results.runs);
+  write_console(std::cout, results, color);
+  std::cout.flush();
+  for (auto& out : outputs) {
+    out.write(*out.file, results);
+    out.file->flush();
+    if (!*out.file)
+      fmt::print(stderr, "apbench: error: writing {} '{}' failed\n", out.flag,
+                 out.path);
+  }
+}
+
+}  // namespace
+
+int run_session(const Options& o, const std::string& command_line) {
+  if (o.list) {
+    print_list(std::cout);
+    return 0;
+  }
+  const Plan plan = plan_from_options(o);
+  auto outputs = open_outputs(o);
+
+  Results results;
+  results.context = current_context(command_line);
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const bool color = !o.no_color && isatty(STDOUT_FILENO) != 0;
+  const Progress progress(tty && !o.quiet, o.verbose, plan.runs.size());
+  if (plan.default_suite && !o.quiet)
+    fmt::print(stderr,
+               "apbench: running the default suite ({} runs, about a minute; "
+               "see --help to choose your own)\n",
+               plan.runs.size());
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    if (interrupted.load()) break;
+    try {
+      results.runs.push_back(
+          run(plan.runs[i], [&](const RunRequest& r, unsigned rep,
+                                unsigned total) {
+            progress.update(i, r, rep, total);
+          }));
+    } catch (const UsageError&) {
+      progress.finished(i, RunResult{});
+      write_all(results, outputs, color);  // keep what was measured
+      throw;
+    }
+    progress.finished(i, results.runs.back());
+  }
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  write_all(results, outputs, color);
+  if (interrupted.load()) {
+    fmt::print(stderr, "apbench: interrupted after {} of {} runs; results so "
+                       "far were written\n",
+               results.runs.size(), plan.runs.size());
+    return 130;
+  }
+  return 0;
+}
+
+}  // namespace apb::cli

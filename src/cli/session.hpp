@@ -1,0 +1,13 @@
+#pragma once
+#include <string>
+
+#include "options.hpp"
+
+namespace apb::cli {
+
+// Runs what the options ask for and writes every requested output. Returns
+// the exit status; throws UsageError for bad input (after writing any
+// results already measured).
+int run_session(const Options& options, const std::string& command_line);
+
+}  // namespace apb::cli

@@ -1,0 +1,48 @@
+#include "compute_policies.hpp"
+
+#include <functional>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_reduce.h>
+
+#include "apbench/offload.hpp"
+
+namespace apb {
+
+std::uint64_t parallel_digest(std::size_t items, const Kernel& kernel) {
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, items), std::uint64_t{0},
+      [&kernel](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) {
+        return acc + kernel(IndexRange{r.begin(), r.end()});
+      },
+      std::plus<>());
+}
+
+std::uint64_t InlineCompute::run(std::size_t items, const Kernel& kernel) {
+  return kernel(IndexRange{0, items});
+}
+
+asio::awaitable<std::uint64_t> InlineCompute::run_async(std::size_t items,
+                                                        const Kernel& kernel) {
+  co_return kernel(IndexRange{0, items});
+}
+
+std::uint64_t ParallelCompute::run(std::size_t items, const Kernel& kernel) {
+  return parallel_digest(items, kernel);
+}
+
+asio::awaitable<std::uint64_t> ParallelCompute::run_async(
+    std::size_t items, const Kernel& kernel) {
+  co_return parallel_digest(items, kernel);
+}
+
+std::uint64_t OffloadCompute::run(std::size_t items, const Kernel& kernel) {
+  return arena_.execute([&] { return parallel_digest(items, kernel); });
+}
+
+asio::awaitable<std::uint64_t> OffloadCompute::run_async(
+    std::size_t items, const Kernel& kernel) {
+  co_return co_await offload(
+      arena_, [items, &kernel] { return parallel_digest(items, kernel); });
+}
+
+}  // namespace apb

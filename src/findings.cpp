@@ -1,0 +1,177 @@
+#include "apbench/findings.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <tuple>
+
+#include "apbench/units.hpp"
+
+namespace apb {
+namespace {
+
+using Group = std::vector<const RunResult*>;
+
+const RunResult* find(const Group& g, std::string_view strategy) {
+  for (const auto* r : g)
+    if (r->strategy == strategy && r->status == RunStatus::ok) return r;
+  return nullptr;
+}
+
+std::string load_text(const RunResult& r) {
+  return r.requested_concurrency >= r.ops
+             ? fmt::format("{} ops all at once", r.ops)
+             : fmt::format("{} ops, {} in flight", r.ops,
+                           r.requested_concurrency);
+}
+
+std::string speedup(const RunResult& r) {
+  return r.speedup_vs_sequential
+             ? fmt::format("{:.2f}x", *r.speedup_vs_sequential)
+             : std::string("-");
+}
+
+// Two medians differ by less than their intervals' overlap suggests.
+bool overlaps(const RunResult& a, const RunResult& b) {
+  return a.wall_s.ci95_low <= b.wall_s.ci95_high &&
+         b.wall_s.ci95_low <= a.wall_s.ci95_high;
+}
+
+void describe_group(const Group& g, std::vector<std::string>& out) {
+  const RunResult& first = *g.front();
+  std::vector<const RunResult*> ok;
+  for (const auto* r : g)
+    if (r->status == RunStatus::ok) ok.push_back(r);
+  if (ok.empty()) {
+    out.push_back(fmt::format("{} ({}): no strategy completed.",
+                              first.workload, load_text(first)));
+    return;
+  }
+  std::sort(ok.begin(), ok.end(), [](auto* a, auto* b) {
+    return a->wall_s.median < b->wall_s.median;
+  });
+  const RunResult& best = *ok.front();
+  std::string line = fmt::format(
+      "{} ({}): fastest is {} at {}", best.workload, load_text(best),
+      best.strategy, format_duration(best.wall_s.median));
+  if (best.speedup_vs_sequential)
+    line += fmt::format(", {} vs sequential", speedup(best));
+  if (best.efficiency)
+    line += fmt::format(", {:.0f} % of the ideal {}", *best.efficiency * 100,
+                        format_duration(*best.ideal_s));
+  if (ok.size() > 1) {
+    const RunResult& next = *ok[1];
+    line += overlaps(best, next)
+                ? fmt::format("; {} ({}) is within the noise of it",
+                              next.strategy,
+                              format_duration(next.wall_s.median))
+                : fmt::format("; next is {} at {} ({:.2f}x slower)",
+                              next.strategy,
+                              format_duration(next.wall_s.median),
+                              next.wall_s.median / best.wall_s.median);
+  }
+  out.push_back(line + ".");
+
+  const auto* seq = find(g, "sequential");
+  const auto* async = find(g, "async");
+  const auto* parallel = find(g, "parallel");
+  const auto* hybrid = find(g, "hybrid");
+
+  if (first.kind == WorkloadKind::io && seq && async &&
+      async->speedup_vs_sequential) {
+    out.push_back(fmt::format(
+        "  Waiting overlaps: async ran the waits together on one thread in "
+        "{} instead of {} ({}), using {:.1f} % of the CPU.",
+        format_duration(async->wall_s.median),
+        format_duration(seq->wall_s.median), speedup(*async),
+        async->cpu_utilization * 100));
+  }
+  if (first.kind == WorkloadKind::cpu && async && async->speedup_vs_sequential) {
+    out.push_back(fmt::format(
+        "  Coroutines add no cores: async gives {} on CPU work (one thread "
+        "does all of it){}.",
+        speedup(*async),
+        parallel && parallel->speedup_vs_sequential
+            ? fmt::format("; parallel gives {} on {} cores", speedup(*parallel),
+                          parallel->cores)
+            : std::string()));
+  }
+  if (first.kind == WorkloadKind::hybrid && hybrid) {
+    const RunResult* rival = nullptr;
+    for (const auto* r : ok)
+      if (r != hybrid) {
+        rival = r;
+        break;
+      }
+    if (rival) {
+      if (overlaps(*hybrid, *rival) ||
+          std::abs(hybrid->wall_s.median / rival->wall_s.median - 1) < 0.05)
+        out.push_back(fmt::format(
+            "  hybrid ({}) ties {} ({}): with {} the cores are saturated "
+            "(hybrid CPU use {:.0f} %), so any strategy that keeps all cores "
+            "busy reaches the same limit.",
+            format_duration(hybrid->wall_s.median), rival->strategy,
+            format_duration(rival->wall_s.median), load_text(*hybrid),
+            hybrid->cpu_utilization * 100));
+      else if (hybrid == &best)
+        out.push_back(fmt::format(
+            "  hybrid wins by {:.2f}x over {}: waits overlap on the io "
+            "thread while each op's processing is split over {} cores "
+            "(CPU use {:.0f} % vs {:.0f} %).",
+            rival->wall_s.median / hybrid->wall_s.median, rival->strategy,
+            hybrid->cores, hybrid->cpu_utilization * 100,
+            rival->cpu_utilization * 100));
+    }
+    if (async && hybrid)
+      out.push_back(fmt::format(
+          "  async alone: {} (its one thread does all the processing, CPU "
+          "use {:.0f} % of {} cores).",
+          format_duration(async->wall_s.median), async->cpu_utilization * 100,
+          async->cores));
+    if (parallel)
+      out.push_back(fmt::format(
+          "  parallel: {} (blocking waits hold {} of its {} oneTBB workers "
+          "idle while they sleep).",
+          format_duration(parallel->wall_s.median),
+          parallel->concurrency, parallel->threads));
+  }
+
+  // Strategies that computed a different answer are a bug, never noise.
+  std::map<std::uint64_t, std::vector<std::string>> by_checksum;
+  for (const auto* r : ok)
+    if (r->checksum) by_checksum[*r->checksum].push_back(r->strategy);
+  if (by_checksum.size() > 1)
+    out.push_back(fmt::format(
+        "  WARNING: strategies computed different checksums for {}.",
+        first.workload));
+  for (const auto* r : g)
+    if (r->status == RunStatus::failed)
+      out.push_back(fmt::format("  {} failed: {}", r->strategy, r->reason));
+}
+
+}  // namespace
+
+std::vector<std::string> findings(const std::vector<RunResult>& runs) {
+  // Group runs of the same workload, parameters and load, keeping order.
+  std::vector<Group> groups;
+  for (const auto& run : runs) {
+    auto same = [&](const Group& g) {
+      const RunResult& r = *g.front();
+      return std::tie(r.workload, r.params, r.ops, r.requested_concurrency,
+                      r.threads) == std::tie(run.workload, run.params, run.ops,
+                                             run.requested_concurrency,
+                                             run.threads);
+    };
+    auto it = std::find_if(groups.begin(), groups.end(), same);
+    if (it == groups.end())
+      groups.push_back({&run});
+    else
+      it->push_back(&run);
+  }
+  std::vector<std::string> out;
+  for (const auto& g : groups) describe_group(g, out);
+  return out;
+}
+
+}  // namespace apb

@@ -1,0 +1,124 @@
+// Log-linear (HDR-style) latency histogram.
+//
+// Layout: values below 2 * kSub (2048) get one bucket each, so they are exact.
+// Above that, every power of two [2^k, 2^(k+1)) is split into kSub (1024)
+// equal sub-buckets of width 2^(k-10). A value v >= 1024 * width therefore
+// lies in a bucket narrower than v / 1024, which bounds the relative error.
+//
+// With shift = max(0, bit_width(v) - 11), v >> shift lies in [0, 2048) for the
+// exact range and in [1024, 2048) above it, and
+//   index = shift * 1024 + (v >> shift)
+// numbers the buckets contiguously without gaps or overlaps.
+#include "apbench/histogram.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace apb {
+namespace {
+
+constexpr std::uint64_t kSub = std::uint64_t{1} << Histogram::kSubBucketBits;
+
+// Setting bit 10 makes bit_width >= 11, so the shift is never negative
+// without a branch; bit 10 does not change bit_width for values >= 2048.
+constexpr int shift_of(std::uint64_t v) noexcept {
+  return std::bit_width(v | kSub) - (Histogram::kSubBucketBits + 1);
+}
+
+constexpr std::size_t index_of(std::uint64_t v) noexcept {
+  const int shift = shift_of(v);
+  return (static_cast<std::size_t>(shift) << Histogram::kSubBucketBits) +
+         static_cast<std::size_t>(v >> shift);
+}
+
+// Largest value mapping to bucket `index` (inverse of index_of).
+constexpr std::uint64_t highest_of(std::size_t index) noexcept {
+  // Buckets [0, 2048) are the exact range (shift 0); after that every block of
+  // 1024 buckets is one octave with shift (index >> 10) - 1.
+  const int shift =
+      index < 2 * kSub
+          ? 0
+          : static_cast<int>(index >> Histogram::kSubBucketBits) - 1;
+  const std::uint64_t sub =
+      index - (static_cast<std::uint64_t>(shift) << Histogram::kSubBucketBits);
+  return ((sub + 1) << shift) - 1;
+}
+
+constexpr std::size_t kBuckets = index_of(Histogram::kHighest) + 1;
+
+static_assert(index_of(1) == 1 && index_of(2047) == 2047);
+static_assert(index_of(2048) == 2048 && index_of(2049) == 2048);
+static_assert(index_of(4095) == 3071 && index_of(4096) == 3072);
+static_assert(highest_of(2048) == 2049 && highest_of(3071) == 4095);
+static_assert(highest_of(kBuckets - 1) ==
+              Histogram::kHighest + (Histogram::kHighest >> 10) - 1);
+
+}  // namespace
+
+Histogram::Histogram() : counts_(kBuckets, 0) {}
+
+void Histogram::record(std::uint64_t ns) noexcept {
+  const std::uint64_t v = std::clamp<std::uint64_t>(ns, 1, kHighest);
+  ++counts_[index_of(v)];
+  ++count_;
+  // min_ is 0 while empty; subtracting 1 wraps it to the largest value, so
+  // the first record wins the comparison without a branch on count_.
+  min_ = std::min(min_ - 1, v - 1) + 1;
+  max_ = std::max(max_, v);
+  // 128-bit add in two words (add/adc): exact for any realistic run.
+  sum_lo_ += v;
+  sum_hi_ += sum_lo_ < v;
+}
+
+void Histogram::merge(const Histogram& other) noexcept {
+  if (other.count_ == 0) return;
+  for (std::size_t i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
+  min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+  count_ += other.count_;
+  sum_lo_ += other.sum_lo_;
+  sum_hi_ += other.sum_hi_ + (sum_lo_ < other.sum_lo_);
+}
+
+void Histogram::reset() noexcept {
+  std::fill(counts_.begin(), counts_.end(), 0);
+  count_ = min_ = max_ = sum_lo_ = sum_hi_ = 0;
+}
+
+std::uint64_t Histogram::min() const noexcept { return min_; }
+
+std::uint64_t Histogram::max() const noexcept { return max_; }
+
+double Histogram::mean() const noexcept {
+  if (count_ == 0) return 0.0;
+  // Below 2^64 ns in total (584 years) the sum converts to long double
+  // exactly, so the only rounding is the final division.
+  const long double two64 = 18446744073709551616.0L;
+  const long double sum = sum_hi_ * two64 + static_cast<long double>(sum_lo_);
+  return static_cast<double>(sum / count_);
+}
+
+std::uint64_t Histogram::percentile(double p) const noexcept {
+  if (count_ == 0) return 0;
+  if (!(p > 0)) return min_;  // also catches NaN
+  if (p >= 100) return max_;
+  // Nearest rank: the smallest value with at least ceil(p% of count) values
+  // at or below it. Multiplying before dividing keeps e.g. 99.9 * 1000 / 100
+  // at exactly 999 instead of 999.0000000000001.
+  const long double exact = static_cast<long double>(p) * count_ / 100;
+  const std::uint64_t rank = std::clamp<std::uint64_t>(
+      static_cast<std::uint64_t>(std::ceil(exact)), 1, count_);
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < kBuckets; ++i) {
+    seen += counts_[i];
+    if (seen >= rank) {
+      // The exact value is somewhere in this bucket; its top is at most
+      // 1/1024 above it. Clamping keeps p-values within observed data.
+      return std::clamp(highest_of(i), min_, max_);
+    }
+  }
+  return max_;  // unreachable: the counts sum to count_
+}
+
+}  // namespace apb

@@ -1,0 +1,258 @@
+// JSON reporter: schema "apbench.results/1" (docs/results-schema.md).
+//
+// This translation unit compiles Boost.JSON (header-only mode); every other
+// file includes <boost/json.hpp> and links against it.
+#include <boost/json/src.hpp>
+// src.hpp first: it must see no other Boost.JSON header before it.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "apbench/report.hpp"
+#include "apbench/results.hpp"
+
+namespace apb {
+namespace {
+
+namespace json = boost::json;
+
+// Finite numbers as numbers, everything else as null.
+json::value number(double value) {
+  if (!std::isfinite(value)) return nullptr;
+  return value;
+}
+
+json::value number(const std::optional<double>& value) {
+  if (!value) return nullptr;
+  return number(*value);
+}
+
+json::value text(std::string_view value) { return json::string(value); }
+
+std::string checksum_text(std::uint64_t value) {
+  return fmt::format("0x{:016x}", value);
+}
+
+// Measured values of a run that has no measurement (n/a, or failed before
+// its first repetition) are null, so a reader never mistakes 0 for data.
+struct Measure {
+  bool measured;
+  json::value operator()(double value) const {
+    return measured ? number(value) : json::value(nullptr);
+  }
+  json::value operator()(std::uint64_t value) const {
+    return measured ? json::value(value) : json::value(nullptr);
+  }
+};
+
+json::object summary_object(const Summary& s, const Measure& m, bool full) {
+  json::object o;
+  o["median"] = m(s.median);
+  o["min"] = m(s.min);
+  o["max"] = m(s.max);
+  if (full) {
+    o["mean"] = m(s.mean);
+    o["stddev"] = m(s.stddev);
+  }
+  o["ci95_low"] = m(s.ci95_low);
+  o["ci95_high"] = m(s.ci95_high);
+  return o;
+}
+
+json::object context_object(const RunContext& c) {
+  json::object o;
+  o["apbench_version"] = text(c.apbench_version);
+  o["date"] = text(c.date);
+  o["host"] = text(c.host);
+  o["cores"] = c.cores;
+  o["cpu_model"] = text(c.cpu_model);
+  o["os"] = text(c.os);
+  o["compiler"] = text(c.compiler);
+  o["build_type"] = text(c.build_type);
+  json::object libraries;
+  for (const auto& [name, version] : c.libraries)
+    libraries[name] = text(version);
+  o["libraries"] = std::move(libraries);
+  o["command_line"] = text(c.command_line);
+  return o;
+}
+
+json::object run_object(const RunResult& run) {
+  const Measure m{run.status == RunStatus::ok || !run.repetitions.empty()};
+  json::object o;
+  o["workload"] = text(run.workload);
+  o["kind"] = text(to_string(run.kind));
+  o["strategy"] = text(run.strategy);
+  o["status"] = text(to_string(run.status));
+  o["reason"] = text(run.reason);
+
+  json::object params;
+  for (const auto& [name, value] : run.params) params[name] = text(value);
+  o["params"] = std::move(params);
+
+  json::object load;
+  load["mode"] = text(run.load_mode);
+  load["ops"] = static_cast<std::uint64_t>(run.ops);
+  load["concurrency"] = static_cast<std::uint64_t>(run.concurrency);
+  load["requested_concurrency"] =
+      static_cast<std::uint64_t>(run.requested_concurrency);
+  load["threads"] = run.threads;
+  o["load"] = std::move(load);
+
+  o["seed"] = run.seed;
+  o["warmup"] = run.warmup;
+  o["repetitions"] = static_cast<std::uint64_t>(run.repetitions.size());
+  o["wall_s"] = summary_object(run.wall_s, m, true);
+  o["throughput_ops_s"] = summary_object(run.throughput_ops_s, m, false);
+
+  json::object latency;
+  const Measure lm{m.measured && run.latency_s.count > 0};
+  latency["p50"] = lm(run.latency_s.p50);
+  latency["p90"] = lm(run.latency_s.p90);
+  latency["p99"] = lm(run.latency_s.p99);
+  latency["p999"] = lm(run.latency_s.p999);
+  latency["max"] = lm(run.latency_s.max);
+  latency["mean"] = lm(run.latency_s.mean);
+  latency["count"] = run.latency_s.count;
+  o["latency_s"] = std::move(latency);
+
+  o["cpu_time_s"] = m(run.cpu_time_s);
+  o["cpu_utilization"] = m(run.cpu_utilization);
+  json::object switches;
+  switches["voluntary"] = m(run.voluntary_switches);
+  switches["involuntary"] = m(run.involuntary_switches);
+  o["context_switches"] = std::move(switches);
+  o["peak_rss_bytes"] = m(run.peak_rss_bytes);
+
+  o["ideal_s"] = number(run.ideal_s);
+  o["efficiency"] = number(run.efficiency);
+  o["speedup_vs_sequential"] = number(run.speedup_vs_sequential);
+
+  o["errors"] = run.errors;
+  json::object messages;
+  for (const auto& [message, n] : run.error_messages) messages[message] = n;
+  o["errors_by_message"] = std::move(messages);
+
+  o["checksum"] =
+      run.checksum ? text(checksum_text(*run.checksum)) : json::value(nullptr);
+  o["checksum_mismatch"] = run.checksum_mismatch;
+
+  json::object notes;
+  for (const auto& [name, value] : run.notes) notes[name] = text(value);
+  o["notes"] = std::move(notes);
+
+  const bool digests = run.checksum.has_value() || run.checksum_mismatch;
+  json::array samples;
+  for (const Repetition& r : run.repetitions) {
+    json::object s;
+    s["wall_s"] = number(r.wall_s);
+    s["cpu_user_s"] = number(r.cpu_user_s);
+    s["cpu_system_s"] = number(r.cpu_system_s);
+    s["cpu_utilization"] = number(r.cpu_utilization);
+    s["voluntary_switches"] = r.voluntary_switches;
+    s["involuntary_switches"] = r.involuntary_switches;
+    s["ops_ok"] = r.ops_ok;
+    s["errors"] = r.errors;
+    s["checksum"] =
+        digests ? text(checksum_text(r.checksum)) : json::value(nullptr);
+    samples.push_back(std::move(s));
+  }
+  o["repetition_samples"] = std::move(samples);
+  return o;
+}
+
+// Shortest text that reads back as the same double, always with a '.' or an
+// exponent so readers keep it a floating-point number.
+std::string double_text(double value) {
+  if (!std::isfinite(value)) return "null";
+  std::string s = fmt::format("{}", value);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+// Two-space indented output, one key or element per line (after the
+// Boost.JSON "pretty_print" example), so result files diff well.
+void pretty_print(std::ostream& out, const json::value& jv,
+                  std::string& indent) {
+  switch (jv.kind()) {
+    case json::kind::object: {
+      const auto& obj = jv.get_object();
+      if (obj.empty()) {
+        out << "{}";
+        break;
+      }
+      out << "{\n";
+      indent.append(2, ' ');
+      for (auto it = obj.begin(); it != obj.end(); ++it) {
+        if (it != obj.begin()) out << ",\n";
+        out << indent << json::serialize(json::string(it->key())) << ": ";
+        pretty_print(out, it->value(), indent);
+      }
+      out << '\n';
+      indent.resize(indent.size() - 2);
+      out << indent << '}';
+      break;
+    }
+    case json::kind::array: {
+      const auto& arr = jv.get_array();
+      if (arr.empty()) {
+        out << "[]";
+        break;
+      }
+      out << "[\n";
+      indent.append(2, ' ');
+      for (auto it = arr.begin(); it != arr.end(); ++it) {
+        if (it != arr.begin()) out << ",\n";
+        out << indent;
+        pretty_print(out, *it, indent);
+      }
+      out << '\n';
+      indent.resize(indent.size() - 2);
+      out << indent << ']';
+      break;
+    }
+    case json::kind::string:
+      out << json::serialize(jv.get_string());
+      break;
+    case json::kind::uint64:
+      out << jv.get_uint64();
+      break;
+    case json::kind::int64:
+      out << jv.get_int64();
+      break;
+    case json::kind::double_:
+      out << double_text(jv.get_double());
+      break;
+    case json::kind::bool_:
+      out << (jv.get_bool() ? "true" : "false");
+      break;
+    case json::kind::null:
+      out << "null";
+      break;
+  }
+}
+
+}  // namespace
+
+void write_json(std::ostream& out, const Results& results) {
+  json::object root;
+  root["schema"] = Results::schema;
+  root["context"] = context_object(results.context);
+  json::array runs;
+  for (const RunResult& run : results.runs) runs.push_back(run_object(run));
+  root["runs"] = std::move(runs);
+  json::array summary;
+  for (const auto& line : results.summary) summary.push_back(text(line));
+  root["summary"] = std::move(summary);
+
+  std::string indent;
+  pretty_print(out, root, indent);
+  out << '\n';
+}
+
+}  // namespace apb

@@ -1,0 +1,42 @@
+// async: every op a coroutine on ONE io_context thread, all in flight at
+// once and awaited together: C#'s Task.WhenAll. Waits overlap; CPU work
+// runs on (and blocks) the one thread.
+#include "../compute_policies.hpp"
+#include "builtin.hpp"
+#include "forms.hpp"
+#include "lanes.hpp"
+
+namespace apb {
+namespace {
+
+class AsyncStrategy final : public Strategy {
+ public:
+  std::string_view name() const override { return "async"; }
+  std::string_view description() const override {
+    return "all ops as Asio coroutines on ONE io_context thread, awaited "
+           "together (Task.WhenAll); CPU work runs on that thread";
+  }
+  std::optional<std::string> unsupported_reason(
+      const WorkloadInfo& info) const override {
+    return needs_async(info);
+  }
+  std::size_t effective_concurrency(const Load& load) const override {
+    return load.requested_concurrency();
+  }
+
+  void execute(const WorkloadInfo&, Workload& workload,
+               Batch& batch) const override {
+    InlineCompute compute;
+    asio::io_context ioc(1);  // concurrency hint 1: no locking inside
+    spawn_lanes(ioc, batch, workload, compute, 0);
+    ioc.run();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_async_strategy() {
+  return std::make_unique<AsyncStrategy>();
+}
+
+}  // namespace apb

@@ -1,0 +1,66 @@
+// async-pool: the same coroutines, one io_context run by T threads. Waits
+// overlap and CPU work spreads over the threads, but each op's CPU work
+// still runs whole on whichever thread resumed it.
+#include <thread>
+#include <vector>
+
+#include "../compute_policies.hpp"
+#include "builtin.hpp"
+#include "forms.hpp"
+#include "lanes.hpp"
+
+namespace apb {
+namespace {
+
+class AsyncPoolStrategy final : public Strategy {
+ public:
+  std::string_view name() const override { return "async-pool"; }
+  std::string_view description() const override {
+    return "the same coroutines on one io_context run by T threads; CPU "
+           "work runs whole on whichever thread resumed the op";
+  }
+  std::optional<std::string> unsupported_reason(
+      const WorkloadInfo& info) const override {
+    return needs_async(info);
+  }
+  std::size_t effective_concurrency(const Load& load) const override {
+    return load.requested_concurrency();
+  }
+  Recording recording(const Load& load) const override {
+    return {load.threads, false};  // one slot per pool thread
+  }
+
+  void execute(const WorkloadInfo&, Workload& workload,
+               Batch& batch) const override {
+    InlineCompute compute;
+    asio::io_context ioc(static_cast<int>(batch.threads()));
+    spawn_lanes(ioc, batch, workload, compute, Batch::kThreadSlot);
+    std::vector<std::jthread> pool;
+    pool.reserve(batch.threads());
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto run = [&](unsigned slot) {
+      Batch::set_thread_slot(slot);
+      try {
+        ioc.run();
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        batch.stop();
+        ioc.stop();
+      }
+    };
+    for (unsigned t = 1; t < batch.threads(); ++t) pool.emplace_back(run, t);
+    run(0);  // the calling thread is pool thread 0
+    pool.clear();  // joins
+    if (failure) std::rethrow_exception(failure);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_async_pool_strategy() {
+  return std::make_unique<AsyncPoolStrategy>();
+}
+
+}  // namespace apb

@@ -1,0 +1,45 @@
+// hybrid: I/O as coroutines on one io_context thread, CPU work offloaded
+// with co_await apb::offload to a oneTBB arena and split across its
+// workers; the coroutine resumes on its executor (C#'s await Task.Run).
+#include "../compute_policies.hpp"
+#include "../tbb_setup.hpp"
+#include "builtin.hpp"
+#include "forms.hpp"
+#include "lanes.hpp"
+
+namespace apb {
+namespace {
+
+class HybridStrategy final : public Strategy {
+ public:
+  std::string_view name() const override { return "hybrid"; }
+  std::string_view description() const override {
+    return "coroutines on one io_context thread for I/O; CPU work "
+           "offloaded to a oneTBB arena of T threads and split there";
+  }
+  std::optional<std::string> unsupported_reason(
+      const WorkloadInfo& info) const override {
+    return needs_async(info);
+  }
+  std::size_t effective_concurrency(const Load& load) const override {
+    return load.requested_concurrency();
+  }
+
+  void execute(const WorkloadInfo&, Workload& workload,
+               Batch& batch) const override {
+    OffloadArena arena(batch.threads());
+    OffloadCompute compute(arena.arena());
+    asio::io_context ioc(1);
+    // Ops resume on the io_context thread, so one slot suffices.
+    spawn_lanes(ioc, batch, workload, compute, 0);
+    ioc.run();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_hybrid_strategy() {
+  return std::make_unique<HybridStrategy>();
+}
+
+}  // namespace apb

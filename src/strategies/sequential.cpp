@@ -1,0 +1,44 @@
+// sequential: one op after another on the calling thread, the baseline
+// every speed-up is measured against (the seed post's `foreach await`).
+#include "../compute_policies.hpp"
+#include "builtin.hpp"
+#include "forms.hpp"
+#include "lanes.hpp"
+
+namespace apb {
+namespace {
+
+class SequentialStrategy final : public Strategy {
+ public:
+  std::string_view name() const override { return "sequential"; }
+  std::string_view description() const override {
+    return "one op after another on one thread: the baseline (blocking "
+           "form, or one awaited coroutine at a time)";
+  }
+  std::optional<std::string> unsupported_reason(
+      const WorkloadInfo&) const override {
+    return std::nullopt;  // every workload has a blocking or an async form
+  }
+  std::size_t effective_concurrency(const Load&) const override { return 1; }
+
+  void execute(const WorkloadInfo& info, Workload& workload,
+               Batch& batch) const override {
+    InlineCompute compute;
+    if (has_blocking_form(info)) {
+      while (const auto index = batch.claim())
+        batch.run_blocking(workload, *index, compute, 0);
+      return;
+    }
+    asio::io_context ioc(1);
+    spawn_lanes(ioc, batch, workload, compute, 0);  // one lane: concurrency 1
+    ioc.run();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_sequential_strategy() {
+  return std::make_unique<SequentialStrategy>();
+}
+
+}  // namespace apb

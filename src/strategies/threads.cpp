@@ -1,0 +1,67 @@
+// threads: one std::thread per op in flight, each running the blocking
+// form: the naive baseline that pays thread creation and memory per op.
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "../compute_policies.hpp"
+#include "builtin.hpp"
+#include "forms.hpp"
+
+namespace apb {
+namespace {
+
+class ThreadsStrategy final : public Strategy {
+ public:
+  std::string_view name() const override { return "threads"; }
+  std::string_view description() const override {
+    return "one std::thread per op in flight, each running the blocking "
+           "form (the naive baseline)";
+  }
+  std::optional<std::string> unsupported_reason(
+      const WorkloadInfo& info) const override {
+    return needs_blocking(info);
+  }
+  std::size_t effective_concurrency(const Load& load) const override {
+    return load.requested_concurrency();
+  }
+  Recording recording(const Load& load) const override {
+    // Thousands of threads cannot each own a histogram; they share a few.
+    return {std::max(1u, load.threads * 2), true};
+  }
+
+  void execute(const WorkloadInfo&, Workload& workload,
+               Batch& batch) const override {
+    InlineCompute compute;
+    std::vector<std::thread> threads;
+    threads.reserve(batch.concurrency());
+    std::string failure;
+    try {
+      for (std::size_t t = 0; t < batch.concurrency(); ++t) {
+        const auto slot = static_cast<unsigned>(t % batch.slots());
+        threads.emplace_back([&batch, &workload, &compute, slot] {
+          while (const auto index = batch.claim())
+            batch.run_blocking(workload, *index, compute, slot);
+        });
+      }
+    } catch (const std::system_error& e) {
+      failure = "could not create thread " + std::to_string(threads.size() + 1) +
+                " of " + std::to_string(batch.concurrency()) + ": " +
+                e.code().message();
+      batch.stop();
+    }
+    for (auto& t : threads) t.join();
+    if (!failure.empty()) throw std::runtime_error(failure);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_threads_strategy() {
+  return std::make_unique<ThreadsStrategy>();
+}
+
+}  // namespace apb

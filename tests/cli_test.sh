@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# End-to-end tests of the apbench executable: help, list, bad input (exit 2
+# with a one-line message naming the bad value), and a small real run.
+set -u
+apbench="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect CODE PATTERN -- ARGS...: exit code CODE, output matching PATTERN.
+expect() {
+  local code="$1" pattern="$2"
+  shift 3
+  local out rc
+  out=$("$apbench" "$@" 2>&1)
+  rc=$?
+  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: apbench $* -> exit $rc (want $code), output:"
+    echo "$out" | head -20
+    echo "  (wanted /$pattern/)"
+  fi
+}
+
+expect 0 "--filter" -- --help
+expect 0 "apbench [0-9]" -- --version
+expect 0 "io.sleep" -- --list
+for name in io.sleep cpu.spin cpu.mandelbrot hybrid.fetch_process \
+  sequential async async-pool threads parallel hybrid; do
+  expect 0 "^  $name " -- --list
+done
+expect 0 "delay .*default 500ms" -- --list
+
+expect 2 "unknown strategy 'asyc' \(did you mean 'async'\?\)" -- --strategy asyc
+expect 2 "no workload matches --filter 'io.slep' \(did you mean 'io.sleep'\?\)" -- --filter io.slep
+expect 2 "unknown parameter 'dely' \(did you mean 'delay'\?\)" -- --filter io.sleep --set dely=5ms
+expect 2 "bad value '5parsecs' for parameter 'delay'" -- --filter io.sleep --set delay=5parsecs
+expect 2 "bad value 'gaussian' for parameter 'distribution'" -- --filter io.sleep --set distribution=gaussian
+expect 2 "--ops: .*'abc'" -- --filter io.sleep --ops abc
+expect 2 "bad value '0' for --ops" -- --filter io.sleep --ops 0
+expect 2 "unknown kind 'gpu'" -- --kind gpu
+expect 2 "expected NAME=VALUE" -- --filter io.sleep --set delay
+expect 2 "cannot write --json '$tmp/no/such/dir/r.json'" -- --filter io.sleep --json "$tmp/no/such/dir/r.json"
+expect 2 "error" -- --no-such-flag
+expect 2 "bad value '0' for parameter 'size'" -- --filter cpu.mandelbrot --set size=0 --strategy sequential
+
+# A small real run with every output.
+expect 0 "sequential.*async|async" -- --filter io.sleep --ops 5 --set delay=10ms \
+  --strategy sequential,async --repetitions 2 --warmup 0 --quiet \
+  --json "$tmp/r.json" --csv "$tmp/r.csv" --markdown "$tmp/r.md"
+if grep -q '"schema": "apbench.results/1"' "$tmp/r.json" &&
+  [ "$(wc -l <"$tmp/r.csv")" -eq 3 ] && grep -q '^|' "$tmp/r.md"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: output files of the small run"
+fi
+
+# n/a is reported with its reason, not skipped.
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

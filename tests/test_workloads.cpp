@@ -1,0 +1,95 @@
+#include "test_workloads.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "apbench/seed.hpp"
+
+namespace apb::testing {
+
+OpCounts& op_counts() {
+  static OpCounts counts;
+  return counts;
+}
+
+namespace {
+
+void count(std::size_t index) {
+  auto& c = op_counts();
+  c.runs.at(index).fetch_add(1);
+  if (c.fail_every != 0 && index % c.fail_every == 0)
+    throw std::runtime_error("planted failure");
+}
+
+// Both forms; the async form yields to the event loop once so ops interleave.
+class CountingWorkload final : public Workload {
+ public:
+  static WorkloadInfo info() {
+    return {.name = "test.counting",
+            .kind = WorkloadKind::io,
+            .description = "test: counts each op",
+            .params = {},
+            .forms = form_async | form_blocking,
+            .default_ops = 10};
+  }
+  void setup(const RunSetup&) override {}
+  asio::awaitable<void> async_op(OpContext& op) override {
+    co_await asio::post(co_await asio::this_coro::executor,
+                        asio::use_awaitable);
+    count(op.index());
+    op.add_digest(mix64(op.index()));
+  }
+  void blocking_op(OpContext& op) override {
+    count(op.index());
+    op.add_digest(mix64(op.index()));
+  }
+};
+
+// Kernel form only: the framework derives the blocking and async ops.
+class KernelWorkload final : public Workload {
+ public:
+  static WorkloadInfo info() {
+    return {.name = "test.kernel",
+            .kind = WorkloadKind::cpu,
+            .description = "test: a kernel over 1000 items",
+            .params = {},
+            .forms = form_kernel,
+            .default_ops = 10};
+  }
+  void setup(const RunSetup&) override {}
+  std::size_t kernel_size() const override { return 1000; }
+  std::uint64_t kernel(OpContext& op, IndexRange r) override {
+    if (r.begin == 0) count(op.index());
+    std::uint64_t d = 0;
+    for (std::size_t i = r.begin; i < r.end; ++i) d += mix64(op.seed() ^ i);
+    return d;
+  }
+};
+
+// Async form only: blocking strategies must report n/a.
+class AsyncOnlyWorkload final : public Workload {
+ public:
+  static WorkloadInfo info() {
+    return {.name = "test.async_only",
+            .kind = WorkloadKind::io,
+            .description = "test: async form only",
+            .params = {},
+            .forms = form_async,
+            .default_ops = 10};
+  }
+  void setup(const RunSetup&) override {}
+  asio::awaitable<void> async_op(OpContext& op) override {
+    count(op.index());
+    co_return;
+  }
+};
+
+}  // namespace
+}  // namespace apb::testing
+
+APB_REGISTER_WORKLOAD(apb::testing::CountingWorkload);
+APB_REGISTER_WORKLOAD(apb::testing::KernelWorkload);
+APB_REGISTER_WORKLOAD(apb::testing::AsyncOnlyWorkload);
