@@ -59,17 +59,8 @@ void Batch::run_blocking(Workload& workload, std::size_t index,
   record_ok(slot, clock::now() - start, op.digest());
 }
 
-asio::awaitable<void> Batch::run_async(Workload& workload, std::size_t index,
-                                       ComputePolicy& compute, unsigned slot) {
-  OpContext op(index, seed_, compute);
-  const auto start = clock::now();
-  try {
-    co_await workload.async_op(op);
-  } catch (...) {
-    record_error(describe_current_exception());
-    co_return;
-  }
-  record_ok(slot, clock::now() - start, op.digest());
+void Batch::record_current_exception() {
+  record_error(describe_current_exception());
 }
 
 void Batch::record_ok(unsigned slot, clock::duration latency,

@@ -53,12 +53,19 @@ class Batch {
   static constexpr unsigned kThreadSlot = ~0u;
   static void set_thread_slot(unsigned slot) noexcept;
 
-  // Runs op `index` and records it in `slot`. Never throws for an op's
-  // own failure: the exception's message is counted as an error.
+  // Runs op `index` in its blocking form and records it in `slot`. Never
+  // throws for an op's own failure: its message is counted as an error.
   void run_blocking(Workload& workload, std::size_t index,
                     ComputePolicy& compute, unsigned slot);
-  asio::awaitable<void> run_async(Workload& workload, std::size_t index,
-                                  ComputePolicy& compute, unsigned slot);
+
+  // The pieces of run_blocking, for strategies that run ops themselves
+  // (the coroutine lanes in src/strategies/lanes.hpp, which save a
+  // coroutine frame per op by not wrapping the op in another coroutine).
+  using clock = std::chrono::steady_clock;
+  std::uint64_t seed() const { return seed_; }
+  void record_ok(unsigned slot, clock::duration latency, std::uint64_t digest);
+  // Counts the exception being handled (call from a catch block).
+  void record_current_exception();
 
   // Results, read after the strategy returned.
   std::uint64_t claimed() const noexcept;
@@ -67,8 +74,6 @@ class Batch {
   std::map<std::string, std::uint64_t> error_messages() const;
 
  private:
-  using clock = std::chrono::steady_clock;
-  void record_ok(unsigned slot, clock::duration latency, std::uint64_t digest);
   void record_error(std::string message);
 
   struct Slot {

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <memory>
 
+#include "apbench/busy_work.hpp"
 #include "apbench/context.hpp"
 #include "apbench/error.hpp"
 #include "apbench/findings.hpp"
@@ -123,6 +124,10 @@ int run_session(const Options& o, const std::string& command_line) {
                "apbench: running the default suite ({} runs, about a minute; "
                "see --help to choose your own)\n",
                plan.runs.size());
+
+  // Calibrate busy work now, before any run's threads exist: a oneTBB
+  // worker still spinning on the other core would slow the timing.
+  busy_iterations_per_second();
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);

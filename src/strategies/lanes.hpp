@@ -12,8 +12,17 @@ namespace apb {
 
 inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
                                   ComputePolicy& compute, unsigned slot) {
-  while (const auto index = batch.claim())
-    co_await batch.run_async(workload, *index, compute, slot);
+  while (const auto index = batch.claim()) {
+    OpContext op(*index, batch.seed(), compute);
+    const auto start = Batch::clock::now();
+    try {
+      co_await workload.async_op(op);
+    } catch (...) {
+      batch.record_current_exception();
+      continue;
+    }
+    batch.record_ok(slot, Batch::clock::now() - start, op.digest());
+  }
 }
 
 // Spawns batch.concurrency() lanes on `ioc`. Something thrown outside an
