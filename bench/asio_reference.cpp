@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     const double ms = std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - start)
                           .count();
-    std::printf("%ld x %ld ms timer waits, detached co_spawn: %.1f ms%s\n",
-                ops, delay_ms, ms, remaining == 0 ? "" : " (incomplete!)");
+    std::printf("%ld x %ld ms timer waits, detached co_spawn: %.1f ms%s\n", ops,
+                delay_ms, ms, remaining == 0 ? "" : " (incomplete!)");
   }
 }

@@ -31,7 +31,8 @@ Batch::Batch(std::size_t ops, std::size_t concurrency, unsigned threads,
       shared_slots_(shared_slots) {
   if (slots == 0) throw std::logic_error("a batch needs at least one slot");
   slots_.reserve(slots);
-  for (unsigned i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>());
+  for (unsigned i = 0; i < slots; ++i)
+    slots_.push_back(std::make_unique<Slot>());
 }
 
 std::optional<std::size_t> Batch::claim() noexcept {

@@ -27,7 +27,8 @@ double busy_iterations_per_second() {
     for (int i = 0; i < 5 || clock::now() < deadline; ++i) {
       const auto start = clock::now();
       sink = sink + busy_iterations(kSteps, static_cast<std::uint64_t>(i));
-      const double s = std::chrono::duration<double>(clock::now() - start).count();
+      const double s =
+          std::chrono::duration<double>(clock::now() - start).count();
       if (s > 0) best = std::max(best, kSteps / s);
       if (i > 1000) break;
     }
@@ -44,7 +45,8 @@ std::uint64_t busy_iterations_for(std::chrono::nanoseconds work) {
 
 Kernel busy_kernel(std::uint64_t total_iterations, std::size_t pieces,
                    std::uint64_t seed) {
-  const std::uint64_t per_piece = total_iterations / std::max<std::size_t>(pieces, 1);
+  const std::uint64_t per_piece =
+      total_iterations / std::max<std::size_t>(pieces, 1);
   return [per_piece, seed](IndexRange range) {
     std::uint64_t digest = 0;
     for (std::size_t i = range.begin; i < range.end; ++i)

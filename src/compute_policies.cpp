@@ -1,8 +1,9 @@
 #include "compute_policies.hpp"
 
-#include <functional>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_reduce.h>
+
+#include <functional>
 
 #include "apbench/offload.hpp"
 
@@ -39,8 +40,8 @@ std::uint64_t OffloadCompute::run(std::size_t items, const Kernel& kernel) {
   return arena_.execute([&] { return parallel_digest(items, kernel); });
 }
 
-asio::awaitable<std::uint64_t> OffloadCompute::run_async(
-    std::size_t items, const Kernel& kernel) {
+asio::awaitable<std::uint64_t> OffloadCompute::run_async(std::size_t items,
+                                                         const Kernel& kernel) {
   co_return co_await offload(
       arena_, [items, &kernel] { return parallel_digest(items, kernel); });
 }

@@ -1,14 +1,14 @@
 #include "apbench/context.hpp"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <oneapi/tbb/version.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <boost/version.hpp>
 #include <chrono>
-#include <fmt/chrono.h>
-#include <fmt/format.h>
 #include <fstream>
-#include <oneapi/tbb/version.h>
 
 #include "apbench/runner.hpp"
 
@@ -63,9 +63,9 @@ RunContext current_context(std::string command_line) {
   c.os = os_name();
   c.compiler = compiler();
   c.build_type = APBENCH_BUILD_TYPE;
-  c.libraries["boost"] = fmt::format("{}.{}.{}", BOOST_VERSION / 100000,
-                                     BOOST_VERSION / 100 % 1000,
-                                     BOOST_VERSION % 100);
+  c.libraries["boost"] =
+      fmt::format("{}.{}.{}", BOOST_VERSION / 100000,
+                  BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100);
   c.libraries["onetbb"] = TBB_VERSION_STRING;
   c.libraries["fmt"] = fmt::format("{}.{}.{}", FMT_VERSION / 10000,
                                    FMT_VERSION / 100 % 100, FMT_VERSION % 100);

@@ -1,8 +1,9 @@
 #include "apbench/findings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <map>
 #include <tuple>
 
@@ -44,17 +45,17 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
   for (const auto* r : g)
     if (r->status == RunStatus::ok) ok.push_back(r);
   if (ok.empty()) {
-    out.push_back(fmt::format("{} ({}): no strategy completed.",
-                              first.workload, load_text(first)));
+    out.push_back(fmt::format("{} ({}): no strategy completed.", first.workload,
+                              load_text(first)));
     return;
   }
   std::sort(ok.begin(), ok.end(), [](auto* a, auto* b) {
     return a->wall_s.median < b->wall_s.median;
   });
   const RunResult& best = *ok.front();
-  std::string line = fmt::format(
-      "{} ({}): fastest is {} at {}", best.workload, load_text(best),
-      best.strategy, format_duration(best.wall_s.median));
+  std::string line = fmt::format("{} ({}): fastest is {} at {}", best.workload,
+                                 load_text(best), best.strategy,
+                                 format_duration(best.wall_s.median));
   if (best.speedup_vs_sequential)
     line += fmt::format(", {} vs sequential", speedup(best));
   if (best.efficiency)
@@ -62,14 +63,13 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
                         format_duration(*best.ideal_s));
   if (ok.size() > 1) {
     const RunResult& next = *ok[1];
-    line += overlaps(best, next)
-                ? fmt::format("; {} ({}) is within the noise of it",
-                              next.strategy,
-                              format_duration(next.wall_s.median))
-                : fmt::format("; next is {} at {} ({:.2f}x slower)",
-                              next.strategy,
-                              format_duration(next.wall_s.median),
-                              next.wall_s.median / best.wall_s.median);
+    line +=
+        overlaps(best, next)
+            ? fmt::format("; {} ({}) is within the noise of it", next.strategy,
+                          format_duration(next.wall_s.median))
+            : fmt::format("; next is {} at {} ({:.2f}x slower)", next.strategy,
+                          format_duration(next.wall_s.median),
+                          next.wall_s.median / best.wall_s.median);
   }
   out.push_back(line + ".");
 
@@ -87,7 +87,8 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
         format_duration(seq->wall_s.median), speedup(*async),
         async->cpu_utilization * 100));
   }
-  if (first.kind == WorkloadKind::cpu && async && async->speedup_vs_sequential) {
+  if (first.kind == WorkloadKind::cpu && async &&
+      async->speedup_vs_sequential) {
     out.push_back(fmt::format(
         "  Coroutines add no cores: async gives {} on CPU work (one thread "
         "does all of it){}.",
@@ -133,8 +134,8 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
       out.push_back(fmt::format(
           "  parallel: {} (blocking waits hold {} of its {} oneTBB workers "
           "idle while they sleep).",
-          format_duration(parallel->wall_s.median),
-          parallel->concurrency, parallel->threads));
+          format_duration(parallel->wall_s.median), parallel->concurrency,
+          parallel->threads));
   }
 
   // Strategies that computed a different answer are a bug, never noise.

@@ -82,9 +82,9 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   if (!failure.empty()) throw std::runtime_error(failure);
   // Every op exactly once: a strategy that lost or repeated ops is broken.
   if (rep.ops_ok + rep.errors != req.load.ops)
-    throw std::runtime_error(
-        "strategy completed " + std::to_string(rep.ops_ok + rep.errors) +
-        " of " + std::to_string(req.load.ops) + " ops");
+    throw std::runtime_error("strategy completed " +
+                             std::to_string(rep.ops_ok + rep.errors) + " of " +
+                             std::to_string(req.load.ops) + " ops");
   return out;
 }
 
@@ -103,18 +103,17 @@ void summarize_repetitions(RunResult& result, const Histogram& latency) {
     return r.wall_s > 0 ? static_cast<double>(r.ops_ok) / r.wall_s : 0.0;
   }));
   result.cpu_time_s = summarize(collect(reps, [](auto& r) {
-                                  return r.cpu_user_s + r.cpu_system_s;
-                                })).median;
-  result.cpu_utilization =
-      summarize(collect(reps, [](auto& r) { return r.cpu_utilization; }))
-          .median;
+                        return r.cpu_user_s + r.cpu_system_s;
+                      })).median;
+  result.cpu_utilization = summarize(collect(reps, [](auto& r) {
+                             return r.cpu_utilization;
+                           })).median;
   result.voluntary_switches = summarize(collect(reps, [](auto& r) {
-                                          return double(r.voluntary_switches);
-                                        })).median;
-  result.involuntary_switches =
-      summarize(collect(reps, [](auto& r) {
-        return double(r.involuntary_switches);
-      })).median;
+                                return double(r.voluntary_switches);
+                              })).median;
+  result.involuntary_switches = summarize(collect(reps, [](auto& r) {
+                                  return double(r.involuntary_switches);
+                                })).median;
 
   auto s = [](std::uint64_t ns) { return static_cast<double>(ns) * 1e-9; };
   result.latency_s.count = latency.count();
@@ -171,9 +170,9 @@ RunResult run(const RunRequest& request, const ProgressFn& progress) {
   }
 
   auto workload = req.workload->make();
-  const RunSetup setup{req.params, req.load.ops,
-                       req.load.requested_concurrency(), cores,
-                       req.load.threads, req.seed};
+  const RunSetup setup{
+      req.params, req.load.ops,     req.load.requested_concurrency(),
+      cores,      req.load.threads, req.seed};
   reset_peak_rss();
   try {
     workload->setup(setup);

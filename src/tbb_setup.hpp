@@ -1,8 +1,9 @@
 #pragma once
 // oneTBB set-up shared by the strategies that use it.
-#include <memory>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
+
+#include <memory>
 
 namespace apb {
 

@@ -31,9 +31,7 @@ std::string forms_to_string(unsigned forms) {
   return out;
 }
 
-std::uint64_t OpContext::seed() const {
-  return op_seed(run_seed_, index_);
-}
+std::uint64_t OpContext::seed() const { return op_seed(run_seed_, index_); }
 
 asio::awaitable<void> Workload::async_op(OpContext& op) {
   // A kernel-only workload is still an op the async strategies can await:
@@ -43,8 +41,8 @@ asio::awaitable<void> Workload::async_op(OpContext& op) {
 }
 
 void Workload::blocking_op(OpContext& op) {
-  op.add_digest(op.compute(kernel_size(),
-                           [this, &op](IndexRange r) { return kernel(op, r); }));
+  op.add_digest(op.compute(
+      kernel_size(), [this, &op](IndexRange r) { return kernel(op, r); }));
 }
 
 std::uint64_t Workload::kernel(OpContext&, IndexRange) {

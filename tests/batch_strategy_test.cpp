@@ -53,10 +53,10 @@ TEST_P(EveryStrategy, RunsEachOpExactlyOnce) {
 
 INSTANTIATE_TEST_SUITE_P(
     Loads, EveryStrategy,
-    ::testing::Values(Case{"test.counting", 1, 0}, Case{"test.counting", 257, 0},
-                      Case{"test.counting", 257, 3},
-                      Case{"test.kernel", 1, 0}, Case{"test.kernel", 33, 0},
-                      Case{"test.kernel", 33, 5}),
+    ::testing::Values(Case{"test.counting", 1, 0},
+                      Case{"test.counting", 257, 0},
+                      Case{"test.counting", 257, 3}, Case{"test.kernel", 1, 0},
+                      Case{"test.kernel", 33, 0}, Case{"test.kernel", 33, 5}),
     [](const ::testing::TestParamInfo<Case>& info) {
       std::string name = std::string(info.param.workload).substr(5) + "_" +
                          std::to_string(info.param.ops) + "_ops_c" +
@@ -80,8 +80,8 @@ TEST(Strategies, FailingOpsAreCountedAndTheRunGoesOn) {
 
 TEST(Strategies, BlockingStrategiesAreNotApplicableToAsyncOnlyWorkloads) {
   for (const char* name : {"threads", "parallel"}) {
-    const RunResult result = run(request(
-        "test.async_only", &Registry::instance().strategy(name), 5, 0));
+    const RunResult result = run(
+        request("test.async_only", &Registry::instance().strategy(name), 5, 0));
     EXPECT_EQ(result.status, RunStatus::not_applicable) << name;
     EXPECT_NE(result.reason.find("no blocking form"), std::string::npos)
         << result.reason;

@@ -25,8 +25,7 @@ using namespace std::chrono_literals;
 template <typename Awaitable>
 void run_on(asio::io_context& ioc, Awaitable a) {
   std::exception_ptr failure;
-  asio::co_spawn(ioc, std::move(a),
-                 [&](std::exception_ptr e) { failure = e; });
+  asio::co_spawn(ioc, std::move(a), [&](std::exception_ptr e) { failure = e; });
   ioc.run();
   if (failure) std::rethrow_exception(failure);
 }

@@ -109,10 +109,10 @@ TEST(Runner, JsonOfARealRunHasTheDocumentedKeys) {
   for (const auto& v : runs) {
     const auto& r = v.as_object();
     for (const char* key :
-         {"workload", "kind", "strategy", "status", "reason", "params",
-          "load", "repetitions", "wall_s", "throughput_ops_s", "latency_s",
-          "cpu_utilization", "ideal_s", "efficiency",
-          "speedup_vs_sequential", "errors"})
+         {"workload", "kind", "strategy", "status", "reason", "params", "load",
+          "repetitions", "wall_s", "throughput_ops_s", "latency_s",
+          "cpu_utilization", "ideal_s", "efficiency", "speedup_vs_sequential",
+          "errors"})
       EXPECT_TRUE(r.contains(key)) << key;
     for (const char* key : {"mode", "ops", "concurrency", "threads"})
       EXPECT_TRUE(r.at("load").as_object().contains(key)) << key;

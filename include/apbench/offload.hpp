@@ -2,6 +2,8 @@
 // co_await apb::offload(arena, fn): run CPU work on a oneTBB task_arena and
 // resume the awaiting coroutine on its own executor, the C++ spelling of
 // C#'s `await Task.Run(...)`. The io_context thread stays free meanwhile.
+#include <oneapi/tbb/task_arena.h>
+
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
@@ -10,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
 #include <memory>
-#include <oneapi/tbb/task_arena.h>
 #include <type_traits>
 #include <utility>
 
@@ -63,9 +64,8 @@ asio::awaitable<std::invoke_result_t<Fn&>> offload(tbb::task_arena& arena,
           error = std::current_exception();
         }
         auto ex = state->work;
-        asio::post(ex, [state, error]() mutable {
-          std::move(state->handler)(error);
-        });
+        asio::post(
+            ex, [state, error]() mutable { std::move(state->handler)(error); });
       } else {
         R result{};
         try {
@@ -80,9 +80,10 @@ asio::awaitable<std::invoke_result_t<Fn&>> offload(tbb::task_arena& arena,
       }
     });
   };
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
-                                          typename detail::OffloadSignature<R>::type>(
-      initiate, asio::use_awaitable, std::move(fn));
+  co_return co_await asio::async_initiate<
+      decltype(asio::use_awaitable),
+      typename detail::OffloadSignature<R>::type>(initiate, asio::use_awaitable,
+                                                  std::move(fn));
 }
 
 }  // namespace apb

@@ -55,8 +55,7 @@ class Registry {
 
 // Registers workload class T, which must have `static WorkloadInfo info()`
 // and be default-constructible. Use at namespace scope in a .cpp file.
-#define APB_REGISTER_WORKLOAD(T)                                        \
-  [[maybe_unused]] static const bool APB_CONCAT(apb_registered_,         \
-                                                __LINE__) =              \
-      ::apb::Registry::instance().add_workload(                          \
+#define APB_REGISTER_WORKLOAD(T)                                             \
+  [[maybe_unused]] static const bool APB_CONCAT(apb_registered_, __LINE__) = \
+      ::apb::Registry::instance().add_workload(                              \
           T::info(), [] { return std::unique_ptr<::apb::Workload>(new T); })

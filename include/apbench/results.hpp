@@ -55,11 +55,11 @@ struct RunResult {
   std::vector<Repetition> repetitions;  // measured ones, not warm-up
   Summary wall_s;
   Summary throughput_ops_s;
-  LatencySummary latency_s;      // merged over all repetitions
-  double cpu_time_s = 0;         // median over repetitions, user + system
-  double cpu_utilization = 0;    // median over repetitions, 0..1 of all cores
-  double voluntary_switches = 0;    // median per repetition
-  double involuntary_switches = 0;  // median per repetition
+  LatencySummary latency_s;       // merged over all repetitions
+  double cpu_time_s = 0;          // median over repetitions, user + system
+  double cpu_utilization = 0;     // median over repetitions, 0..1 of all cores
+  double voluntary_switches = 0;  // median per repetition
+  double involuntary_switches = 0;   // median per repetition
   std::uint64_t peak_rss_bytes = 0;  // during the run (VmHWM)
 
   std::uint64_t errors = 0;  // failed ops, all repetitions

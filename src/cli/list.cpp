@@ -1,6 +1,7 @@
 #include "list.hpp"
 
 #include <fmt/ostream.h>
+
 #include <ostream>
 
 #include "apbench/registry.hpp"

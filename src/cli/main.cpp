@@ -1,7 +1,8 @@
 // apbench: the benchmark executable. Parsing, planning and reporting live
 // in src/cli; this file only maps outcomes to exit codes.
-#include <exception>
 #include <fmt/format.h>
+
+#include <exception>
 #include <string>
 
 #include "apbench/error.hpp"

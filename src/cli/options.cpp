@@ -1,7 +1,8 @@
 #include "options.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 
 namespace apb::cli {
 
@@ -37,13 +38,15 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "select workloads by glob, repeatable: * and ?, a leading "
                  "- excludes (e.g. 'io.*', '-io.sleep')")
       ->type_name("GLOB");
-  app.add_option("--kind", o.kinds, "select workloads of a kind: io, cpu, hybrid")
+  app.add_option("--kind", o.kinds,
+                 "select workloads of a kind: io, cpu, hybrid")
       ->type_name("KIND");
   app.add_option("--strategy", o.strategies,
                  "strategies to run, comma-separated (default: all; see "
                  "--list)")
       ->type_name("A,B,...");
-  app.add_option("--ops", o.ops, "ops per run (default: per workload, see --list)")
+  app.add_option("--ops", o.ops,
+                 "ops per run (default: per workload, see --list)")
       ->type_name("N");
   app.add_option("--concurrency", o.concurrency,
                  "ops in flight at once (default: all ops at once)")
@@ -60,8 +63,9 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
   app.add_option("--warmup", o.warmup,
                  "warm-up repetitions per run, not measured (default: 1)")
       ->type_name("W");
-  app.add_option("--seed", o.seed,
-                 "seed for random parameters such as distributions (default: 1)")
+  app.add_option(
+         "--seed", o.seed,
+         "seed for random parameters such as distributions (default: 1)")
       ->type_name("S");
   app.add_option("--json", o.json, "write results as JSON (apbench.results/1)")
       ->type_name("FILE");
@@ -70,8 +74,10 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
   app.add_option("--markdown", o.markdown, "write a Markdown report")
       ->type_name("FILE");
   app.add_flag("--quiet,-q", o.quiet, "no progress line on stderr");
-  app.add_flag("--verbose,-v", o.verbose, "log each run on stderr as it finishes");
-  app.add_flag("--no-color", o.no_color, "plain console output without colours");
+  app.add_flag("--verbose,-v", o.verbose,
+               "log each run on stderr as it finishes");
+  app.add_flag("--no-color", o.no_color,
+               "plain console output without colours");
 
   try {
     app.parse(argc, argv);

@@ -1,7 +1,8 @@
 #include "plan.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -56,7 +57,8 @@ std::vector<const WorkloadEntry*> select_workloads(const Options& o) {
   std::set<std::string> kinds;
   for (const auto& k : split_commas(o.kinds)) {
     if (k != "io" && k != "cpu" && k != "hybrid")
-      throw UsageError(unknown_name_message("kind", k, {"io", "cpu", "hybrid"}));
+      throw UsageError(
+          unknown_name_message("kind", k, {"io", "cpu", "hybrid"}));
     kinds.insert(k);
   }
   std::vector<const WorkloadEntry*> out;
@@ -73,8 +75,8 @@ std::vector<const WorkloadEntry*> select_workloads(const Options& o) {
     // Suggest the nearest name to the first include pattern.
     std::string hint;
     if (!filter.includes().empty()) {
-      const auto near = nearest_name(filter.includes().front(),
-                                     registry.workload_names());
+      const auto near =
+          nearest_name(filter.includes().front(), registry.workload_names());
       if (!near.empty()) hint = fmt::format(" (did you mean '{}'?)", near);
     }
     throw UsageError(fmt::format("{}{}; workloads: {}", what, hint,
@@ -106,9 +108,10 @@ Common common_settings(const Options& o) {
   Common c;
   c.repetitions = static_cast<unsigned>(
       parse_count(o.repetitions, "--repetitions", 3, 1, 1000));
-  c.warmup = static_cast<unsigned>(parse_count(o.warmup, "--warmup", 1, 0, 1000));
-  c.threads = static_cast<unsigned>(
-      parse_count(o.threads, "--threads", 0, 1, 4096));
+  c.warmup =
+      static_cast<unsigned>(parse_count(o.warmup, "--warmup", 1, 0, 1000));
+  c.threads =
+      static_cast<unsigned>(parse_count(o.threads, "--threads", 0, 1, 4096));
   c.seed = static_cast<std::uint64_t>(parse_count(
       o.seed, "--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   return c;
@@ -151,7 +154,8 @@ Plan plan_from_options(const Options& o) {
       r.workload = w;
       r.strategy = s;
       r.params = params;
-      r.load.ops = ops > 0 ? static_cast<std::size_t>(ops) : w->info.default_ops;
+      r.load.ops =
+          ops > 0 ? static_cast<std::size_t>(ops) : w->info.default_ops;
       r.load.concurrency = static_cast<std::size_t>(concurrency);
       r.load.threads = common.threads;
       r.repetitions = common.repetitions;

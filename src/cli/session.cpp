@@ -1,5 +1,6 @@
 #include "session.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -7,7 +8,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -55,7 +55,9 @@ std::vector<Output> open_outputs(const Options& o) {
 class Progress {
  public:
   Progress(bool live, bool verbose, std::size_t runs)
-      : live_(live), verbose_(verbose), runs_(runs),
+      : live_(live),
+        verbose_(verbose),
+        runs_(runs),
         start_(std::chrono::steady_clock::now()) {}
 
   void update(std::size_t run, const RunRequest& r, unsigned rep,
@@ -89,8 +91,7 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-void write_all(Results& results, std::vector<Output>& outputs,
-               bool color) {
+void write_all(Results& results, std::vector<Output>& outputs, bool color) {
   compute_speedups(results.runs);
   results.summary = findings(results.runs);
   write_console(std::cout, results, color);
@@ -134,9 +135,8 @@ int run_session(const Options& o, const std::string& command_line) {
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
     if (interrupted.load()) break;
     try {
-      results.runs.push_back(
-          run(plan.runs[i], [&](const RunRequest& r, unsigned rep,
-                                unsigned total) {
+      results.runs.push_back(run(
+          plan.runs[i], [&](const RunRequest& r, unsigned rep, unsigned total) {
             progress.update(i, r, rep, total);
           }));
     } catch (const UsageError&) {
@@ -150,8 +150,9 @@ int run_session(const Options& o, const std::string& command_line) {
   std::signal(SIGTERM, SIG_DFL);
   write_all(results, outputs, color);
   if (interrupted.load()) {
-    fmt::print(stderr, "apbench: interrupted after {} of {} runs; results so "
-                       "far were written\n",
+    fmt::print(stderr,
+               "apbench: interrupted after {} of {} runs; results so "
+               "far were written\n",
                results.runs.size(), plan.runs.size());
     return 130;
   }

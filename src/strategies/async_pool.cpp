@@ -51,7 +51,7 @@ class AsyncPoolStrategy final : public Strategy {
       }
     };
     for (unsigned t = 1; t < batch.threads(); ++t) pool.emplace_back(run, t);
-    run(0);  // the calling thread is pool thread 0
+    run(0);        // the calling thread is pool thread 0
     pool.clear();  // joins
     if (failure) std::rethrow_exception(failure);
   }

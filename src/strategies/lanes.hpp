@@ -27,9 +27,8 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
 
 // Spawns batch.concurrency() lanes on `ioc`. Something thrown outside an
 // op (e.g. out of memory) escapes io_context::run() and fails the run.
-inline void spawn_lanes(asio::io_context& ioc, Batch& batch,
-                        Workload& workload, ComputePolicy& compute,
-                        unsigned slot) {
+inline void spawn_lanes(asio::io_context& ioc, Batch& batch, Workload& workload,
+                        ComputePolicy& compute, unsigned slot) {
   for (std::size_t i = 0; i < batch.concurrency(); ++i)
     asio::co_spawn(ioc, lane(batch, workload, compute, slot),
                    [](std::exception_ptr error) {

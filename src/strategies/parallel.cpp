@@ -1,12 +1,13 @@
 // parallel: oneTBB. tbb::parallel_for hands ops to T worker threads, and
 // an op's CPU kernel is split again with tbb::parallel_reduce, so the
 // cores share one op's work too. Blocking I/O occupies a worker.
-#include <algorithm>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
 #include <thread>
 
 #include "../compute_policies.hpp"

@@ -48,9 +48,9 @@ class ThreadsStrategy final : public Strategy {
         });
       }
     } catch (const std::system_error& e) {
-      failure = "could not create thread " + std::to_string(threads.size() + 1) +
-                " of " + std::to_string(batch.concurrency()) + ": " +
-                e.code().message();
+      failure = "could not create thread " +
+                std::to_string(threads.size() + 1) + " of " +
+                std::to_string(batch.concurrency()) + ": " + e.code().message();
       batch.stop();
     }
     for (auto& t : threads) t.join();

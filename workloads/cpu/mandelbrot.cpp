@@ -2,8 +2,9 @@
 // pixel. The kernel is split by rows, so `parallel` and `hybrid` spread one
 // image over the cores. The digest (sum of escape counts) must be equal
 // for every strategy.
-#include <chrono>
 #include <fmt/format.h>
+
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -36,8 +37,8 @@ std::uint64_t render_rows(std::size_t size, int iterations,
   for (std::size_t row = rows.begin; row < rows.end; ++row) {
     const double cy = -1.5 + static_cast<double>(row) * scale;
     for (std::size_t col = 0; col < size; ++col)
-      digest += escape_count(-2.0 + static_cast<double>(col) * scale, cy,
-                             iterations);
+      digest +=
+          escape_count(-2.0 + static_cast<double>(col) * scale, cy, iterations);
   }
   return digest;
 }
@@ -48,12 +49,19 @@ class MandelbrotWorkload final : public apb::Workload {
     return {
         .name = "cpu.mandelbrot",
         .kind = apb::WorkloadKind::cpu,
-        .description = "Mandelbrot image of size x size pixels, splittable "
-                       "by rows; checksum equal across strategies",
-        .params = {{"size", apb::ParamType::integer, "1024",
-                    "image width and height in pixels", {}},
-                   {"iterations", apb::ParamType::integer, "256",
-                    "maximum iterations per pixel", {}}},
+        .description =
+            "Mandelbrot image of size x size pixels, splittable "
+            "by rows; checksum equal across strategies",
+        .params = {{"size",
+                    apb::ParamType::integer,
+                    "1024",
+                    "image width and height in pixels",
+                    {}},
+                   {"iterations",
+                    apb::ParamType::integer,
+                    "256",
+                    "maximum iterations per pixel",
+                    {}}},
         .forms = apb::form_kernel,
         .default_ops = 4,
     };
@@ -85,10 +93,11 @@ class MandelbrotWorkload final : public apb::Workload {
   }
 
   std::vector<std::pair<std::string, std::string>> notes() const override {
-    return {{"serial image time",
-             apb::format_duration(serial_seconds_) +
-                 " on one core (estimated once per size and iterations from every "
-                 "4th row, best of 3)"}};
+    return {
+        {"serial image time",
+         apb::format_duration(serial_seconds_) +
+             " on one core (estimated once per size and iterations from every "
+             "4th row, best of 3)"}};
   }
 
  private:

@@ -19,10 +19,14 @@ class SpinWorkload final : public apb::Workload {
     return {
         .name = "cpu.spin",
         .kind = apb::WorkloadKind::cpu,
-        .description = "calibrated busy computation of `work` per op, "
-                       "splittable into 64 pieces",
-        .params = {{"work", apb::ParamType::duration, "5ms",
-                    "CPU time per op on one core", {}}},
+        .description =
+            "calibrated busy computation of `work` per op, "
+            "splittable into 64 pieces",
+        .params = {{"work",
+                    apb::ParamType::duration,
+                    "5ms",
+                    "CPU time per op on one core",
+                    {}}},
         .forms = apb::form_kernel,
         .default_ops = 64,
     };
@@ -45,10 +49,10 @@ class SpinWorkload final : public apb::Workload {
   }
 
   std::vector<std::pair<std::string, std::string>> notes() const override {
-    return {{"calibration",
-             fmt::format("{:.0f} busy iterations per ms on one core "
-                         "(measured at start-up)",
-                         apb::busy_iterations_per_second() / 1e3)}};
+    return {
+        {"calibration", fmt::format("{:.0f} busy iterations per ms on one core "
+                                    "(measured at start-up)",
+                                    apb::busy_iterations_per_second() / 1e3)}};
   }
 
  private:

@@ -30,14 +30,24 @@ class FetchProcessWorkload final : public apb::Workload {
     return {
         .name = "hybrid.fetch_process",
         .kind = apb::WorkloadKind::hybrid,
-        .description = "web API request: fetch (I/O wait), process (CPU, "
-                       "splittable), respond (I/O wait)",
-        .params = {{"delay", apb::ParamType::duration, "20ms",
-                    "fetch wait per op", {}},
-                   {"work", apb::ParamType::duration, "40ms",
-                    "CPU time of the processing per op on one core", {}},
-                   {"respond", apb::ParamType::duration, "5ms",
-                    "respond wait per op", {}}},
+        .description =
+            "web API request: fetch (I/O wait), process (CPU, "
+            "splittable), respond (I/O wait)",
+        .params = {{"delay",
+                    apb::ParamType::duration,
+                    "20ms",
+                    "fetch wait per op",
+                    {}},
+                   {"work",
+                    apb::ParamType::duration,
+                    "40ms",
+                    "CPU time of the processing per op on one core",
+                    {}},
+                   {"respond",
+                    apb::ParamType::duration,
+                    "5ms",
+                    "respond wait per op",
+                    {}}},
         .forms = apb::form_async | apb::form_blocking,
         .default_ops = 16,
     };

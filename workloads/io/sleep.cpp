@@ -24,11 +24,17 @@ class SleepWorkload final : public apb::Workload {
     return {
         .name = "io.sleep",
         .kind = apb::WorkloadKind::io,
-        .description = "simulated I/O call: waits `delay` (timer when async, "
-                       "thread sleep when blocking)",
-        .params = {{"delay", apb::ParamType::duration, "500ms",
-                    "mean wait per op", {}},
-                   {"distribution", apb::ParamType::choice, "fixed",
+        .description =
+            "simulated I/O call: waits `delay` (timer when async, "
+            "thread sleep when blocking)",
+        .params = {{"delay",
+                    apb::ParamType::duration,
+                    "500ms",
+                    "mean wait per op",
+                    {}},
+                   {"distribution",
+                    apb::ParamType::choice,
+                    "fixed",
                     "fixed: every op waits delay; uniform: 0..2*delay; "
                     "exponential: mean delay (seeded)",
                     {"fixed", "uniform", "exponential"}}},
@@ -78,8 +84,8 @@ class SleepWorkload final : public apb::Workload {
     if (distribution_ == "fixed") return mean_;
     const double u = apb::unit_interval(apb::op_seed(seed_, index));
     const double mean = static_cast<double>(mean_.count());
-    const double ns = distribution_ == "uniform" ? 2.0 * mean * u
-                                                 : -mean * std::log1p(-u);
+    const double ns =
+        distribution_ == "uniform" ? 2.0 * mean * u : -mean * std::log1p(-u);
     return nanoseconds(static_cast<std::int64_t>(ns));
   }
 
