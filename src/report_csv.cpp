@@ -13,6 +13,7 @@
 
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
+#include "report_cells.hpp"
 
 namespace apb {
 namespace {
@@ -120,7 +121,8 @@ std::vector<std::string> run_fields(const RunResult& run) {
       number(run.efficiency),
       number(run.speedup_vs_sequential),
       std::to_string(run.errors),
-      run.checksum ? fmt::format("0x{:016x}", *run.checksum) : std::string(),
+      run.checksum ? report_detail::checksum_text(*run.checksum)
+                   : std::string(),
   };
 }
 

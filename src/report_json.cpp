@@ -15,11 +15,13 @@
 
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
+#include "report_cells.hpp"
 
 namespace apb {
 namespace {
 
 namespace json = boost::json;
+using report_detail::checksum_text;
 
 // Finite numbers as numbers, everything else as null.
 json::value number(double value) {
@@ -33,10 +35,6 @@ json::value number(const std::optional<double>& value) {
 }
 
 json::value text(std::string_view value) { return json::string(value); }
-
-std::string checksum_text(std::uint64_t value) {
-  return fmt::format("0x{:016x}", value);
-}
 
 // Measured values of a run that has no measurement (n/a, or failed before
 // its first repetition) are null, so a reader never mistakes 0 for data.

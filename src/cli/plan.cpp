@@ -99,6 +99,22 @@ std::vector<const Strategy*> select_strategies(const Options& o) {
 
 }  // namespace
 
+RunRequest make_request(const WorkloadEntry& workload, const Strategy& strategy,
+                        const Params& params, std::size_t ops,
+                        std::size_t concurrency, const Common& common) {
+  RunRequest r;
+  r.workload = &workload;
+  r.strategy = &strategy;
+  r.params = params;
+  r.load.ops = ops;
+  r.load.concurrency = concurrency;
+  r.load.threads = common.threads;
+  r.repetitions = common.repetitions;
+  r.warmup = common.warmup;
+  r.seed = common.seed;
+  return r;
+}
+
 void apply_setting(Params& params, const std::string& setting) {
   const auto [name, value] = split_setting(setting);
   params.set(name, value);
@@ -149,20 +165,11 @@ Plan plan_from_options(const Options& o) {
     Params params(w->info.params);
     for (const auto& [name, value] : sets)
       if (params.has(name)) params.set(name, value);
-    for (const auto* s : strategies) {
-      RunRequest r;
-      r.workload = w;
-      r.strategy = s;
-      r.params = params;
-      r.load.ops =
-          ops > 0 ? static_cast<std::size_t>(ops) : w->info.default_ops;
-      r.load.concurrency = static_cast<std::size_t>(concurrency);
-      r.load.threads = common.threads;
-      r.repetitions = common.repetitions;
-      r.warmup = common.warmup;
-      r.seed = common.seed;
-      plan.runs.push_back(std::move(r));
-    }
+    for (const auto* s : strategies)
+      plan.runs.push_back(make_request(
+          *w, *s, params,
+          ops > 0 ? static_cast<std::size_t>(ops) : w->info.default_ops,
+          static_cast<std::size_t>(concurrency), common));
   }
   return plan;
 }

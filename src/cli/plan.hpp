@@ -27,6 +27,11 @@ Plan plan_from_options(const Options& options);
 // The default suite (no selection on the command line): see suite.cpp.
 Plan default_suite(const Common& common);
 
+// One run of `strategy` on `workload` with the shared settings.
+RunRequest make_request(const WorkloadEntry& workload, const Strategy& strategy,
+                        const Params& params, std::size_t ops,
+                        std::size_t concurrency, const Common& common);
+
 // Applies "name=value" settings to `params`; returns the names applied.
 // Throws UsageError for a malformed setting or a bad value.
 void apply_setting(Params& params, const std::string& setting);

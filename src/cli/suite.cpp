@@ -42,19 +42,9 @@ Plan default_suite(const Common& common) {
     if (entry.strategies.empty()) strategies = registry.strategies();
     for (const char* s : entry.strategies)
       strategies.push_back(&registry.strategy(s));
-    for (const auto* s : strategies) {
-      RunRequest r;
-      r.workload = &w;
-      r.strategy = s;
-      r.params = params;
-      r.load.ops = entry.ops;
-      r.load.concurrency = entry.concurrency;
-      r.load.threads = common.threads;
-      r.repetitions = common.repetitions;
-      r.warmup = common.warmup;
-      r.seed = common.seed;
-      plan.runs.push_back(std::move(r));
-    }
+    for (const auto* s : strategies)
+      plan.runs.push_back(
+          make_request(w, *s, params, entry.ops, entry.concurrency, common));
   }
   return plan;
 }

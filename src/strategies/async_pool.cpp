@@ -34,6 +34,7 @@ class AsyncPoolStrategy final : public Strategy {
                Batch& batch) const override {
     InlineCompute compute;
     asio::io_context ioc(static_cast<int>(batch.threads()));
+    Batch::set_thread_slot(0);  // spawning starts lanes on this thread too
     spawn_lanes(ioc, batch, workload, compute, Batch::kThreadSlot);
     std::vector<std::jthread> pool;
     pool.reserve(batch.threads());

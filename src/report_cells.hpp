@@ -1,0 +1,79 @@
+#pragma once
+// Pieces the human-readable reporters (console, Markdown) share, so their
+// tables show the same numbers in the same words; the checksum text is also
+// used by CSV and JSON. Only the markup around these pieces differs.
+#include <fmt/core.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "apbench/results.hpp"
+
+namespace apb::report_detail {
+
+// Error messages listed per run; the rest are only counted.
+inline constexpr std::size_t kMaxErrorMessages = 5;
+
+// A run with numbers for a table row: ok, with at least one repetition.
+bool measured(const RunResult& run);
+
+// Consecutive runs of the same workload, parameters and load form one table.
+std::vector<std::vector<const RunResult*>> group_tables(
+    const std::vector<RunResult>& runs);
+
+// The measured run with the lowest median wall time, or null when fewer
+// than two runs compete (a lone run is not "fastest").
+const RunResult* fastest(const std::vector<const RunResult*>& runs);
+
+// The first measured run, or null: whose repetition count a header shows.
+const RunResult* first_measured(const std::vector<const RunResult*>& runs);
+
+// The ideal time of the first run that has one.
+std::optional<double> first_ideal(const std::vector<const RunResult*>& runs);
+
+// The one checksum every run with a checksum agrees on.
+std::optional<std::uint64_t> agreed_checksum(
+    const std::vector<const RunResult*>& runs);
+
+// The runs with a checksum when those checksums differ; empty otherwise.
+std::vector<const RunResult*> differing_checksums(
+    const std::vector<const RunResult*>& runs);
+
+std::string checksum_text(std::uint64_t value);         // "0x" + 16 hex
+std::string percent(double fraction);                   // "12.3 %"
+std::string ratio(const std::optional<double>& value);  // "1.75x"
+std::string ops_rate(double per_second);                // "12.35 kops/s"
+std::string count(double value);                        // "12", "3.5"
+std::string concurrency_text(const RunResult& run);     // "all", "4"
+std::string repetitions_text(const RunResult& run);  // "5 repetitions + 1 ..."
+
+// A run's error messages, most frequent first (ties in message order).
+std::vector<std::pair<std::string, std::uint64_t>> messages_by_count(
+    const RunResult& run);
+
+// A note shown once per table. `strategy` is set only when runs of the table
+// give the note's name different values, so the reader sees whose it is.
+struct TableNote {
+  std::string name;
+  std::string value;
+  std::optional<std::string> strategy;
+};
+std::vector<TableNote> table_notes(const std::vector<const RunResult*>& runs);
+
+// How a table writes the wall-time interval and the context-switch pair.
+struct CellFormat {
+  fmt::format_string<std::string, std::string> interval;
+  fmt::format_string<std::string, std::string> pair;
+};
+
+// The cells of a measured run's row: `strategy_cell` (the reporter marks the
+// fastest run its own way), then the twelve value columns.
+std::vector<std::string> measured_cells(const RunResult& run,
+                                        std::string strategy_cell,
+                                        const CellFormat& format);
+
+}  // namespace apb::report_detail
