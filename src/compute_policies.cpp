@@ -5,17 +5,26 @@
 
 #include <functional>
 
+#include "apbench/detail/tsan.hpp"
 #include "apbench/offload.hpp"
 
 namespace apb {
 
 std::uint64_t parallel_digest(std::size_t items, const Kernel& kernel) {
-  return tbb::parallel_reduce(
+  // oneTBB hands the pieces to workers inside the uninstrumented libtbb:
+  // tell ThreadSanitizer about both directions of that hand-off.
+  detail::tsan_publish_to_tbb();
+  const std::uint64_t digest = tbb::parallel_reduce(
       tbb::blocked_range<std::size_t>(0, items), std::uint64_t{0},
-      [&kernel](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) {
-        return acc + kernel(IndexRange{r.begin(), r.end()});
+      [&](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) {
+        detail::tsan_receive_from_tbb();
+        acc += kernel(IndexRange{r.begin(), r.end()});
+        detail::tsan_publish_to_tbb();
+        return acc;
       },
       std::plus<>());
+  detail::tsan_receive_from_tbb();
+  return digest;
 }
 
 std::uint64_t InlineCompute::run(std::size_t items, const Kernel& kernel) {

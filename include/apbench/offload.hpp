@@ -16,11 +16,12 @@
 #include <utility>
 
 #include "apbench/asio.hpp"
+#include "apbench/detail/tsan.hpp"
 
 namespace apb {
 namespace detail {
 
-// Everything the arena task needs, behind a shared_ptr: oneTBB stores an
+// Everything the arena task needs, behind a pointer: oneTBB stores an
 // enqueued functor as const, so a move-only handler cannot live in it.
 template <typename Handler, typename Fn, typename Work>
 struct OffloadState {
@@ -38,6 +39,36 @@ struct OffloadSignature<void> {
   using type = void(std::exception_ptr);
 };
 
+// Runs the function on the oneTBB worker and posts its result (or the
+// exception it threw: one escaping a oneTBB task would end the process) to
+// the awaiting coroutine's executor, which then owns the state.
+template <typename R, typename State>
+void run_offloaded(std::unique_ptr<State> state) {
+  std::exception_ptr error;
+  auto ex = state->work;
+  if constexpr (std::is_void_v<R>) {
+    try {
+      state->fn();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    asio::post(ex, [state = std::move(state), error]() mutable {
+      std::move(state->handler)(error);
+    });
+  } else {
+    R result{};
+    try {
+      result = state->fn();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    asio::post(ex, [state = std::move(state), error,
+                    result = std::move(result)]() mutable {
+      std::move(state->handler)(error, std::move(result));
+    });
+  }
+}
+
 }  // namespace detail
 
 // Runs fn() on `arena`; the result (or exception) is delivered on the
@@ -51,34 +82,27 @@ asio::awaitable<std::invoke_result_t<Fn&>> offload(tbb::task_arena& arena,
     auto work = asio::prefer(asio::get_associated_executor(handler),
                              asio::execution::outstanding_work.tracked);
     using State = detail::OffloadState<decltype(handler), Fn, decltype(work)>;
-    auto state = std::make_shared<State>(
+    auto owned = std::make_unique<State>(
         State{std::move(handler), std::move(work_fn), std::move(work)});
-    arena.enqueue([state] {
-      // An exception escaping a oneTBB task ends the process: catch it
-      // and hand it back to the awaiting coroutine.
-      std::exception_ptr error;
-      if constexpr (std::is_void_v<R>) {
-        try {
-          state->fn();
-        } catch (...) {
-          error = std::current_exception();
+    State* state = owned.get();
+    // libtbb publishes the task to a worker out of ThreadSanitizer's sight:
+    // state the hand-off, and keep TSan off the task object oneTBB builds
+    // (and recycles) itself. The functor holds a plain pointer, so it has
+    // nothing to destroy.
+    detail::tsan_release(state);
+    {
+      detail::TsanIgnoreScope task_object_is_published_by_libtbb;
+      arena.enqueue([state] {
+        State* self = nullptr;
+        {
+          detail::TsanIgnoreScope task_object_is_published_by_libtbb;
+          self = state;
         }
-        auto ex = state->work;
-        asio::post(
-            ex, [state, error]() mutable { std::move(state->handler)(error); });
-      } else {
-        R result{};
-        try {
-          result = state->fn();
-        } catch (...) {
-          error = std::current_exception();
-        }
-        auto ex = state->work;
-        asio::post(ex, [state, error, result = std::move(result)]() mutable {
-          std::move(state->handler)(error, std::move(result));
-        });
-      }
-    });
+        detail::tsan_acquire(self);
+        detail::run_offloaded<R>(std::unique_ptr<State>(self));
+      });
+    }
+    owned.release();  // the task owns it now
   };
   co_return co_await asio::async_initiate<
       decltype(asio::use_awaitable),

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "../compute_policies.hpp"
+#include "apbench/detail/tsan.hpp"
 #include "builtin.hpp"
 #include "forms.hpp"
 
@@ -44,19 +45,25 @@ class ParallelStrategy final : public Strategy {
     tbb::task_arena arena(static_cast<int>(batch.concurrency()));
     ParallelCompute compute;
     // One op per task (grain 1, simple partitioner): a blocking op must not
-    // hold back a chunk of others behind it.
+    // hold back a chunk of others behind it. oneTBB hands tasks to workers
+    // inside the uninstrumented libtbb: tell ThreadSanitizer about both
+    // directions of that hand-off.
+    detail::tsan_publish_to_tbb();
     arena.execute([&] {
       tbb::parallel_for(
           tbb::blocked_range<std::size_t>(0, batch.ops(), 1),
           [&](const tbb::blocked_range<std::size_t>& range) {
+            detail::tsan_receive_from_tbb();
             const auto slot = static_cast<unsigned>(
                 tbb::this_task_arena::current_thread_index());
             for (std::size_t i = range.begin(); i != range.end(); ++i)
               if (const auto index = batch.claim())
                 batch.run_blocking(workload, *index, compute, slot);
+            detail::tsan_publish_to_tbb();
           },
           tbb::simple_partitioner());
     });
+    detail::tsan_receive_from_tbb();
   }
 };
 
