@@ -18,23 +18,6 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// Calls workload.teardown() when the run ends, however it ends.
-class TeardownGuard {
- public:
-  explicit TeardownGuard(Workload& w) : workload_(w) {}
-  ~TeardownGuard() {
-    try {
-      workload_.teardown();
-    } catch (...) {  // a failing teardown must not hide the run's result
-    }
-  }
-  TeardownGuard(const TeardownGuard&) = delete;
-  TeardownGuard& operator=(const TeardownGuard&) = delete;
-
- private:
-  Workload& workload_;
-};
-
 struct MeasuredRepetition {
   Repetition rep;
   Histogram latency;
@@ -48,6 +31,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   Batch batch(req.load.ops, concurrency, req.load.threads, req.seed,
               std::max(1u, recording.slots), recording.shared);
 
+  reset_peak_rss();
   const ResourceUsage before = resource_usage();
   const auto start = clock::now();
   std::string failure;
@@ -76,6 +60,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   rep.ops_ok = merged.ok;
   rep.errors = batch.errors();
   rep.checksum = merged.digest;
+  rep.peak_rss_bytes = peak_rss_bytes();
   out.latency = merged.latency;
   out.error_messages = batch.error_messages();
 
@@ -125,7 +110,11 @@ void summarize_repetitions(RunResult& result, const Histogram& latency) {
   result.latency_s.mean = latency.mean() * 1e-9;
 
   result.errors = 0;
-  for (const auto& r : reps) result.errors += r.errors;
+  result.peak_rss_bytes = 0;
+  for (const auto& r : reps) {
+    result.errors += r.errors;
+    result.peak_rss_bytes = std::max(result.peak_rss_bytes, r.peak_rss_bytes);
+  }
   if (!reps.empty()) {
     const bool agree = std::all_of(reps.begin(), reps.end(), [&](auto& r) {
       return r.checksum == reps.front().checksum;
@@ -144,70 +133,135 @@ unsigned hardware_threads() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-RunResult run(const RunRequest& request, const ProgressFn& progress) {
-  RunRequest req = request;
-  const unsigned cores = hardware_threads();
-  if (req.load.threads == 0) req.load.threads = cores;
-  const WorkloadInfo& info = req.workload->info;
+namespace {
 
-  RunResult result;
-  result.workload = info.name;
-  result.kind = info.kind;
-  result.strategy = std::string(req.strategy->name());
-  result.params = req.params.values();
-  result.ops = req.load.ops;
-  result.requested_concurrency = req.load.requested_concurrency();
-  result.concurrency = req.strategy->effective_concurrency(req.load);
-  result.threads = req.load.threads;
-  result.cores = cores;
-  result.seed = req.seed;
-  result.warmup = req.warmup;
+// One request being measured, a repetition at a time, so the repetitions of
+// several strategies can be interleaved.
+class Measurement {
+ public:
+  explicit Measurement(const RunRequest& request) : req_(request) {
+    if (req_.load.threads == 0) req_.load.threads = cores_;
+    const WorkloadInfo& info = req_.workload->info;
+    result_.workload = info.name;
+    result_.kind = info.kind;
+    result_.strategy = std::string(req_.strategy->name());
+    result_.params = req_.params.values();
+    result_.ops = req_.load.ops;
+    result_.requested_concurrency = req_.load.requested_concurrency();
+    result_.concurrency = req_.strategy->effective_concurrency(req_.load);
+    result_.threads = req_.load.threads;
+    result_.cores = cores_;
+    result_.seed = req_.seed;
+    result_.warmup = req_.warmup;
 
-  if (auto reason = req.strategy->unsupported_reason(info)) {
-    result.status = RunStatus::not_applicable;
-    result.reason = *reason;
-    return result;
-  }
-
-  auto workload = req.workload->make();
-  const RunSetup setup{
-      req.params, req.load.ops,     req.load.requested_concurrency(),
-      cores,      req.load.threads, req.seed};
-  reset_peak_rss();
-  try {
-    workload->setup(setup);
-  } catch (const UsageError&) {
-    throw;
-  } catch (const std::exception& e) {
-    result.status = RunStatus::failed;
-    result.reason = std::string("setup failed: ") + e.what();
-    return result;
-  }
-  TeardownGuard teardown(*workload);
-  result.ideal_s = workload->ideal_seconds(setup);
-  result.notes = workload->notes();
-
-  Histogram latency;
-  const unsigned total = req.warmup + req.repetitions;
-  for (unsigned i = 0; i < total; ++i) {
-    if (progress) progress(req, i, total);
+    if (auto reason = req_.strategy->unsupported_reason(info)) {
+      result_.status = RunStatus::not_applicable;
+      result_.reason = *reason;
+      return;
+    }
+    workload_ = req_.workload->make();
     try {
-      MeasuredRepetition m =
-          run_once(req, info, *workload, result.concurrency, cores);
-      if (i < req.warmup) continue;
-      result.repetitions.push_back(m.rep);
-      latency.merge(m.latency);
-      for (auto& [message, count] : m.error_messages)
-        result.error_messages[message] += count;
+      workload_->setup(setup());  // a UsageError propagates: bad input
+    } catch (const UsageError&) {
+      throw;
     } catch (const std::exception& e) {
-      result.status = RunStatus::failed;
-      result.reason = e.what();
-      break;
+      result_.status = RunStatus::failed;
+      result_.reason = std::string("setup failed: ") + e.what();
+      return;
+    }
+    set_up_ = true;
+    result_.ideal_s = workload_->ideal_seconds(setup());
+    result_.notes = workload_->notes();
+  }
+
+  ~Measurement() { tear_down(); }
+  Measurement(const Measurement&) = delete;
+  Measurement& operator=(const Measurement&) = delete;
+
+  const RunRequest& request() const { return req_; }
+  unsigned total() const { return req_.warmup + req_.repetitions; }
+  bool measuring() const { return set_up_ && result_.status == RunStatus::ok; }
+
+  // Repetition `index` (the first req.warmup ones are not recorded).
+  void repetition(unsigned index) {
+    try {
+      MeasuredRepetition m = run_once(req_, req_.workload->info, *workload_,
+                                      result_.concurrency, cores_);
+      if (index < req_.warmup) return;
+      result_.repetitions.push_back(m.rep);
+      latency_.merge(m.latency);
+      for (auto& [message, count] : m.error_messages)
+        result_.error_messages[message] += count;
+    } catch (const std::exception& e) {
+      result_.status = RunStatus::failed;
+      result_.reason = e.what();
     }
   }
-  result.peak_rss_bytes = peak_rss_bytes();
-  summarize_repetitions(result, latency);
-  return result;
+
+  RunResult finish() {
+    tear_down();
+    if (result_.status == RunStatus::ok && result_.repetitions.empty()) {
+      result_.status = RunStatus::failed;
+      result_.reason = "stopped before its first measured repetition";
+    }
+    if (result_.status != RunStatus::not_applicable)
+      summarize_repetitions(result_, latency_);
+    return std::move(result_);
+  }
+
+ private:
+  RunSetup setup() const {
+    return {req_.params, req_.load.ops,     req_.load.requested_concurrency(),
+            cores_,      req_.load.threads, req_.seed};
+  }
+  void tear_down() {
+    if (!set_up_) return;
+    set_up_ = false;
+    try {
+      workload_->teardown();
+    } catch (...) {  // a failing teardown must not hide the run's result
+    }
+  }
+
+  RunRequest req_;
+  unsigned cores_ = hardware_threads();
+  RunResult result_;
+  std::unique_ptr<Workload> workload_;
+  bool set_up_ = false;
+  Histogram latency_;
+};
+
+}  // namespace
+
+std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
+                                 const ProgressFn& progress,
+                                 const StopFn& stop_requested) {
+  std::vector<std::unique_ptr<Measurement>> runs;
+  for (const auto& r : requests)
+    runs.push_back(std::make_unique<Measurement>(r));
+
+  unsigned rounds = 0;
+  for (const auto& m : runs) rounds = std::max(rounds, m->total());
+  // Round-robin over the strategies, reversing the order every round: a
+  // machine that drifts (thermal, noisy neighbours) then drifts under all of
+  // them alike instead of favouring whichever ran last.
+  for (unsigned round = 0; round < rounds; ++round) {
+    if (stop_requested && stop_requested()) break;
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+      const std::size_t i = round % 2 == 0 ? k : runs.size() - 1 - k;
+      Measurement& m = *runs[i];
+      if (!m.measuring() || round >= m.total()) continue;
+      if (progress) progress(m.request(), i, round, m.total());
+      m.repetition(round);
+    }
+  }
+  std::vector<RunResult> results;
+  for (auto& m : runs) results.push_back(m->finish());
+  return results;
+}
+
+RunResult run(const RunRequest& request, const ProgressFn& progress) {
+  return run_group({request}, progress).front();
 }
 
 void compute_speedups(std::vector<RunResult>& runs) {

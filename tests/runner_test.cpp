@@ -59,7 +59,7 @@ TEST(Runner, WarmupIsNotMeasuredAndProgressIsReported) {
   unsigned calls = 0;
   const RunResult result =
       run(sleep_request("async", 4),
-          [&](const RunRequest&, unsigned done, unsigned total) {
+          [&](const RunRequest&, std::size_t, unsigned done, unsigned total) {
             EXPECT_EQ(done, calls);
             EXPECT_EQ(total, 4u);
             ++calls;
@@ -75,6 +75,36 @@ TEST(Runner, WarmupIsNotMeasuredAndProgressIsReported) {
   EXPECT_LE(*result.efficiency, 1.0);
   EXPECT_LE(result.wall_s.min, result.wall_s.median);
   EXPECT_LE(result.wall_s.median, result.wall_s.max);
+}
+
+TEST(Runner, GroupsInterleaveRepetitionsAlternatingTheOrder) {
+  std::vector<RunRequest> group = {sleep_request("sequential", 2),
+                                   sleep_request("async", 2)};
+  for (auto& r : group) r.warmup = 0;
+  std::vector<std::pair<std::size_t, unsigned>> order;
+  const auto results = run_group(
+      group, [&](const RunRequest&, std::size_t index, unsigned rep,
+                 unsigned) { order.emplace_back(index, rep); });
+  const std::vector<std::pair<std::size_t, unsigned>> expected = {
+      {0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 2}, {1, 2}};
+  EXPECT_EQ(order, expected);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].strategy, "sequential");
+  EXPECT_EQ(results[1].strategy, "async");
+  EXPECT_EQ(results[1].repetitions.size(), 3u);
+}
+
+TEST(Runner, AStoppedGroupKeepsWhatWasMeasured) {
+  std::vector<RunRequest> group = {sleep_request("sequential", 2),
+                                   sleep_request("async", 2)};
+  for (auto& r : group) r.warmup = 0;
+  unsigned rounds = 0;
+  const auto results =
+      run_group(group, {}, [&] { return rounds++ == 1; });  // after round 1
+  for (const auto& r : results) {
+    EXPECT_EQ(r.status, RunStatus::ok) << r.reason;
+    EXPECT_EQ(r.repetitions.size(), 1u);
+  }
 }
 
 TEST(Runner, SpeedupsAreAgainstSequentialWithTheSameLoad) {

@@ -31,7 +31,8 @@ struct Repetition {
   std::int64_t involuntary_switches = 0;
   std::uint64_t ops_ok = 0;
   std::uint64_t errors = 0;
-  std::uint64_t checksum = 0;  // sum of the ops' digests
+  std::uint64_t checksum = 0;        // sum of the ops' digests
+  std::uint64_t peak_rss_bytes = 0;  // process peak during the repetition
 };
 
 struct RunResult {
@@ -60,7 +61,7 @@ struct RunResult {
   double cpu_utilization = 0;     // median over repetitions, 0..1 of all cores
   double voluntary_switches = 0;  // median per repetition
   double involuntary_switches = 0;   // median per repetition
-  std::uint64_t peak_rss_bytes = 0;  // during the run (VmHWM)
+  std::uint64_t peak_rss_bytes = 0;  // max over repetitions (VmHWM)
 
   std::uint64_t errors = 0;  // failed ops, all repetitions
   std::map<std::string, std::uint64_t> error_messages;  // message -> count

@@ -22,16 +22,27 @@ struct RunRequest {
   std::uint64_t seed = 1;
 };
 
-// Called before each repetition: (request, repetition index counting
-// warm-ups first, total repetitions including warm-ups).
-using ProgressFn =
-    std::function<void(const RunRequest&, unsigned done, unsigned total)>;
+// Called before each repetition: (request, its index in the group,
+// repetition index counting warm-ups first, total repetitions including
+// warm-ups).
+using ProgressFn = std::function<void(const RunRequest&, std::size_t index,
+                                      unsigned done, unsigned total)>;
+// Polled between rounds of repetitions; true stops the group early (runs
+// keep the repetitions measured so far).
+using StopFn = std::function<bool()>;
 
 // Runs the request. An op that throws is counted as an error; a strategy
 // that fails (e.g. no more threads) gives status `failed` with the reason;
 // a strategy that cannot run the workload gives `n/a`. A UsageError from
 // the workload's setup (a bad parameter value) propagates.
 RunResult run(const RunRequest& request, const ProgressFn& progress = {});
+
+// Runs several requests (typically the strategies of one workload and load)
+// with their repetitions interleaved round-robin, so drift of a noisy
+// machine affects them alike. Results are in the order of `requests`.
+std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
+                                 const ProgressFn& progress = {},
+                                 const StopFn& stop_requested = {});
 
 // Fills speedup_vs_sequential for runs that share workload, params and
 // load with an ok `sequential` run.

@@ -70,8 +70,11 @@ class Progress {
                warm ? rep + 1 : rep - r.warmup + 1,
                warm ? r.warmup : total - r.warmup, format_duration(elapsed()));
   }
-  void finished(std::size_t run, const RunResult& result) const {
+  void clear() const {
     if (live_) fmt::print(stderr, "\r\033[K");
+  }
+  void finished(std::size_t run, const RunResult& result) const {
+    clear();
     if (!verbose_) return;
     fmt::print(stderr, "[{}/{}] {} · {}: {} {}\n", run + 1, runs_,
                result.workload, result.strategy, to_string(result.status),
@@ -90,6 +93,13 @@ class Progress {
   std::size_t runs_;
   std::chrono::steady_clock::time_point start_;
 };
+
+bool same_group(const RunRequest& a, const RunRequest& b) {
+  return a.workload == b.workload && a.params.values() == b.params.values() &&
+         a.load.ops == b.load.ops && a.load.concurrency == b.load.concurrency &&
+         a.load.threads == b.load.threads && a.repetitions == b.repetitions &&
+         a.warmup == b.warmup && a.seed == b.seed;
+}
 
 void write_all(Results& results, std::vector<Output>& outputs, bool color) {
   compute_speedups(results.runs);
@@ -132,19 +142,35 @@ int run_session(const Options& o, const std::string& command_line) {
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+  // Strategies of the same workload, parameters and load are measured as a
+  // group, their repetitions interleaved (see run_group).
+  for (std::size_t first = 0; first < plan.runs.size();) {
     if (interrupted.load()) break;
+    std::size_t last = first + 1;
+    while (last < plan.runs.size() &&
+           same_group(plan.runs[first], plan.runs[last]))
+      ++last;
+    const std::vector<RunRequest> group(plan.runs.begin() + first,
+                                        plan.runs.begin() + last);
+    std::vector<RunResult> measured;
     try {
-      results.runs.push_back(run(
-          plan.runs[i], [&](const RunRequest& r, unsigned rep, unsigned total) {
-            progress.update(i, r, rep, total);
-          }));
+      measured = run_group(
+          group,
+          [&](const RunRequest& r, std::size_t index, unsigned rep,
+              unsigned total) {
+            progress.update(first + index, r, rep, total);
+          },
+          [] { return interrupted.load(); });
     } catch (const UsageError&) {
-      progress.finished(i, RunResult{});
+      progress.clear();
       write_all(results, outputs, color);  // keep what was measured
       throw;
     }
-    progress.finished(i, results.runs.back());
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+      progress.finished(first + i, measured[i]);
+      results.runs.push_back(std::move(measured[i]));
+    }
+    first = last;
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
