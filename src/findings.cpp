@@ -106,8 +106,10 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
         break;
       }
     if (rival) {
-      if (overlaps(*hybrid, *rival) ||
-          std::abs(hybrid->wall_s.median / rival->wall_s.median - 1) < 0.05)
+      const bool tie =
+          overlaps(*hybrid, *rival) ||
+          std::abs(hybrid->wall_s.median / rival->wall_s.median - 1) < 0.05;
+      if (tie && hybrid->cpu_utilization >= 0.85)
         out.push_back(fmt::format(
             "  hybrid ({}) ties {} ({}): with {} the cores are saturated "
             "(hybrid CPU use {:.0f} %), so any strategy that keeps all cores "
@@ -115,6 +117,12 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
             format_duration(hybrid->wall_s.median), rival->strategy,
             format_duration(rival->wall_s.median), load_text(*hybrid),
             hybrid->cpu_utilization * 100));
+      else if (tie)
+        out.push_back(fmt::format(
+            "  hybrid ({}) and {} ({}) differ by less than the spread of the "
+            "repetitions; rerun with more --repetitions to tell them apart.",
+            format_duration(hybrid->wall_s.median), rival->strategy,
+            format_duration(rival->wall_s.median)));
       else if (hybrid == &best)
         out.push_back(fmt::format(
             "  hybrid wins by {:.2f}x over {}: waits overlap on the io "

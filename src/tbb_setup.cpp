@@ -1,11 +1,26 @@
 #include "tbb_setup.hpp"
 
+#include <oneapi/tbb/global_control.h>
+
+#include <memory>
+#include <mutex>
+
 namespace apb {
 
-OffloadArena::OffloadArena(unsigned threads)
-    : limit_(tbb::global_control::max_allowed_parallelism, threads + 1),
-      arena_(static_cast<int>(threads), 0) {
-  arena_.initialize();
+void allow_tbb_threads(unsigned threads) {
+  static std::mutex mutex;
+  static std::unique_ptr<tbb::global_control> limit;
+  static unsigned current = 0;
+  std::lock_guard lock(mutex);
+  if (threads <= current) return;
+  limit = std::make_unique<tbb::global_control>(
+      tbb::global_control::max_allowed_parallelism, threads);
+  current = threads;
+}
+
+OffloadArena::OffloadArena(unsigned threads) {
+  allow_tbb_threads(threads + 1);
+  arena_.initialize(static_cast<int>(threads), 0);
 }
 
 }  // namespace apb

@@ -1,11 +1,13 @@
 #pragma once
 // oneTBB set-up shared by the strategies that use it.
-#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
-#include <memory>
-
 namespace apb {
+
+// Raises oneTBB's process-wide thread limit to at least `threads` (never
+// lowers it). The limit lives for the whole process: re-creating it per
+// repetition made oneTBB retire and re-wake workers, and the timings wobble.
+void allow_tbb_threads(unsigned threads);
 
 // An arena of `threads` workers that a thread outside it (the io_context
 // thread) can enqueue into and get all of them working. On 2 cores oneTBB
@@ -17,7 +19,6 @@ class OffloadArena {
   tbb::task_arena& arena() { return arena_; }
 
  private:
-  tbb::global_control limit_;
   tbb::task_arena arena_;
 };
 

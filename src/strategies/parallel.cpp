@@ -2,7 +2,6 @@
 // an op's CPU kernel is split again with tbb::parallel_reduce, so the
 // cores share one op's work too. Blocking I/O occupies a worker.
 #include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
@@ -11,6 +10,7 @@
 #include <thread>
 
 #include "../compute_policies.hpp"
+#include "../tbb_setup.hpp"
 #include "apbench/detail/tsan.hpp"
 #include "builtin.hpp"
 #include "forms.hpp"
@@ -40,8 +40,7 @@ class ParallelStrategy final : public Strategy {
                Batch& batch) const override {
     const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
     // Allow more than the default (= cores) when --threads asks for it.
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                              std::max(batch.threads(), hardware));
+    allow_tbb_threads(std::max(batch.threads(), hardware));
     tbb::task_arena arena(static_cast<int>(batch.concurrency()));
     ParallelCompute compute;
     // One op per task (grain 1, simple partitioner): a blocking op must not
