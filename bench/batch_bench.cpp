@@ -35,6 +35,7 @@ void BM_BatchRunBlockingEmptyOp(benchmark::State& state) {
   EmptyWorkload workload;
   apb::InlineCompute compute;
   auto batch = std::make_unique<apb::Batch>(kOps, 1, 1, 1, 1, false);
+  apb::LaneState lane(0);
   for (auto _ : state) {
     auto index = batch->claim();
     if (!index) {
@@ -43,7 +44,7 @@ void BM_BatchRunBlockingEmptyOp(benchmark::State& state) {
       index = batch->claim();
       state.ResumeTiming();
     }
-    batch->run_blocking(workload, *index, compute, 0);
+    batch->run_blocking(workload, *index, compute, 0, lane);
   }
   state.SetItemsProcessed(state.iterations());
 }

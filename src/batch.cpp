@@ -3,18 +3,10 @@
 #include <exception>
 #include <stdexcept>
 
+#include "apbench/op_error.hpp"
+
 namespace apb {
 namespace {
-
-std::string describe_current_exception() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
 
 thread_local unsigned this_thread_slot = 0;
 
@@ -48,20 +40,22 @@ std::uint64_t Batch::claimed() const noexcept {
 }
 
 void Batch::run_blocking(Workload& workload, std::size_t index,
-                         ComputePolicy& compute, unsigned slot) {
-  OpContext op(index, seed_, compute);
+                         ComputePolicy& compute, unsigned slot,
+                         LaneState& lane) {
+  OpContext op(index, seed_, compute, lane);
   const auto start = clock::now();
   try {
     workload.blocking_op(op);
   } catch (...) {
-    record_error(describe_current_exception());
+    record_current_exception();
     return;
   }
   record_ok(slot, clock::now() - start, op.digest());
 }
 
 void Batch::record_current_exception() {
-  record_error(describe_current_exception());
+  auto [cause, message] = classify(std::current_exception());
+  record_error(std::move(cause), std::move(message));
 }
 
 void Batch::record_ok(unsigned slot, clock::duration latency,
@@ -81,9 +75,10 @@ void Batch::record_ok(unsigned slot, clock::duration latency,
   }
 }
 
-void Batch::record_error(std::string message) {
+void Batch::record_error(std::string cause, std::string message) {
   std::lock_guard lock(errors_mutex_);
   ++errors_;
+  ++errors_by_cause_[std::move(cause)];
   // Bound the map: a flood of distinct messages must not eat memory.
   if (error_messages_.size() < 64 || error_messages_.count(message) != 0)
     ++error_messages_[std::move(message)];
@@ -104,6 +99,11 @@ WorkerRecord Batch::merged() const {
 std::uint64_t Batch::errors() const {
   std::lock_guard lock(errors_mutex_);
   return errors_;
+}
+
+std::map<std::string, std::uint64_t> Batch::errors_by_cause() const {
+  std::lock_guard lock(errors_mutex_);
+  return errors_by_cause_;
 }
 
 std::map<std::string, std::uint64_t> Batch::error_messages() const {

@@ -2,6 +2,7 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_reduce.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <functional>
 
@@ -37,7 +38,10 @@ asio::awaitable<std::uint64_t> InlineCompute::run_async(std::size_t items,
 }
 
 std::uint64_t ParallelCompute::run(std::size_t items, const Kernel& kernel) {
-  return parallel_digest(items, kernel);
+  // Isolated: while waiting for its pieces, a worker must not pick up
+  // another op (it would run two ops of one lane at once).
+  return tbb::this_task_arena::isolate(
+      [&] { return parallel_digest(items, kernel); });
 }
 
 asio::awaitable<std::uint64_t> ParallelCompute::run_async(

@@ -190,14 +190,24 @@ class TableWriter {
     }
   }
 
+  // " (connect 5, timeout 2)"
+  static std::string causes_text(const RunResult& run) {
+    if (run.errors_by_cause.empty()) return "";
+    std::string text;
+    for (const auto& [cause, n] : run.errors_by_cause)
+      text += fmt::format("{}{} {}", text.empty() ? " (" : ", ", cause, n);
+    return text + ")";
+  }
+
   void write_errors(const std::vector<const RunResult*>& runs) {
     for (const RunResult* run : runs) {
       if (run->errors == 0 && run->error_messages.empty()) continue;
       const auto messages = report_detail::messages_by_count(*run);
       out_ << "  "
-           << paint_(kFail,
-                     fmt::format("errors in {}: {} failed op{}", run->strategy,
-                                 run->errors, run->errors == 1 ? "" : "s"))
+           << paint_(kFail, fmt::format("errors in {}: {} failed op{}{}",
+                                        run->strategy, run->errors,
+                                        run->errors == 1 ? "" : "s",
+                                        causes_text(*run)))
            << '\n';
       const std::size_t shown =
           std::min(messages.size(), report_detail::kMaxErrorMessages);

@@ -135,6 +135,9 @@ json::object run_object(const RunResult& run) {
   json::object messages;
   for (const auto& [message, n] : run.error_messages) messages[message] = n;
   o["errors_by_message"] = std::move(messages);
+  json::object causes;
+  for (const auto& [cause, n] : run.errors_by_cause) causes[cause] = n;
+  o["errors_by_cause"] = std::move(causes);
 
   o["checksum"] =
       run.checksum ? text(checksum_text(*run.checksum)) : json::value(nullptr);

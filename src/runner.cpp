@@ -22,6 +22,7 @@ struct MeasuredRepetition {
   Repetition rep;
   Histogram latency;
   std::map<std::string, std::uint64_t> error_messages;
+  std::map<std::string, std::uint64_t> errors_by_cause;
 };
 
 MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
@@ -63,6 +64,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   rep.peak_rss_bytes = peak_rss_bytes();
   out.latency = merged.latency;
   out.error_messages = batch.error_messages();
+  out.errors_by_cause = batch.errors_by_cause();
 
   if (!failure.empty()) throw std::runtime_error(failure);
   // Every op exactly once: a strategy that lost or repeated ops is broken.
@@ -149,6 +151,7 @@ class Measurement {
     result_.ops = req_.load.ops;
     result_.requested_concurrency = req_.load.requested_concurrency();
     result_.concurrency = req_.strategy->effective_concurrency(req_.load);
+    // (recomputed after setup when the workload limits ops in flight)
     result_.threads = req_.load.threads;
     result_.cores = cores_;
     result_.seed = req_.seed;
@@ -170,6 +173,11 @@ class Measurement {
       return;
     }
     set_up_ = true;
+    if (const auto limit = workload_->concurrency_limit(setup());
+        limit && *limit < req_.load.requested_concurrency()) {
+      req_.load.concurrency = std::max<std::size_t>(*limit, 1);
+      result_.concurrency = req_.strategy->effective_concurrency(req_.load);
+    }
     result_.ideal_s = workload_->ideal_seconds(setup());
     result_.notes = workload_->notes();
   }
@@ -192,6 +200,8 @@ class Measurement {
       latency_.merge(m.latency);
       for (auto& [message, count] : m.error_messages)
         result_.error_messages[message] += count;
+      for (auto& [cause, count] : m.errors_by_cause)
+        result_.errors_by_cause[cause] += count;
     } catch (const std::exception& e) {
       result_.status = RunStatus::failed;
       result_.reason = e.what();

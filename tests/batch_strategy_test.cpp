@@ -44,6 +44,9 @@ TEST_P(EveryStrategy, RunsEachOpExactlyOnce) {
     EXPECT_EQ(result.latency_s.count, c.ops);
     for (std::size_t i = 0; i < c.ops; ++i)
       ASSERT_EQ(testing::op_counts().runs[i].load(), 1) << "op " << i;
+    // Lanes: indices below the effective concurrency, one op at a time.
+    EXPECT_LE(testing::op_counts().lanes_seen.load(), result.concurrency);
+    EXPECT_EQ(testing::op_counts().lane_overlaps.load(), 0);
     // Same ops, same digests: every strategy computes the same checksum.
     ASSERT_TRUE(result.checksum.has_value());
     if (!checksum) checksum = result.checksum;
@@ -75,6 +78,8 @@ TEST(Strategies, FailingOpsAreCountedAndTheRunGoesOn) {
     ASSERT_EQ(result.error_messages.size(), 1u);
     EXPECT_EQ(result.error_messages.begin()->first, "planted failure");
     EXPECT_EQ(result.error_messages.begin()->second, 10u);
+    ASSERT_EQ(result.errors_by_cause.size(), 1u);
+    EXPECT_EQ(result.errors_by_cause.begin()->first, "exception");
   }
 }
 

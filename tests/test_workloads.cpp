@@ -17,6 +17,11 @@ OpCounts& op_counts() {
 
 namespace {
 
+// Lane state of the counting workloads: is an op of this lane running?
+struct LaneUse {
+  std::atomic<bool> busy{false};
+};
+
 void count(std::size_t index) {
   auto& c = op_counts();
   c.runs.at(index).fetch_add(1);
@@ -37,14 +42,32 @@ class CountingWorkload final : public Workload {
   }
   void setup(const RunSetup&) override {}
   asio::awaitable<void> async_op(OpContext& op) override {
+    enter(op);
     co_await asio::post(co_await asio::this_coro::executor,
                         asio::use_awaitable);
     count(op.index());
     op.add_digest(mix64(op.index()));
+    leave(op);
   }
   void blocking_op(OpContext& op) override {
+    enter(op);
     count(op.index());
     op.add_digest(mix64(op.index()));
+    leave(op);
+  }
+
+ private:
+  // Records the lane's index and checks no other op of it is running.
+  static void enter(OpContext& op) {
+    auto& c = op_counts();
+    std::size_t seen = c.lanes_seen.load();
+    const std::size_t mine = op.lane().index() + 1;
+    while (seen < mine && !c.lanes_seen.compare_exchange_weak(seen, mine)) {
+    }
+    if (op.lane().state<LaneUse>().busy.exchange(true)) ++c.lane_overlaps;
+  }
+  static void leave(OpContext& op) {
+    op.lane().state<LaneUse>().busy.store(false);
   }
 };
 

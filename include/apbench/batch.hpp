@@ -56,7 +56,7 @@ class Batch {
   // Runs op `index` in its blocking form and records it in `slot`. Never
   // throws for an op's own failure: its message is counted as an error.
   void run_blocking(Workload& workload, std::size_t index,
-                    ComputePolicy& compute, unsigned slot);
+                    ComputePolicy& compute, unsigned slot, LaneState& lane);
 
   // The pieces of run_blocking, for strategies that run ops themselves
   // (the coroutine lanes in src/strategies/lanes.hpp, which save a
@@ -72,9 +72,10 @@ class Batch {
   WorkerRecord merged() const;
   std::uint64_t errors() const;
   std::map<std::string, std::uint64_t> error_messages() const;
+  std::map<std::string, std::uint64_t> errors_by_cause() const;
 
  private:
-  void record_error(std::string message);
+  void record_error(std::string cause, std::string message);
 
   struct Slot {
     WorkerRecord record;
@@ -92,6 +93,7 @@ class Batch {
   mutable std::mutex errors_mutex_;
   std::uint64_t errors_ = 0;
   std::map<std::string, std::uint64_t> error_messages_;
+  std::map<std::string, std::uint64_t> errors_by_cause_;
 };
 
 }  // namespace apb

@@ -64,7 +64,8 @@ struct RunResult {
   std::uint64_t peak_rss_bytes = 0;  // max over repetitions (VmHWM)
 
   std::uint64_t errors = 0;  // failed ops, all repetitions
-  std::map<std::string, std::uint64_t> error_messages;  // message -> count
+  std::map<std::string, std::uint64_t> error_messages;   // message -> count
+  std::map<std::string, std::uint64_t> errors_by_cause;  // see op_error.hpp
   std::optional<std::uint64_t> checksum;  // when every repetition agreed
   bool checksum_mismatch = false;         // repetitions disagreed
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "apbench/asio.hpp"
+#include "apbench/lane.hpp"
 #include "apbench/params.hpp"
 
 namespace apb {
@@ -71,10 +72,13 @@ struct RunSetup {
 // Per-op handle passed to every op form.
 class OpContext {
  public:
-  OpContext(std::size_t index, std::uint64_t run_seed, ComputePolicy& compute)
-      : index_(index), run_seed_(run_seed), compute_(&compute) {}
+  OpContext(std::size_t index, std::uint64_t run_seed, ComputePolicy& compute,
+            LaneState& lane)
+      : index_(index), run_seed_(run_seed), compute_(&compute), lane_(&lane) {}
 
   std::size_t index() const { return index_; }
+  // The lane this op runs on, and the state the lane keeps across its ops.
+  LaneState& lane() const { return *lane_; }
   // Reproducible per-op seed: the same for op i whatever the strategy.
   std::uint64_t seed() const;
 
@@ -97,6 +101,7 @@ class OpContext {
   std::size_t index_;
   std::uint64_t run_seed_;
   ComputePolicy* compute_;
+  LaneState* lane_;
   std::uint64_t digest_ = 0;
 };
 
@@ -120,6 +125,14 @@ class Workload {
   // Lower bound on the wall time of the run (seconds), or nullopt when the
   // workload has no model. Called after setup().
   virtual std::optional<double> ideal_seconds(const RunSetup& run) const {
+    (void)run;
+    return std::nullopt;
+  }
+  // At most this many ops in flight (e.g. one per connection of a pool),
+  // or nullopt for no limit. Called after setup(); strategies then run
+  // min(requested, limit) lanes.
+  virtual std::optional<std::size_t> concurrency_limit(
+      const RunSetup& run) const {
     (void)run;
     return std::nullopt;
   }

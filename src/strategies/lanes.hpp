@@ -12,9 +12,11 @@
 namespace apb {
 
 inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
-                                  ComputePolicy& compute, unsigned slot) {
+                                  ComputePolicy& compute, unsigned slot,
+                                  std::size_t lane_index) {
+  LaneState state(lane_index);  // lives as long as the lane
   while (const auto index = batch.claim()) {
-    OpContext op(*index, batch.seed(), compute);
+    OpContext op(*index, batch.seed(), compute, state);
     const auto start = Batch::clock::now();
     try {
       co_await workload.async_op(op);
@@ -39,7 +41,7 @@ inline void spawn_lanes(asio::io_context& ioc, Batch& batch, Workload& workload,
   // that while lanes are still being spawned.
   auto keep_running = asio::make_work_guard(ioc);
   for (std::size_t i = 0; i < batch.concurrency(); ++i) {
-    asio::co_spawn(ioc, lane(batch, workload, compute, slot),
+    asio::co_spawn(ioc, lane(batch, workload, compute, slot, i),
                    [](std::exception_ptr error) {
                      if (error) std::rethrow_exception(error);
                    });

@@ -7,7 +7,9 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "../compute_policies.hpp"
 #include "../tbb_setup.hpp"
@@ -47,6 +49,12 @@ class ParallelStrategy final : public Strategy {
     // hold back a chunk of others behind it. oneTBB hands tasks to workers
     // inside the uninstrumented libtbb: tell ThreadSanitizer about both
     // directions of that hand-off.
+    // One lane per arena slot: an op runs whole on one worker (nested
+    // kernels are isolated, see ParallelCompute), so a slot's ops run one
+    // after another.
+    std::vector<std::unique_ptr<LaneState>> lanes;
+    for (std::size_t i = 0; i < batch.concurrency(); ++i)
+      lanes.push_back(std::make_unique<LaneState>(i));
     detail::tsan_publish_to_tbb();
     arena.execute([&] {
       tbb::parallel_for(
@@ -57,7 +65,8 @@ class ParallelStrategy final : public Strategy {
                 tbb::this_task_arena::current_thread_index());
             for (std::size_t i = range.begin(); i != range.end(); ++i)
               if (const auto index = batch.claim())
-                batch.run_blocking(workload, *index, compute, slot);
+                batch.run_blocking(workload, *index, compute, slot,
+                                   *lanes.at(slot));
             detail::tsan_publish_to_tbb();
           },
           tbb::simple_partitioner());

@@ -25,8 +25,9 @@ class SequentialStrategy final : public Strategy {
                Batch& batch) const override {
     InlineCompute compute;
     if (has_blocking_form(info)) {
+      LaneState lane(0);
       while (const auto index = batch.claim())
-        batch.run_blocking(workload, *index, compute, 0);
+        batch.run_blocking(workload, *index, compute, 0, lane);
       return;
     }
     asio::io_context ioc(1);

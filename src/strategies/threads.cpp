@@ -42,9 +42,10 @@ class ThreadsStrategy final : public Strategy {
     try {
       for (std::size_t t = 0; t < batch.concurrency(); ++t) {
         const auto slot = static_cast<unsigned>(t % batch.slots());
-        threads.emplace_back([&batch, &workload, &compute, slot] {
+        threads.emplace_back([&batch, &workload, &compute, slot, t] {
+          LaneState lane(t);
           while (const auto index = batch.claim())
-            batch.run_blocking(workload, *index, compute, slot);
+            batch.run_blocking(workload, *index, compute, slot, lane);
         });
       }
     } catch (const std::system_error& e) {

@@ -1,0 +1,46 @@
+#pragma once
+// A lane is a sequence of ops run one after another (one coroutine of the
+// async strategies, one thread of `threads`, one worker of `parallel`).
+// Its state lives from its first op to its end, so a workload can keep
+// what an op would otherwise re-create, such as an open connection:
+// `auto& conn = op.lane().state<Connection>();`. It is destroyed when the
+// lane ends, inside the strategy, before its io_context goes away.
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <typeinfo>
+
+namespace apb {
+
+class LaneState {
+ public:
+  explicit LaneState(std::size_t index) : index_(index) {}
+  LaneState(const LaneState&) = delete;
+  LaneState& operator=(const LaneState&) = delete;
+
+  // Unique among the lanes running at the same time; < the run's
+  // effective concurrency.
+  std::size_t index() const { return index_; }
+
+  // The lane's state of type T, default-constructed on first use.
+  template <typename T>
+  T& state() {
+    if (!holder_) holder_ = std::make_unique<Holder<T>>();
+    if (typeid(*holder_) != typeid(Holder<T>))
+      throw std::logic_error("lane state used with two different types");
+    return static_cast<Holder<T>&>(*holder_).value;
+  }
+
+ private:
+  struct Base {
+    virtual ~Base() = default;
+  };
+  template <typename T>
+  struct Holder final : Base {
+    T value{};
+  };
+  std::size_t index_;
+  std::unique_ptr<Base> holder_;
+};
+
+}  // namespace apb
