@@ -1,0 +1,1 @@
+// io.http tests: placeholder while the workload is written.
