@@ -3,8 +3,10 @@
 // bad parameter values are usage errors.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "apbench/error.hpp"
@@ -13,6 +15,36 @@
 
 namespace apb {
 namespace {
+
+// A TMPDIR of this test's own, so test processes running in parallel
+// (ctest -j) cannot see each other's directories.
+class PrivateTmpdir {
+ public:
+  PrivateTmpdir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "apbench-test-XXXXXX")
+            .string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
+    path_ = pattern;
+    const char* old = std::getenv("TMPDIR");
+    if (old) old_ = old;
+    setenv("TMPDIR", path_.c_str(), 1);
+  }
+  ~PrivateTmpdir() {
+    if (old_)
+      setenv("TMPDIR", old_->c_str(), 1);
+    else
+      unsetenv("TMPDIR");
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  PrivateTmpdir(const PrivateTmpdir&) = delete;
+  PrivateTmpdir& operator=(const PrivateTmpdir&) = delete;
+
+ private:
+  std::string path_;
+  std::optional<std::string> old_;
+};
 
 // The workload names its directory apbench-io-file-XXXXXX.
 std::size_t workload_dirs() {
@@ -39,6 +71,7 @@ RunRequest file_request(const Strategy& strategy) {
 }
 
 TEST(IoFile, EveryStrategyReadsTheSameBytesAndCleansUp) {
+  const PrivateTmpdir tmpdir;
   const std::size_t dirs_before = workload_dirs();
   std::optional<std::uint64_t> checksum;
   for (const Strategy* strategy : Registry::instance().strategies()) {
@@ -71,6 +104,7 @@ TEST(IoFile, NotesNameTheAsyncFilePath) {
 }
 
 TEST(IoFile, ZeroSizeOrZeroFilesIsAUsageError) {
+  const PrivateTmpdir tmpdir;
   const std::size_t dirs_before = workload_dirs();
   const Strategy& sequential = Registry::instance().strategy("sequential");
 
