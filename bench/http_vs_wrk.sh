@@ -30,6 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$work/www" "$work/logs"
+chmod 755 "$work" "$work/www"  # nginx workers run as www-data
 head -c 120 /dev/zero | tr '\0' 'x' >"$work/www/index.html"
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
@@ -68,6 +69,8 @@ run_apbench() {
   python3 - "$work/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
+if r["errors"]:
+    sys.exit(f"apbench: {r['errors']} failed ops: {r['errors_by_message']}")
 print(r["throughput_ops_s"]["median"], r["latency_s"]["p50"] * 1e6)
 PY
 }

@@ -35,7 +35,8 @@ class AsyncPoolStrategy final : public Strategy {
     InlineCompute compute;
     asio::io_context ioc(static_cast<int>(batch.threads()));
     Batch::set_thread_slot(0);  // spawning starts lanes on this thread too
-    spawn_lanes(ioc, batch, workload, compute, Batch::kThreadSlot);
+    spawn_lanes(ioc, batch, workload, compute, Batch::kThreadSlot,
+                /*strand_per_lane=*/batch.threads() > 1);
     std::vector<std::jthread> pool;
     pool.reserve(batch.threads());
     std::exception_ptr failure;

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <exception>
 
 #include "apbench/batch.hpp"
@@ -35,16 +36,24 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
 // and with 100 000 lanes that start-up delay would show in the wall time.
 // Something thrown outside an op (e.g. out of memory) escapes from here or
 // from io_context::run() and fails the run.
+// With `strand_per_lane` (an io_context run by several threads) each lane
+// runs on its own strand, so what a lane starts (a connection's watchdog)
+// never runs at the same time as the lane itself.
 inline void spawn_lanes(asio::io_context& ioc, Batch& batch, Workload& workload,
-                        ComputePolicy& compute, unsigned slot) {
+                        ComputePolicy& compute, unsigned slot,
+                        bool strand_per_lane = false) {
   // poll() stops an io_context that runs out of work; the guard prevents
   // that while lanes are still being spawned.
   auto keep_running = asio::make_work_guard(ioc);
   for (std::size_t i = 0; i < batch.concurrency(); ++i) {
-    asio::co_spawn(ioc, lane(batch, workload, compute, slot, i),
-                   [](std::exception_ptr error) {
-                     if (error) std::rethrow_exception(error);
-                   });
+    auto on_end = [](std::exception_ptr error) {
+      if (error) std::rethrow_exception(error);
+    };
+    if (strand_per_lane)
+      asio::co_spawn(asio::make_strand(ioc),
+                     lane(batch, workload, compute, slot, i), on_end);
+    else
+      asio::co_spawn(ioc, lane(batch, workload, compute, slot, i), on_end);
     if (i % 64 == 63) ioc.poll();
   }
 }

@@ -37,6 +37,7 @@
 #include "apbench/seed.hpp"
 #include "apbench/timeout.hpp"
 #include "apbench/units.hpp"
+#include "watched_socket.hpp"
 
 namespace {
 
@@ -229,7 +230,7 @@ using ResponseParser = http::response_parser<http::string_body>;
 
 // A lane's connection, async form: re-opened after any failure.
 struct AsyncConnection {
-  std::optional<tcp::socket> socket;
+  apb::io::WatchedSocket conn;
   beast::flat_buffer buffer;  // bytes read beyond the last response
 };
 
@@ -343,14 +344,13 @@ class HttpWorkload final : public apb::Workload {
   }
 
   asio::awaitable<void> async_op(apb::OpContext& op) override {
-    auto& conn = op.lane().state<AsyncConnection>();
+    auto& lane = op.lane().state<AsyncConnection>();
     std::size_t size = 0;
     try {
-      size = co_await apb::with_timeout(exchange(conn), timeout_);
+      size = co_await exchange(lane);
     } catch (...) {
-      conn.socket.reset();  // a failed or cancelled exchange breaks it
-      conn.buffer.clear();
-      throw;
+      lane.buffer.clear();
+      lane.conn.fail();  // closes it: a failed exchange breaks it
     }
     op.add_digest(apb::mix64(size));
   }
@@ -388,28 +388,20 @@ class HttpWorkload final : public apb::Workload {
  private:
   // One request and its response on the lane's connection; returns the
   // body size.
-  asio::awaitable<std::size_t> exchange(AsyncConnection& conn) {
-    if (!conn.socket) {
-      tcp::socket socket(co_await asio::this_coro::executor);
-      try {
-        co_await socket.async_connect(target_.endpoint, asio::use_awaitable);
-      } catch (const boost::system::system_error& e) {
-        throw apb::OpError(apb::cause::connect,
-                           fmt::format("connect: {}", e.code().message()));
-      }
-      socket.set_option(tcp::no_delay(true));
-      conn.socket.emplace(std::move(socket));
-      conn.buffer.clear();
-    }
-    co_await asio::async_write(*conn.socket, asio::buffer(request_),
+  asio::awaitable<std::size_t> exchange(AsyncConnection& lane) {
+    if (!lane.conn.is_open()) lane.buffer.clear();
+    co_await lane.conn.begin_op(target_.endpoint, timeout_);
+    co_await asio::async_write(lane.conn.socket(), asio::buffer(request_),
                                asio::use_awaitable);
     ResponseParser parser;
     parser.body_limit(max_body);
-    auto [ec, n] = co_await http::async_read(
-        *conn.socket, conn.buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await http::async_read(lane.conn.socket(), lane.buffer, parser,
+                                  asio::as_tuple(asio::use_awaitable));
     (void)n;
     if (ec) throw_read_error(ec);
-    if (!parser.keep_alive()) conn.socket.reset();  // the server closes it
+    lane.conn.end_op();
+    if (!parser.keep_alive()) lane.conn.close();  // the server closes it
     co_return check(parser.get());
   }
 

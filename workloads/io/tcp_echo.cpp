@@ -33,6 +33,7 @@
 #include "apbench/seed.hpp"
 #include "apbench/timeout.hpp"
 #include "apbench/units.hpp"
+#include "watched_socket.hpp"
 
 namespace {
 
@@ -134,7 +135,7 @@ std::string errno_text(int error) { return std::strerror(error); }
 
 // A lane's connection, async form: re-opened after any failure.
 struct AsyncConnection {
-  std::optional<tcp::socket> socket;
+  apb::io::WatchedSocket conn;
   std::vector<char> out, in;
 };
 
@@ -231,12 +232,11 @@ class TcpEchoWorkload final : public apb::Workload {
   }
 
   asio::awaitable<void> async_op(apb::OpContext& op) override {
-    auto& conn = op.lane().state<AsyncConnection>();
+    auto& lane = op.lane().state<AsyncConnection>();
     try {
-      co_await apb::with_timeout(exchange(op, conn), timeout_);
+      co_await exchange(op, lane);
     } catch (...) {
-      conn.socket.reset();  // a failed or cancelled exchange breaks it
-      throw;
+      lane.conn.fail();  // closes it: a failed exchange breaks it
     }
     op.add_digest(apb::mix64(op.index()));
   }
@@ -273,26 +273,17 @@ class TcpEchoWorkload final : public apb::Workload {
   }
 
  private:
-  asio::awaitable<void> exchange(apb::OpContext& op, AsyncConnection& conn) {
-    if (!conn.socket) {
-      tcp::socket socket(co_await asio::this_coro::executor);
-      try {
-        co_await socket.async_connect(endpoint_, asio::use_awaitable);
-      } catch (const boost::system::system_error& e) {
-        throw apb::OpError(apb::cause::connect,
-                           fmt::format("connect: {}", e.code().message()));
-      }
-      socket.set_option(tcp::no_delay(true));
-      conn.socket.emplace(std::move(socket));
-      conn.out.resize(payload_);
-      conn.in.resize(payload_);
-    }
-    fill_payload(conn.out, op.index());
-    co_await asio::async_write(*conn.socket, asio::buffer(conn.out),
+  asio::awaitable<void> exchange(apb::OpContext& op, AsyncConnection& lane) {
+    co_await lane.conn.begin_op(endpoint_, timeout_);
+    lane.out.resize(payload_);
+    lane.in.resize(payload_);
+    fill_payload(lane.out, op.index());
+    co_await asio::async_write(lane.conn.socket(), asio::buffer(lane.out),
                                asio::use_awaitable);
-    co_await asio::async_read(*conn.socket, asio::buffer(conn.in),
+    co_await asio::async_read(lane.conn.socket(), asio::buffer(lane.in),
                               asio::use_awaitable);
-    verify(conn.out, conn.in);
+    lane.conn.end_op();
+    verify(lane.out, lane.in);
   }
 
   void exchange_blocking(apb::OpContext& op, BlockingConnection& conn) {
