@@ -28,7 +28,8 @@ expect() {
 expect 0 "--filter" -- --help
 expect 0 "apbench [0-9]" -- --version
 expect 0 "io.sleep" -- --list
-for name in io.sleep cpu.spin cpu.mandelbrot hybrid.fetch_process \
+for name in io.sleep io.tcp_echo io.http io.file cpu.spin cpu.mandelbrot \
+  hybrid.fetch_process \
   sequential async async-pool threads parallel hybrid; do
   expect 0 "^  $name " -- --list
 done
@@ -46,6 +47,9 @@ expect 2 "expected NAME=VALUE" -- --filter io.sleep --set delay
 expect 2 "cannot write --json '$tmp/no/such/dir/r.json'" -- --filter io.sleep --json "$tmp/no/such/dir/r.json"
 expect 2 "error" -- --no-such-flag
 expect 2 "bad value '0' for parameter 'size'" -- --filter cpu.mandelbrot --set size=0 --strategy sequential
+expect 2 "https is not supported|'https://127.0.0.1/'" -- --filter io.http --set target=https://127.0.0.1/ --strategy async
+expect 2 "bad value 'garbage' for parameter 'target'" -- --filter io.http --set target=garbage --strategy async
+expect 2 "parameter 'target'" -- --filter io.tcp_echo --set target=nowhere --strategy async
 
 # A small real run with every output.
 expect 0 "sequential.*async|async" -- --filter io.sleep --ops 5 --set delay=10ms \
