@@ -5,12 +5,7 @@
 // `server_delay`; `target=http://HOST[:PORT][/PATH]` points the client at
 // another server instead. Connections are kept per lane (one request in
 // flight per connection), so ops in flight never exceed `connections`.
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -23,13 +18,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "apbench/error.hpp"
 #include "apbench/op_error.hpp"
@@ -37,6 +29,8 @@
 #include "apbench/seed.hpp"
 #include "apbench/timeout.hpp"
 #include "apbench/units.hpp"
+#include "blocking_socket.hpp"
+#include "net_params.hpp"
 #include "watched_socket.hpp"
 
 namespace {
@@ -65,24 +59,18 @@ std::string host_port(const tcp::endpoint& e) {
 class HttpServer {
  public:
   HttpServer(const asio::ip::address& bind, std::size_t body, nanoseconds delay)
-      : acceptor_(ioc_, tcp::endpoint(bind, 0)), delay_(delay) {
+      : delay_(delay), thread_(bind) {
     const std::string payload(body, 'x');
     for (bool keep_alive : {false, true}) {
       ok_[keep_alive] = make_response(http::status::ok, payload, keep_alive);
       not_found_[keep_alive] =
           make_response(http::status::not_found, "not found\n", keep_alive);
     }
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
+    thread_.start(
+        [this](tcp::socket socket) { return session(std::move(socket)); });
   }
-  ~HttpServer() {
-    ioc_.stop();
-    thread_.join();
-  }
-  HttpServer(const HttpServer&) = delete;
-  HttpServer& operator=(const HttpServer&) = delete;
 
-  tcp::endpoint endpoint() const { return acceptor_.local_endpoint(); }
+  tcp::endpoint endpoint() const { return thread_.endpoint(); }
 
  private:
   using Response = http::response<http::string_body>;
@@ -98,17 +86,9 @@ class HttpServer {
     return res;
   }
 
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      tcp::socket socket = co_await acceptor_.async_accept(asio::use_awaitable);
-      socket.set_option(tcp::no_delay(true));
-      asio::co_spawn(ioc_, session(std::move(socket)), asio::detached);
-    }
-  }
-
   asio::awaitable<void> session(tcp::socket socket) {
     beast::flat_buffer buffer;
-    asio::steady_timer timer(ioc_);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
     try {
       for (;;) {
         http::request<http::string_body> request;
@@ -134,12 +114,10 @@ class HttpServer {
     }
   }
 
-  asio::io_context ioc_{1};
-  tcp::acceptor acceptor_;
   nanoseconds delay_;
-  Response ok_[2];         // [keep_alive]
-  Response not_found_[2];  // [keep_alive]
-  std::thread thread_;
+  Response ok_[2];                // [keep_alive]
+  Response not_found_[2];         // [keep_alive]
+  apb::io::ServerThread thread_;  // last: stops before the above go away
 };
 
 // Where the client sends its requests.
@@ -214,8 +192,6 @@ Target parse_target(const std::string& text) {
   return target;
 }
 
-std::string errno_text(int error) { return std::strerror(error); }
-
 // Beast reports a stream that ended before (end_of_stream) or inside
 // (partial_message) a response with its own codes: those are short reads.
 [[noreturn]] void throw_read_error(const boost::system::error_code& ec) {
@@ -234,15 +210,12 @@ struct AsyncConnection {
   beast::flat_buffer buffer;  // bytes read beyond the last response
 };
 
-// A lane's connection, blocking form: a plain POSIX socket with
-// SO_RCVTIMEO/SO_SNDTIMEO (Asio's blocking calls would ignore them).
+// A lane's connection, blocking form: re-opened after any failure.
 struct BlockingConnection {
-  int fd = -1;
+  apb::io::BlockingSocket conn;
   beast::flat_buffer buffer;  // bytes read beyond the last response
-  ~BlockingConnection() { close(); }
   void close() {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
+    conn.close();
     buffer.clear();
   }
 };
@@ -256,37 +229,15 @@ class HttpWorkload final : public apb::Workload {
         .description =
             "HTTP/1.1 GET over kept-alive connections, checking status and "
             "body length (in-process Boost.Beast server on loopback)",
-        .params = {{"body",
-                    apb::ParamType::bytes,
-                    "120B",
-                    "response body size of the in-process server",
-                    {}},
-                   {"server_delay",
-                    apb::ParamType::duration,
-                    "0",
-                    "time the server waits before answering",
-                    {}},
-                   {"connections",
-                    apb::ParamType::integer,
-                    "64",
-                    "client connections (one request in flight per connection)",
-                    {}},
-                   {"op_timeout",
-                    apb::ParamType::duration,
-                    "10s",
-                    "an op not answered within this fails as `timeout`",
-                    {}},
-                   {"target",
-                    apb::ParamType::text,
-                    "",
-                    "http://HOST[:PORT][/PATH] of an external server (empty: "
-                    "start one)",
-                    {}},
-                   {"bind",
-                    apb::ParamType::text,
-                    "127.0.0.1",
-                    "address the in-process server listens on",
-                    {}}},
+        .params = apb::io::NetParams::specs(
+            {"body",
+             apb::ParamType::bytes,
+             "120B",
+             "response body size of the in-process server",
+             {}},
+            "request",
+            "http://HOST[:PORT][/PATH] of an external server (empty: start "
+            "one)"),
         .forms = apb::form_async | apb::form_blocking,
         .default_ops = 2000,
     };
@@ -294,33 +245,18 @@ class HttpWorkload final : public apb::Workload {
 
   void setup(const apb::RunSetup& run) override {
     body_ = run.params.bytes("body");
-    delay_ = run.params.duration("server_delay");
-    timeout_ = run.params.duration("op_timeout");
-    const auto connections = run.params.integer("connections");
     if (body_ > max_body_param)
       throw apb::UsageError(
           fmt::format("bad value '{}' for parameter 'body': expected 0B..64MiB",
                       apb::format_bytes(static_cast<double>(body_))));
-    if (connections < 1 || connections > 100000)
-      throw apb::UsageError(fmt::format(
-          "bad value '{}' for parameter 'connections': expected 1..100000",
-          connections));
-    if (timeout_ <= nanoseconds::zero())
-      throw apb::UsageError(
-          "bad value for parameter 'op_timeout': expected more than 0");
-    connections_ = static_cast<std::size_t>(connections);
+    net_ = apb::io::NetParams::read(run.params);
     const std::string target = run.params.text("target");
     if (!target.empty()) {
       target_ = parse_target(target);
       url_ = target;
     } else {
-      boost::system::error_code ec;
-      const auto bind = asio::ip::make_address(run.params.text("bind"), ec);
-      if (ec)
-        throw apb::UsageError(fmt::format(
-            "bad value '{}' for parameter 'bind': expected an IP address",
-            run.params.text("bind")));
-      server_.emplace(bind, static_cast<std::size_t>(body_), delay_);
+      server_.emplace(apb::io::parse_bind(run.params.text("bind")),
+                      static_cast<std::size_t>(body_), net_.server_delay);
       target_.endpoint = server_->endpoint();
       target_.host = host_port(target_.endpoint);
       target_.path = "/";
@@ -340,7 +276,7 @@ class HttpWorkload final : public apb::Workload {
 
   std::optional<std::size_t> concurrency_limit(
       const apb::RunSetup&) const override {
-    return connections_;
+    return net_.connections;
   }
 
   asio::awaitable<void> async_op(apb::OpContext& op) override {
@@ -367,14 +303,9 @@ class HttpWorkload final : public apb::Workload {
     op.add_digest(apb::mix64(size));
   }
 
-  // With a server delay D, C requests in flight need at least ceil(N / C)
-  // delays in sequence; without one there is no model of the network.
   std::optional<double> ideal_seconds(const apb::RunSetup& run) const override {
-    if (delay_ <= nanoseconds::zero() || !server_) return std::nullopt;
-    const std::size_t lanes =
-        std::max<std::size_t>(std::min(run.concurrency, connections_), 1);
-    return duration<double>(delay_).count() *
-           static_cast<double>((run.ops + lanes - 1) / lanes);
+    if (!server_) return std::nullopt;
+    return net_.ideal_seconds(run);
   }
 
   std::vector<std::pair<std::string, std::string>> notes() const override {
@@ -390,7 +321,7 @@ class HttpWorkload final : public apb::Workload {
   // body size.
   asio::awaitable<std::size_t> exchange(AsyncConnection& lane) {
     if (!lane.conn.is_open()) lane.buffer.clear();
-    co_await lane.conn.begin_op(target_.endpoint, timeout_);
+    co_await lane.conn.begin_op(target_.endpoint, net_.op_timeout);
     co_await asio::async_write(lane.conn.socket(), asio::buffer(request_),
                                asio::use_awaitable);
     ResponseParser parser;
@@ -406,16 +337,11 @@ class HttpWorkload final : public apb::Workload {
   }
 
   std::size_t exchange_blocking(BlockingConnection& conn) {
-    if (conn.fd < 0) connect_blocking(conn);
-    for (std::size_t sent = 0; sent < request_.size();) {
-      const ssize_t n = ::send(conn.fd, request_.data() + sent,
-                               request_.size() - sent, MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw_errno("send", errno);
-      }
-      sent += static_cast<std::size_t>(n);
+    if (!conn.conn.is_open()) {
+      conn.buffer.clear();
+      conn.conn.connect(target_.endpoint, net_.op_timeout);
     }
+    conn.conn.send_all(request_.data(), request_.size());
     ResponseParser parser;
     parser.body_limit(max_body);
     parser.eager(true);  // parse header and body from one buffer in one go
@@ -431,11 +357,8 @@ class HttpWorkload final : public apb::Workload {
       }
       if (parser.is_done()) break;
       const auto space = conn.buffer.prepare(64 * 1024);
-      const ssize_t n = ::recv(conn.fd, space.data(), space.size(), 0);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw_errno("recv", errno);
-      }
+      const std::size_t n =
+          conn.conn.recv_some(static_cast<char*>(space.data()), space.size());
       if (n == 0) {
         // A response without a length ends with the connection.
         boost::system::error_code ec = http::error::end_of_stream;
@@ -443,7 +366,7 @@ class HttpWorkload final : public apb::Workload {
         if (ec) throw_read_error(ec);
         break;
       }
-      conn.buffer.commit(static_cast<std::size_t>(n));
+      conn.buffer.commit(n);
     }
     if (!parser.keep_alive()) conn.close();  // the server closes it
     return check(parser.get());
@@ -466,44 +389,8 @@ class HttpWorkload final : public apb::Workload {
     return size;
   }
 
-  void connect_blocking(BlockingConnection& conn) {
-    conn.buffer.clear();
-    conn.fd = ::socket(target_.endpoint.protocol().family(), SOCK_STREAM, 0);
-    if (conn.fd < 0) throw_errno("socket", errno);
-    const int one = 1;
-    ::setsockopt(conn.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    const auto us = duration_cast<microseconds>(timeout_).count();
-    const timeval tv{static_cast<time_t>(us / 1000000),
-                     static_cast<suseconds_t>(us % 1000000)};
-    ::setsockopt(conn.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(conn.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    // connect() honours SO_SNDTIMEO on Linux, so a silent host times out.
-    const tcp::endpoint& e = target_.endpoint;
-    if (::connect(conn.fd, e.data(), static_cast<socklen_t>(e.size())) != 0) {
-      const int error = errno;
-      conn.close();
-      if (error == EINPROGRESS || error == EAGAIN)
-        throw apb::OpError(apb::cause::timeout, "connect: timed out");
-      throw apb::OpError(apb::cause::connect,
-                         fmt::format("connect: {}", errno_text(error)));
-    }
-  }
-
-  [[noreturn]] static void throw_errno(const char* call, int error) {
-    if (error == EAGAIN || error == EWOULDBLOCK)
-      throw apb::OpError(apb::cause::timeout,
-                         fmt::format("{}: no answer in time", call));
-    if (error == ECONNRESET || error == EPIPE)
-      throw apb::OpError(apb::cause::reset,
-                         fmt::format("{}: {}", call, errno_text(error)));
-    throw apb::OpError(apb::cause::io,
-                       fmt::format("{}: {}", call, errno_text(error)));
-  }
-
   std::uint64_t body_ = 0;
-  nanoseconds delay_{};
-  nanoseconds timeout_{};
-  std::size_t connections_ = 1;
+  apb::io::NetParams net_;
   Target target_;
   std::string url_;      // for notes
   std::string request_;  // the serialized GET

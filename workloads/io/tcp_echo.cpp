@@ -4,13 +4,7 @@
 // `target=HOST:PORT` points the client at another echo server instead.
 // Connections are kept per lane (one op in flight per connection), so ops
 // in flight never exceed `connections`.
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -21,10 +15,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <cerrno>
-#include <cstring>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "apbench/error.hpp"
@@ -33,6 +24,8 @@
 #include "apbench/seed.hpp"
 #include "apbench/timeout.hpp"
 #include "apbench/units.hpp"
+#include "blocking_socket.hpp"
+#include "net_params.hpp"
 #include "watched_socket.hpp"
 
 namespace {
@@ -47,33 +40,17 @@ class EchoServer {
  public:
   EchoServer(const asio::ip::address& bind, std::size_t payload,
              nanoseconds delay)
-      : acceptor_(ioc_, tcp::endpoint(bind, 0)),
-        payload_(payload),
-        delay_(delay) {
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
+      : payload_(payload), delay_(delay), thread_(bind) {
+    thread_.start(
+        [this](tcp::socket socket) { return session(std::move(socket)); });
   }
-  ~EchoServer() {
-    ioc_.stop();
-    thread_.join();
-  }
-  EchoServer(const EchoServer&) = delete;
-  EchoServer& operator=(const EchoServer&) = delete;
 
-  tcp::endpoint endpoint() const { return acceptor_.local_endpoint(); }
+  tcp::endpoint endpoint() const { return thread_.endpoint(); }
 
  private:
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      tcp::socket socket = co_await acceptor_.async_accept(asio::use_awaitable);
-      socket.set_option(tcp::no_delay(true));
-      asio::co_spawn(ioc_, session(std::move(socket)), asio::detached);
-    }
-  }
-
   asio::awaitable<void> session(tcp::socket socket) {
     std::vector<char> buffer(payload_);
-    asio::steady_timer timer(ioc_);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
     try {
       for (;;) {
         co_await asio::async_read(socket, asio::buffer(buffer),
@@ -90,11 +67,9 @@ class EchoServer {
     }
   }
 
-  asio::io_context ioc_{1};
-  tcp::acceptor acceptor_;
   std::size_t payload_;
   nanoseconds delay_;
-  std::thread thread_;
+  apb::io::ServerThread thread_;  // last: stops before the above go away
 };
 
 // "HOST:PORT" with an IP literal or "localhost".
@@ -131,24 +106,16 @@ void fill_payload(std::vector<char>& out, std::size_t index) {
     out[i] = static_cast<char>(index >> (8 * i));
 }
 
-std::string errno_text(int error) { return std::strerror(error); }
-
 // A lane's connection, async form: re-opened after any failure.
 struct AsyncConnection {
   apb::io::WatchedSocket conn;
   std::vector<char> out, in;
 };
 
-// A lane's connection, blocking form: a plain POSIX socket with
-// SO_RCVTIMEO/SO_SNDTIMEO (Asio's blocking calls would ignore them).
+// A lane's connection, blocking form: re-opened after any failure.
 struct BlockingConnection {
-  int fd = -1;
+  apb::io::BlockingSocket conn;
   std::vector<char> out, in;
-  ~BlockingConnection() { close(); }
-  void close() {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-  }
 };
 
 class TcpEchoWorkload final : public apb::Workload {
@@ -160,33 +127,9 @@ class TcpEchoWorkload final : public apb::Workload {
         .description =
             "write `payload` bytes to a TCP echo server, read them "
             "back and verify (in-process server on loopback)",
-        .params =
-            {{"payload", apb::ParamType::bytes, "1KiB", "bytes per op", {}},
-             {"server_delay",
-              apb::ParamType::duration,
-              "0",
-              "time the server waits before answering",
-              {}},
-             {"connections",
-              apb::ParamType::integer,
-              "64",
-              "client connections (one op in flight per connection)",
-              {}},
-             {"op_timeout",
-              apb::ParamType::duration,
-              "10s",
-              "an op not answered within this fails as `timeout`",
-              {}},
-             {"target",
-              apb::ParamType::text,
-              "",
-              "HOST:PORT of an external echo server (empty: start one)",
-              {}},
-             {"bind",
-              apb::ParamType::text,
-              "127.0.0.1",
-              "address the in-process server listens on",
-              {}}},
+        .params = apb::io::NetParams::specs(
+            {"payload", apb::ParamType::bytes, "1KiB", "bytes per op", {}},
+            "op", "HOST:PORT of an external echo server (empty: start one)"),
         .forms = apb::form_async | apb::form_blocking,
         .default_ops = 1000,
     };
@@ -194,33 +137,18 @@ class TcpEchoWorkload final : public apb::Workload {
 
   void setup(const apb::RunSetup& run) override {
     payload_ = run.params.bytes("payload");
-    delay_ = run.params.duration("server_delay");
-    timeout_ = run.params.duration("op_timeout");
-    const auto connections = run.params.integer("connections");
     if (payload_ < 1 || payload_ > (64u << 20))
       throw apb::UsageError(fmt::format(
           "bad value '{}' for parameter 'payload': expected 1B..64MiB",
           apb::format_bytes(static_cast<double>(payload_))));
-    if (connections < 1 || connections > 100000)
-      throw apb::UsageError(fmt::format(
-          "bad value '{}' for parameter 'connections': expected 1..100000",
-          connections));
-    if (timeout_ <= nanoseconds::zero())
-      throw apb::UsageError(
-          "bad value for parameter 'op_timeout': expected more than 0");
-    connections_ = static_cast<std::size_t>(connections);
+    net_ = apb::io::NetParams::read(run.params);
     const std::string target = run.params.text("target");
     if (!target.empty()) {
       endpoint_ = parse_target(target);
       return;
     }
-    boost::system::error_code ec;
-    const auto bind = asio::ip::make_address(run.params.text("bind"), ec);
-    if (ec)
-      throw apb::UsageError(fmt::format(
-          "bad value '{}' for parameter 'bind': expected an IP address",
-          run.params.text("bind")));
-    server_.emplace(bind, payload_, delay_);
+    server_.emplace(apb::io::parse_bind(run.params.text("bind")), payload_,
+                    net_.server_delay);
     endpoint_ = server_->endpoint();
   }
 
@@ -228,7 +156,7 @@ class TcpEchoWorkload final : public apb::Workload {
 
   std::optional<std::size_t> concurrency_limit(
       const apb::RunSetup&) const override {
-    return connections_;
+    return net_.connections;
   }
 
   asio::awaitable<void> async_op(apb::OpContext& op) override {
@@ -246,20 +174,15 @@ class TcpEchoWorkload final : public apb::Workload {
     try {
       exchange_blocking(op, conn);
     } catch (...) {
-      conn.close();
+      conn.conn.close();
       throw;
     }
     op.add_digest(apb::mix64(op.index()));
   }
 
-  // With a server delay D, C ops in flight need at least ceil(N / C)
-  // delays in sequence; without one there is no model of the network.
   std::optional<double> ideal_seconds(const apb::RunSetup& run) const override {
-    if (delay_ <= nanoseconds::zero() || !server_) return std::nullopt;
-    const std::size_t lanes =
-        std::max<std::size_t>(std::min(run.concurrency, connections_), 1);
-    return duration<double>(delay_).count() *
-           static_cast<double>((run.ops + lanes - 1) / lanes);
+    if (!server_) return std::nullopt;
+    return net_.ideal_seconds(run);
   }
 
   std::vector<std::pair<std::string, std::string>> notes() const override {
@@ -274,7 +197,7 @@ class TcpEchoWorkload final : public apb::Workload {
 
  private:
   asio::awaitable<void> exchange(apb::OpContext& op, AsyncConnection& lane) {
-    co_await lane.conn.begin_op(endpoint_, timeout_);
+    co_await lane.conn.begin_op(endpoint_, net_.op_timeout);
     lane.out.resize(payload_);
     lane.in.resize(payload_);
     fill_payload(lane.out, op.index());
@@ -287,61 +210,24 @@ class TcpEchoWorkload final : public apb::Workload {
   }
 
   void exchange_blocking(apb::OpContext& op, BlockingConnection& conn) {
-    if (conn.fd < 0) connect_blocking(conn);
-    fill_payload(conn.out, op.index());
-    for (std::size_t sent = 0; sent < conn.out.size();) {
-      const ssize_t n = ::send(conn.fd, conn.out.data() + sent,
-                               conn.out.size() - sent, MSG_NOSIGNAL);
-      if (n < 0) throw_errno("send", errno);
-      sent += static_cast<std::size_t>(n);
+    if (!conn.conn.is_open()) {
+      conn.conn.connect(endpoint_, net_.op_timeout);
+      conn.out.resize(payload_);
+      conn.in.resize(payload_);
     }
+    fill_payload(conn.out, op.index());
+    conn.conn.send_all(conn.out.data(), conn.out.size());
     for (std::size_t got = 0; got < conn.in.size();) {
-      const ssize_t n =
-          ::recv(conn.fd, conn.in.data() + got, conn.in.size() - got, 0);
+      const std::size_t n =
+          conn.conn.recv_some(conn.in.data() + got, conn.in.size() - got);
       if (n == 0)
         throw apb::OpError(apb::cause::short_read,
                            fmt::format("connection closed after {} of {} "
                                        "bytes",
                                        got, conn.in.size()));
-      if (n < 0) throw_errno("recv", errno);
-      got += static_cast<std::size_t>(n);
+      got += n;
     }
     verify(conn.out, conn.in);
-  }
-
-  void connect_blocking(BlockingConnection& conn) {
-    conn.fd = ::socket(endpoint_.protocol().family(), SOCK_STREAM, 0);
-    if (conn.fd < 0) throw_errno("socket", errno);
-    const int one = 1;
-    ::setsockopt(conn.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    const auto us = duration_cast<microseconds>(timeout_).count();
-    const timeval tv{static_cast<time_t>(us / 1000000),
-                     static_cast<suseconds_t>(us % 1000000)};
-    ::setsockopt(conn.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(conn.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    // connect() honours SO_SNDTIMEO on Linux, so a silent host times out.
-    const tcp::endpoint& e = endpoint_;
-    if (::connect(conn.fd, e.data(), static_cast<socklen_t>(e.size())) != 0) {
-      const int error = errno;
-      conn.close();
-      if (error == EINPROGRESS || error == EAGAIN)
-        throw apb::OpError(apb::cause::timeout, "connect: timed out");
-      throw apb::OpError(apb::cause::connect,
-                         fmt::format("connect: {}", errno_text(error)));
-    }
-    conn.out.resize(payload_);
-    conn.in.resize(payload_);
-  }
-
-  [[noreturn]] static void throw_errno(const char* call, int error) {
-    if (error == EAGAIN || error == EWOULDBLOCK)
-      throw apb::OpError(apb::cause::timeout,
-                         fmt::format("{}: no answer in time", call));
-    if (error == ECONNRESET || error == EPIPE)
-      throw apb::OpError(apb::cause::reset,
-                         fmt::format("{}: {}", call, errno_text(error)));
-    throw apb::OpError(apb::cause::io,
-                       fmt::format("{}: {}", call, errno_text(error)));
   }
 
   static void verify(const std::vector<char>& sent,
@@ -352,9 +238,7 @@ class TcpEchoWorkload final : public apb::Workload {
   }
 
   std::size_t payload_ = 0;
-  nanoseconds delay_{};
-  nanoseconds timeout_{};
-  std::size_t connections_ = 1;
+  apb::io::NetParams net_;
   tcp::endpoint endpoint_;
   std::optional<EchoServer> server_;
 };
