@@ -82,9 +82,9 @@ TEST(Runner, GroupsInterleaveRepetitionsAlternatingTheOrder) {
                                    sleep_request("async", 2)};
   for (auto& r : group) r.warmup = 0;
   std::vector<std::pair<std::size_t, unsigned>> order;
-  const auto results = run_group(
-      group, [&](const RunRequest&, std::size_t index, unsigned rep,
-                 unsigned) { order.emplace_back(index, rep); });
+  const auto results =
+      run_group(group, [&](const RunRequest&, std::size_t index, unsigned rep,
+                           unsigned) { order.emplace_back(index, rep); });
   const std::vector<std::pair<std::size_t, unsigned>> expected = {
       {0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 2}, {1, 2}};
   EXPECT_EQ(order, expected);

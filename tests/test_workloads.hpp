@@ -14,7 +14,7 @@ struct OpCounts {
   std::vector<std::atomic<int>> runs;
   std::size_t fail_every = 0;
   std::atomic<std::size_t> lanes_seen{0};  // highest lane index + 1
-  std::atomic<int> lane_overlaps{0};        // two ops at once on one lane
+  std::atomic<int> lane_overlaps{0};       // two ops at once on one lane
   void reset(std::size_t ops, std::size_t fail = 0) {
     runs = std::vector<std::atomic<int>>(ops);
     fail_every = fail;
