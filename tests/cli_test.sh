@@ -51,6 +51,11 @@ expect 2 "https is not supported|'https://127.0.0.1/'" -- --filter io.http --set
 expect 2 "bad value 'garbage' for parameter 'target'" -- --filter io.http --set target=garbage --strategy async
 expect 2 "parameter 'target'" -- --filter io.tcp_echo --set target=nowhere --strategy async
 
+# A target that is down: every op fails as `connect`, the run completes and
+# the exit status is 0 (a failed op is a result, not a usage error).
+expect 0 "connect 20" -- --filter io.tcp_echo --set target=127.0.0.1:1 --ops 20 \
+  --strategy async --repetitions 1 --warmup 0 --quiet --no-color
+
 # A small real run with every output.
 expect 0 "sequential.*async|async" -- --filter io.sleep --ops 5 --set delay=10ms \
   --strategy sequential,async --repetitions 2 --warmup 0 --quiet \
