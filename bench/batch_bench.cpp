@@ -19,8 +19,9 @@ class EmptyWorkload final : public apb::Workload {
 void BM_BatchRecordOk(benchmark::State& state) {
   apb::Batch batch(1, 1, 1, 1, 1, false);
   std::int64_t ns = 1000;
+  const auto start = apb::Batch::clock::time_point{};
   for (auto _ : state) {
-    batch.record_ok(0, std::chrono::nanoseconds(ns), 1);
+    batch.record_ok(0, 0, start, start + std::chrono::nanoseconds(ns), 1);
     ns = (ns * 7 + 13) & 0xfffff;  // vary the bucket
   }
   benchmark::DoNotOptimize(batch.merged().ok);

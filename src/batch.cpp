@@ -1,7 +1,9 @@
 #include "apbench/batch.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
+#include <thread>
 
 #include "apbench/op_error.hpp"
 
@@ -39,18 +41,55 @@ std::uint64_t Batch::claimed() const noexcept {
   return n < ops_ ? n : ops_;
 }
 
+void Batch::set_schedule(std::vector<std::int64_t> due_ns,
+                         std::size_t max_in_flight) {
+  if (due_ns.size() != ops_)
+    throw std::logic_error("an open-loop schedule needs one due time per op");
+  due_ns_ = std::move(due_ns);
+  max_in_flight_ = std::max<std::size_t>(max_in_flight, 1);
+}
+
+bool Batch::admit(clock::time_point now) noexcept {
+  if (!open()) return true;
+  // Arrived so far (the schedule is ascending) minus those that finished or
+  // were dropped: the ops in flight, this one included. Over the cap the
+  // oldest waiting op, this one, is dropped, so a backlog stays bounded.
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now - origin_)
+          .count();
+  const auto arrived = static_cast<std::uint64_t>(
+      std::upper_bound(due_ns_.begin(), due_ns_.end(), elapsed) -
+      due_ns_.begin());
+  const std::uint64_t done = finished_.load(std::memory_order_relaxed) +
+                             dropped_.load(std::memory_order_relaxed);
+  if (arrived > done && arrived - done > max_in_flight_) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  return true;
+}
+
 void Batch::run_blocking(Workload& workload, std::size_t index,
                          ComputePolicy& compute, unsigned slot,
                          LaneState& lane) {
   OpContext op(index, seed_, compute, lane);
-  const auto start = clock::now();
+  auto start = clock::now();
+  if (open()) {
+    // Open loop: wait for the op's due time; a late op starts at once and
+    // its lateness counts in its latency.
+    if (const auto due_at = due(index); start < due_at) {
+      std::this_thread::sleep_until(due_at);
+      start = clock::now();
+    }
+    if (!admit(start)) return;
+  }
   try {
     workload.blocking_op(op);
   } catch (...) {
     record_current_exception();
     return;
   }
-  record_ok(slot, clock::now() - start, op.digest());
+  record_ok(slot, index, start, clock::now(), op.digest());
 }
 
 void Batch::record_current_exception() {
@@ -58,24 +97,38 @@ void Batch::record_current_exception() {
   record_error(std::move(cause), std::move(message));
 }
 
-void Batch::record_ok(unsigned slot, clock::duration latency,
-                      std::uint64_t digest) {
+void Batch::record_ok(unsigned slot, std::size_t index, clock::time_point start,
+                      clock::time_point end, std::uint64_t digest) {
   Slot& s = *slots_[slot == kThreadSlot ? this_thread_slot : slot];
-  const auto ns = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(latency).count());
-  if (shared_slots_) {
-    std::lock_guard lock(s.mutex);
-    s.record.latency.record(ns);
-    ++s.record.ok;
-    s.record.digest += digest;
-  } else {
-    s.record.latency.record(ns);
-    ++s.record.ok;
-    s.record.digest += digest;
+  auto ns = [](clock::duration d) {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+  };
+  const std::uint64_t service = ns(end - start);
+  if (!open()) {
+    record(s, service, 0, digest);
+    return;
   }
+  // Latency runs from when the op was due, not from when a lane got to it:
+  // otherwise a stall that delays starts would vanish from the numbers
+  // (coordinated omission).
+  const auto due_at = due(index);
+  record(s, due_at < end ? ns(end - due_at) : 0, service, digest);
+  finished_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Batch::record(Slot& s, std::uint64_t latency_ns, std::uint64_t service_ns,
+                   std::uint64_t digest) {
+  std::unique_lock<std::mutex> lock;
+  if (shared_slots_) lock = std::unique_lock(s.mutex);
+  s.record.latency.record(latency_ns);
+  if (open()) s.record.service.record(service_ns);
+  ++s.record.ok;
+  s.record.digest += digest;
 }
 
 void Batch::record_error(std::string cause, std::string message) {
+  if (open()) finished_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(errors_mutex_);
   ++errors_;
   ++errors_by_cause_[std::move(cause)];
@@ -90,6 +143,7 @@ WorkerRecord Batch::merged() const {
   WorkerRecord out;
   for (const auto& s : slots_) {
     out.latency.merge(s->record.latency);
+    out.service.merge(s->record.service);
     out.ok += s->record.ok;
     out.digest += s->record.digest;
   }

@@ -1,5 +1,7 @@
 #include "apbench/results.hpp"
 
+#include <cmath>
+
 namespace apb {
 
 std::string_view to_string(RunStatus status) {
@@ -12,6 +14,12 @@ std::string_view to_string(RunStatus status) {
       return "failed";
   }
   return "?";
+}
+
+std::optional<double> latency_at(const RunResult& run, double percentile) {
+  for (const auto& point : run.latency_spectrum)
+    if (std::abs(point.percentile - percentile) < 1e-9) return point.latency_s;
+  return std::nullopt;
 }
 
 }  // namespace apb

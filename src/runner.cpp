@@ -11,6 +11,7 @@
 
 #include "apbench/batch.hpp"
 #include "apbench/error.hpp"
+#include "apbench/schedule.hpp"
 #include "system_metrics.hpp"
 
 namespace apb {
@@ -21,20 +22,24 @@ using clock = std::chrono::steady_clock;
 struct MeasuredRepetition {
   Repetition rep;
   Histogram latency;
+  Histogram service;
   std::map<std::string, std::uint64_t> error_messages;
   std::map<std::string, std::uint64_t> errors_by_cause;
 };
 
 MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
                             Workload& workload, std::size_t concurrency,
-                            unsigned cores) {
+                            unsigned cores,
+                            const std::vector<std::int64_t>& schedule) {
   const auto recording = req.strategy->recording(req.load);
   Batch batch(req.load.ops, concurrency, req.load.threads, req.seed,
               std::max(1u, recording.slots), recording.shared);
+  if (req.load.open()) batch.set_schedule(schedule, req.load.max_in_flight);
 
   reset_peak_rss();
   const ResourceUsage before = resource_usage();
   const auto start = clock::now();
+  batch.start();
   std::string failure;
   try {
     req.strategy->execute(info, workload, batch);
@@ -62,16 +67,19 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   rep.errors = batch.errors();
   rep.checksum = merged.digest;
   rep.peak_rss_bytes = peak_rss_bytes();
+  rep.dropped = batch.dropped();
   out.latency = merged.latency;
+  out.service = merged.service;
   out.error_messages = batch.error_messages();
   out.errors_by_cause = batch.errors_by_cause();
 
   if (!failure.empty()) throw std::runtime_error(failure);
   // Every op exactly once: a strategy that lost or repeated ops is broken.
-  if (rep.ops_ok + rep.errors != req.load.ops)
-    throw std::runtime_error("strategy completed " +
-                             std::to_string(rep.ops_ok + rep.errors) + " of " +
-                             std::to_string(req.load.ops) + " ops");
+  if (rep.ops_ok + rep.errors + rep.dropped != req.load.ops)
+    throw std::runtime_error(
+        "strategy completed " +
+        std::to_string(rep.ops_ok + rep.errors + rep.dropped) + " of " +
+        std::to_string(req.load.ops) + " ops");
   return out;
 }
 
@@ -83,7 +91,39 @@ std::vector<double> collect(const std::vector<Repetition>& reps, Get get) {
   return v;
 }
 
-void summarize_repetitions(RunResult& result, const Histogram& latency) {
+LatencySummary latency_summary(const Histogram& h) {
+  auto s = [](std::uint64_t ns) { return static_cast<double>(ns) * 1e-9; };
+  LatencySummary out;
+  out.count = h.count();
+  out.p50 = s(h.percentile(50));
+  out.p90 = s(h.percentile(90));
+  out.p99 = s(h.percentile(99));
+  out.p999 = s(h.percentile(99.9));
+  out.max = s(h.max());
+  out.mean = h.mean() * 1e-9;
+  return out;
+}
+
+// Enough points to draw the distribution's shape, tail included.
+std::vector<SpectrumPoint> spectrum(const Histogram& h,
+                                    std::vector<double> extra) {
+  std::vector<double> ps = {0,  10,   20,   30,    40,    50,     60,
+                            70, 75,   80,   85,    90,    95,     97.5,
+                            99, 99.5, 99.9, 99.95, 99.99, 99.999, 100};
+  ps.insert(ps.end(), extra.begin(), extra.end());
+  std::sort(ps.begin(), ps.end());
+  ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
+  std::vector<SpectrumPoint> out;
+  if (h.count() == 0) return out;
+  for (double p : ps)
+    out.push_back(
+        {p, static_cast<double>(p >= 100 ? h.max() : h.percentile(p)) * 1e-9});
+  return out;
+}
+
+void summarize_repetitions(RunResult& result, const Histogram& latency,
+                           const Histogram& service,
+                           const std::vector<double>& extra_percentiles) {
   const auto& reps = result.repetitions;
   result.wall_s = summarize(collect(reps, [](auto& r) { return r.wall_s; }));
   result.throughput_ops_s = summarize(collect(reps, [](auto& r) {
@@ -102,19 +142,17 @@ void summarize_repetitions(RunResult& result, const Histogram& latency) {
                                   return double(r.involuntary_switches);
                                 })).median;
 
-  auto s = [](std::uint64_t ns) { return static_cast<double>(ns) * 1e-9; };
-  result.latency_s.count = latency.count();
-  result.latency_s.p50 = s(latency.percentile(50));
-  result.latency_s.p90 = s(latency.percentile(90));
-  result.latency_s.p99 = s(latency.percentile(99));
-  result.latency_s.p999 = s(latency.percentile(99.9));
-  result.latency_s.max = s(latency.max());
-  result.latency_s.mean = latency.mean() * 1e-9;
+  result.latency_s = latency_summary(latency);
+  if (result.load_mode == "open")
+    result.service_time_s = latency_summary(service);
+  result.latency_spectrum = spectrum(latency, extra_percentiles);
 
   result.errors = 0;
+  result.dropped = 0;
   result.peak_rss_bytes = 0;
   for (const auto& r : reps) {
     result.errors += r.errors;
+    result.dropped += r.dropped;
     result.peak_rss_bytes = std::max(result.peak_rss_bytes, r.peak_rss_bytes);
   }
   if (!reps.empty()) {
@@ -148,6 +186,18 @@ class Measurement {
     result_.kind = info.kind;
     result_.strategy = std::string(req_.strategy->name());
     result_.params = req_.params.values();
+    if (req_.load.open()) {
+      // One schedule for every repetition (and, through the seed, for
+      // every strategy): they all face the same arrivals.
+      schedule_ = arrival_schedule(req_.load.arrival, req_.load.rate,
+                                   req_.load.duration_s, req_.seed);
+      req_.load.ops = schedule_.size();
+      result_.load_mode = "open";
+      result_.rate_ops_s = req_.load.rate;
+      result_.duration_s = req_.load.duration_s;
+      result_.arrival = std::string(to_string(req_.load.arrival));
+      result_.max_in_flight = req_.load.max_in_flight;
+    }
     result_.ops = req_.load.ops;
     result_.requested_concurrency = req_.load.requested_concurrency();
     result_.concurrency = req_.strategy->effective_concurrency(req_.load);
@@ -178,7 +228,9 @@ class Measurement {
       req_.load.concurrency = std::max<std::size_t>(*limit, 1);
       result_.concurrency = req_.strategy->effective_concurrency(req_.load);
     }
-    result_.ideal_s = workload_->ideal_seconds(setup());
+    // The ideal is a closed-loop bound (all ops as fast as possible); an
+    // open loop's wall time is set by its schedule instead.
+    if (!req_.load.open()) result_.ideal_s = workload_->ideal_seconds(setup());
     result_.notes = workload_->notes();
   }
 
@@ -194,10 +246,11 @@ class Measurement {
   void repetition(unsigned index) {
     try {
       MeasuredRepetition m = run_once(req_, req_.workload->info, *workload_,
-                                      result_.concurrency, cores_);
+                                      result_.concurrency, cores_, schedule_);
       if (index < req_.warmup) return;
       result_.repetitions.push_back(m.rep);
       latency_.merge(m.latency);
+      service_.merge(m.service);
       for (auto& [message, count] : m.error_messages)
         result_.error_messages[message] += count;
       for (auto& [cause, count] : m.errors_by_cause)
@@ -215,7 +268,8 @@ class Measurement {
       result_.reason = "stopped before its first measured repetition";
     }
     if (result_.status != RunStatus::not_applicable)
-      summarize_repetitions(result_, latency_);
+      summarize_repetitions(result_, latency_, service_,
+                            req_.extra_percentiles);
     return std::move(result_);
   }
 
@@ -239,6 +293,8 @@ class Measurement {
   std::unique_ptr<Workload> workload_;
   bool set_up_ = false;
   Histogram latency_;
+  Histogram service_;
+  std::vector<std::int64_t> schedule_;  // open loop
 };
 
 }  // namespace
@@ -280,7 +336,9 @@ void compute_speedups(std::vector<RunResult>& runs) {
                     r.threads);
   };
   for (auto& run : runs) {
-    if (run.status != RunStatus::ok || run.wall_s.median <= 0) continue;
+    if (run.status != RunStatus::ok || run.wall_s.median <= 0 ||
+        run.load_mode != "closed")
+      continue;
     for (const auto& base : runs) {
       if (base.strategy == "sequential" && base.status == RunStatus::ok &&
           key(base) == key(run) && base.wall_s.median > 0) {

@@ -4,10 +4,81 @@
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <cstdio>
+#include <iterator>
 #include <numeric>
 #include <vector>
 
 namespace apb {
+
+namespace {
+
+// Quantile by linear interpolation between order statistics (Hyndman-Fan
+// type 7), the default of R and NumPy, so users can check our fences there.
+double quantile7(const std::vector<double>& sorted, double p) {
+  const double h = p * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(h);
+  if (lo + 1 >= sorted.size()) return sorted.back();
+  return sorted[lo] +
+         (h - static_cast<double>(lo)) * (sorted[lo + 1] - sorted[lo]);
+}
+
+struct Fences {
+  double low, high;
+  bool outside(double x) const { return x < low || x > high; }
+};
+
+// Tukey fences of a sorted sample with at least 4 values.
+Fences tukey_fences(const std::vector<double>& sorted) {
+  const double q1 = quantile7(sorted, 0.25);
+  const double q3 = quantile7(sorted, 0.75);
+  const double iqr = q3 - q1;
+  return {q1 - 1.5 * iqr, q3 + 1.5 * iqr};
+}
+
+// Fewer than 4 samples give quartiles that are nearly the extremes, so every
+// fence would be meaningless.
+constexpr std::size_t kMinForOutliers = 4;
+
+struct MeanVar {
+  double mean = 0, var = 0;  // var: sample variance (n - 1); needs n >= 2
+};
+
+// Two-pass variance: subtracting the mean first avoids the cancellation of
+// the sum-of-squares formula when samples are large and close together.
+template <typename Range>
+MeanVar mean_var(const Range& xs) {
+  MeanVar m;
+  const auto n = static_cast<double>(std::size(xs));
+  m.mean = std::accumulate(std::begin(xs), std::end(xs), 0.0) / n;
+  double squares = 0;
+  for (double x : xs) squares += (x - m.mean) * (x - m.mean);
+  m.var = squares / (n - 1);
+  return m;
+}
+
+double welch_df(const MeanVar& a, std::size_t na, const MeanVar& b,
+                std::size_t nb) {
+  const double va = a.var / static_cast<double>(na);
+  const double vb = b.var / static_cast<double>(nb);
+  const double denom = va * va / static_cast<double>(na - 1) +
+                       vb * vb / static_cast<double>(nb - 1);
+  if (denom == 0) return 0;
+  return (va + vb) * (va + vb) / denom;
+}
+
+// Up to `digits` significant digits, but never scientific notation for
+// large values ("1234", not "1.23e+03").
+std::string num(double x, int digits) {
+  char buf[64];
+  if (std::abs(x) >= std::pow(10.0, digits))
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+  else
+    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return buf;
+}
+
+}  // namespace
 
 Summary summarize(std::span<const double> samples) {
   Summary s;
@@ -23,15 +94,17 @@ Summary summarize(std::span<const double> samples) {
   s.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) /
            static_cast<double>(s.n);
 
+  if (s.n >= kMinForOutliers) {
+    const Fences f = tukey_fences(sorted);
+    s.outliers = static_cast<std::size_t>(std::count_if(
+        sorted.begin(), sorted.end(), [&](double x) { return f.outside(x); }));
+  }
+
   s.ci95_low = s.ci95_high = s.mean;
   if (s.n == 1) return s;  // no spread to estimate from a single sample
 
-  // Two-pass variance: subtracting the mean first avoids the cancellation of
-  // the sum-of-squares formula when samples are large and close together.
-  double squares = 0;
-  for (double x : sorted) squares += (x - s.mean) * (x - s.mean);
   const double df = static_cast<double>(s.n - 1);
-  s.stddev = std::sqrt(squares / df);
+  s.stddev = std::sqrt(mean_var(sorted).var);
 
   // Few repetitions are typical, so the normal 1.96 would be far too narrow.
   const boost::math::students_t dist(df);
@@ -40,6 +113,102 @@ Summary summarize(std::span<const double> samples) {
   s.ci95_low = s.mean - half;
   s.ci95_high = s.mean + half;
   return s;
+}
+
+std::vector<std::size_t> tukey_outliers(std::span<const double> samples) {
+  std::vector<std::size_t> out;
+  if (samples.size() < kMinForOutliers) return out;
+  std::vector<double> sorted(samples.begin(), samples.end());
+  std::sort(sorted.begin(), sorted.end());
+  const Fences f = tukey_fences(sorted);
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    if (f.outside(samples[i])) out.push_back(i);
+  return out;
+}
+
+double relative_spread(const Summary& s) {
+  if (s.n < 2 || s.mean == 0) return 0;
+  // |mean| so that the spread is a magnitude even for negative data.
+  return (s.ci95_high - s.ci95_low) / 2 / std::abs(s.mean);
+}
+
+double welch_df(std::span<const double> a, std::span<const double> b) {
+  if (a.size() < 2 || b.size() < 2) return 0;
+  return welch_df(mean_var(a), a.size(), mean_var(b), b.size());
+}
+
+RatioEstimate compare_ratio(std::span<const double> a,
+                            std::span<const double> b,
+                            double max_relative_spread) {
+  const Summary sa = summarize(a), sb = summarize(b);
+  RatioEstimate r;
+  r.ratio = sb.mean != 0 ? sa.mean / sb.mean : 0;
+  r.ci95_low = r.ci95_high = r.ratio;
+  const std::string ratio_text = num(r.ratio, 3) + "x";
+
+  if (sa.n < 2 || sb.n < 2) {
+    r.verdict = ratio_text + ": too few repetitions to judge (" +
+                std::to_string(sa.n) + " and " + std::to_string(sb.n) +
+                ", need at least 2 on each side)";
+    return r;
+  }
+
+  const double spread_a = relative_spread(sa), spread_b = relative_spread(sb);
+  r.trustworthy =
+      spread_a <= max_relative_spread && spread_b <= max_relative_spread;
+
+  const auto positive = [](std::span<const double> xs) {
+    return std::all_of(xs.begin(), xs.end(), [](double x) { return x > 0; });
+  };
+  if (!positive(a) || !positive(b)) {
+    r.verdict = ratio_text +
+                ": samples include values <= 0, so no log-ratio interval "
+                "can be computed";
+    return r;
+  }
+
+  // Timings are skewed and a ratio is multiplicative, so work on logarithms:
+  // the difference of log means is the log of the ratio of geometric means,
+  // and its interval maps back to a ratio interval by exp. Welch's t does
+  // not assume both strategies have the same variance.
+  const auto logs = [](std::span<const double> xs) {
+    std::vector<double> out;
+    for (double x : xs) out.push_back(std::log(x));
+    return out;
+  };
+  const std::vector<double> la = logs(a), lb = logs(b);
+  const MeanVar ma = mean_var(la), mb = mean_var(lb);
+  const double diff = ma.mean - mb.mean;
+  const double se = std::sqrt(ma.var / static_cast<double>(la.size()) +
+                              mb.var / static_cast<double>(lb.size()));
+  double half = 0;  // both sides constant: no noise, a point interval
+  if (se > 0) {
+    const boost::math::students_t dist(welch_df(ma, la.size(), mb, lb.size()));
+    half = boost::math::quantile(dist, 0.975) * se;
+  }
+  r.ci95_low = std::exp(diff - half);
+  r.ci95_high = std::exp(diff + half);
+  r.significant = r.ci95_low > 1 || r.ci95_high < 1;
+
+  const std::string head = ratio_text + " (95 % CI " + num(r.ci95_low, 3) +
+                           "-" + num(r.ci95_high, 3) + "x)";
+  if (!r.trustworthy) {
+    std::string sides;
+    const auto add = [&](double spread, const char* name) {
+      if (spread <= max_relative_spread) return;
+      if (!sides.empty()) sides += ", ";
+      sides += "±" + num(100 * spread, 2) + " % on " + name;
+    };
+    add(spread_a, "a");
+    add(spread_b, "b");
+    r.verdict = head + ": spread too large to trust (" + sides + ", limit ±" +
+                num(100 * max_relative_spread, 2) + " %)";
+  } else if (r.significant) {
+    r.verdict = head + ", significant";
+  } else {
+    r.verdict = head + ": not significantly different";
+  }
+  return r;
 }
 
 }  // namespace apb

@@ -22,7 +22,8 @@ namespace apb {
 
 // What one worker (thread, or the one io_context thread) recorded.
 struct WorkerRecord {
-  Histogram latency;
+  Histogram latency;  // open loop: from the op's due time
+  Histogram service;  // open loop only: from the op's actual start
   std::uint64_t ok = 0;
   std::uint64_t digest = 0;
 };
@@ -34,6 +35,14 @@ class Batch {
   // it); otherwise each slot must be used by one thread at a time.
   Batch(std::size_t ops, std::size_t concurrency, unsigned threads,
         std::uint64_t seed, unsigned slots, bool shared_slots);
+
+  // Open loop: op i is due at start() + due_ns[i] (ascending, one per op);
+  // at most `max_in_flight` arrived ops may be unfinished when one starts.
+  void set_schedule(std::vector<std::int64_t> due_ns,
+                    std::size_t max_in_flight);
+  bool open() const noexcept { return !due_ns_.empty(); }
+  // Starts the schedule's clock; the runner calls it just before execute().
+  void start() noexcept { origin_ = clock::now(); }
 
   std::size_t ops() const { return ops_; }
   std::size_t concurrency() const { return concurrency_; }
@@ -63,12 +72,25 @@ class Batch {
   // coroutine frame per op by not wrapping the op in another coroutine).
   using clock = std::chrono::steady_clock;
   std::uint64_t seed() const { return seed_; }
-  void record_ok(unsigned slot, clock::duration latency, std::uint64_t digest);
+  // Open loop: when op `index` is due (only valid when open()).
+  clock::time_point due(std::size_t index) const noexcept {
+    return origin_ + std::chrono::nanoseconds(due_ns_[index]);
+  }
+  // Open loop: whether the op due to start now may run; false means it was
+  // dropped (counted) because max_in_flight arrived ops are unfinished.
+  // Always true in a closed loop.
+  bool admit(clock::time_point now) noexcept;
+  // Records a successful op that started at `start` and ended at `end`.
+  void record_ok(unsigned slot, std::size_t index, clock::time_point start,
+                 clock::time_point end, std::uint64_t digest);
   // Counts the exception being handled (call from a catch block).
   void record_current_exception();
 
   // Results, read after the strategy returned.
   std::uint64_t claimed() const noexcept;
+  std::uint64_t dropped() const noexcept {
+    return dropped_.load(std::memory_order_relaxed);
+  }
   WorkerRecord merged() const;
   std::uint64_t errors() const;
   std::map<std::string, std::uint64_t> error_messages() const;
@@ -81,6 +103,8 @@ class Batch {
     WorkerRecord record;
     std::mutex mutex;  // used only with shared_slots
   };
+  void record(Slot& slot, std::uint64_t latency_ns, std::uint64_t service_ns,
+              std::uint64_t digest);
 
   std::size_t ops_;
   std::size_t concurrency_;
@@ -90,6 +114,12 @@ class Batch {
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<std::size_t> next_{0};
   std::atomic<bool> stopped_{false};
+  // Open loop.
+  std::vector<std::int64_t> due_ns_;
+  std::size_t max_in_flight_ = 0;
+  clock::time_point origin_ = clock::now();
+  std::atomic<std::uint64_t> finished_{0};
+  std::atomic<std::uint64_t> dropped_{0};
   mutable std::mutex errors_mutex_;
   std::uint64_t errors_ = 0;
   std::map<std::string, std::uint64_t> error_messages_;

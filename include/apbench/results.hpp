@@ -33,6 +33,13 @@ struct Repetition {
   std::uint64_t errors = 0;
   std::uint64_t checksum = 0;        // sum of the ops' digests
   std::uint64_t peak_rss_bytes = 0;  // process peak during the repetition
+  std::uint64_t dropped = 0;         // open loop: ops over max_in_flight
+};
+
+// A point of the latency distribution: percentile (0..100), seconds.
+struct SpectrumPoint {
+  double percentile = 0;
+  double latency_s = 0;
 };
 
 struct RunResult {
@@ -43,8 +50,13 @@ struct RunResult {
   std::string reason;  // why n/a or failed; empty when ok
 
   std::vector<std::pair<std::string, std::string>> params;  // name, value
-  // load: mode "closed", ops, concurrency actually in flight, threads
+  // load: mode "closed" or "open", ops, concurrency actually in flight,
+  // threads; for an open loop also the schedule.
   std::string load_mode = "closed";
+  std::optional<double> rate_ops_s;  // open loop: offered rate
+  double duration_s = 0;             // open loop: schedule length
+  std::string arrival;               // open loop: "constant" or "poisson"
+  std::size_t max_in_flight = 0;     // open loop
   std::size_t ops = 0;
   std::size_t concurrency = 0;            // effective for this strategy
   std::size_t requested_concurrency = 0;  // as asked by the load
@@ -56,14 +68,20 @@ struct RunResult {
   std::vector<Repetition> repetitions;  // measured ones, not warm-up
   Summary wall_s;
   Summary throughput_ops_s;
-  LatencySummary latency_s;       // merged over all repetitions
+  // Merged over all repetitions. Open loop: from each op's due time, so
+  // time spent waiting for a free lane (or a stalled loop) counts.
+  LatencySummary latency_s;
+  // Open loop: from each op's actual start (what a closed loop reports).
+  std::optional<LatencySummary> service_time_s;
+  std::vector<SpectrumPoint> latency_spectrum;  // of latency_s
   double cpu_time_s = 0;          // median over repetitions, user + system
   double cpu_utilization = 0;     // median over repetitions, 0..1 of all cores
   double voluntary_switches = 0;  // median per repetition
   double involuntary_switches = 0;   // median per repetition
   std::uint64_t peak_rss_bytes = 0;  // max over repetitions (VmHWM)
 
-  std::uint64_t errors = 0;  // failed ops, all repetitions
+  std::uint64_t errors = 0;   // failed ops, all repetitions
+  std::uint64_t dropped = 0;  // open loop: dropped ops, all repetitions
   std::map<std::string, std::uint64_t> error_messages;   // message -> count
   std::map<std::string, std::uint64_t> errors_by_cause;  // see op_error.hpp
   std::optional<std::uint64_t> checksum;  // when every repetition agreed
@@ -87,6 +105,10 @@ struct RunContext {
   std::map<std::string, std::string> libraries;  // "boost" -> "1.81.0"
   std::string command_line;
 };
+
+// The latency at percentile p from the run's spectrum (which holds the
+// standard percentiles and any the request asked for), or nullopt.
+std::optional<double> latency_at(const RunResult& run, double percentile);
 
 struct Results {
   static constexpr const char* schema = "apbench.results/1";

@@ -20,6 +20,9 @@ struct RunRequest {
   unsigned repetitions = 3;
   unsigned warmup = 1;
   std::uint64_t seed = 1;
+  // Percentiles the latency spectrum must include besides the standard
+  // ones (e.g. an SLO's).
+  std::vector<double> extra_percentiles;
 };
 
 // Called before each repetition: (request, its index in the group,

@@ -2,6 +2,8 @@
 // Statistics across repetitions of a run.
 #include <cstddef>
 #include <span>
+#include <string>
+#include <vector>
 
 namespace apb {
 
@@ -11,9 +13,43 @@ struct Summary {
   // 95 % confidence interval of the mean (Student t, n - 1 degrees of
   // freedom); equals [mean, mean] for n == 1.
   double ci95_low = 0, ci95_high = 0;
+  // Samples outside the Tukey fences (see tukey_outliers); 0 when n < 4.
+  std::size_t outliers = 0;
 };
 
 // Summary of the samples; all zero when empty.
 Summary summarize(std::span<const double> samples);
+
+// Indices (in input order) of the samples below Q1 - 1.5 IQR or above
+// Q3 + 1.5 IQR, quartiles by linear interpolation (Hyndman-Fan type 7, the
+// default of R and NumPy). Empty when there are fewer than 4 samples.
+std::vector<std::size_t> tukey_outliers(std::span<const double> samples);
+
+// Half-width of the 95 % interval relative to |mean|, e.g. 0.05 for +/-5 %;
+// 0 when n < 2 or mean == 0.
+double relative_spread(const Summary& s);
+
+// Welch-Satterthwaite degrees of freedom for the difference of the means of
+// a and b; 0 when either side has fewer than 2 samples or both have zero
+// variance (no spread to estimate a distribution from).
+double welch_df(std::span<const double> a, std::span<const double> b);
+
+struct RatioEstimate {
+  double ratio = 0;  // mean(a) / mean(b); 0 when undefined (mean(b) == 0)
+  double ci95_low = 0, ci95_high = 0;
+  bool significant = false;  // the interval excludes 1
+  // Both sides have >= 2 samples and a relative spread within the limit.
+  bool trustworthy = false;
+  std::string verdict;  // one sentence for humans
+};
+
+// Ratio of the means of a and b (e.g. a = baseline wall times, b = candidate
+// wall times gives the speed-up of b). The 95 % interval comes from Welch's t
+// on the logarithms of the samples, exponentiated, so it is a multiplicative
+// interval; it is [ratio, ratio] with significant == false when either side
+// has fewer than 2 samples or any sample is <= 0 (no logarithm).
+RatioEstimate compare_ratio(std::span<const double> a,
+                            std::span<const double> b,
+                            double max_relative_spread = 0.25);
 
 }  // namespace apb

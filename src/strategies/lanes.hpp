@@ -1,12 +1,18 @@
 #pragma once
-// Lanes: the closed-loop engine shared by the coroutine strategies. Each
-// lane is a coroutine that claims the next op, awaits it, and repeats; as
-// many lanes as the load's concurrency are spawned at once.
+// Lanes: the engine shared by the coroutine strategies. Each lane is a
+// coroutine that claims the next op, awaits it, and repeats; as many lanes
+// as the load's concurrency are spawned at once. In an open loop a lane
+// first waits for its op's due time, so ops start on the schedule while
+// lanes are free and queue (in order) when they are not.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <exception>
+#include <optional>
 
 #include "apbench/batch.hpp"
 
@@ -15,17 +21,27 @@ namespace apb {
 inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
                                   ComputePolicy& compute, unsigned slot,
                                   std::size_t lane_index) {
-  LaneState state(lane_index);  // lives as long as the lane
+  LaneState state(lane_index);              // lives as long as the lane
+  std::optional<asio::steady_timer> timer;  // open loop only
   while (const auto index = batch.claim()) {
     OpContext op(*index, batch.seed(), compute, state);
-    const auto start = Batch::clock::now();
+    auto start = Batch::clock::now();
+    if (batch.open()) {
+      if (const auto due = batch.due(*index); start < due) {
+        if (!timer) timer.emplace(co_await asio::this_coro::executor);
+        timer->expires_at(due);
+        co_await timer->async_wait(asio::use_awaitable);
+        start = Batch::clock::now();
+      }
+      if (!batch.admit(start)) continue;
+    }
     try {
       co_await workload.async_op(op);
     } catch (...) {
       batch.record_current_exception();
       continue;
     }
-    batch.record_ok(slot, Batch::clock::now() - start, op.digest());
+    batch.record_ok(slot, *index, start, Batch::clock::now(), op.digest());
   }
 }
 
