@@ -7,6 +7,8 @@
 #include <map>
 #include <tuple>
 
+#include "apbench/series.hpp"
+#include "apbench/stats.hpp"
 #include "apbench/units.hpp"
 
 namespace apb {
@@ -31,6 +33,12 @@ std::string speedup(const RunResult& r) {
   return r.speedup_vs_sequential
              ? fmt::format("{:.2f}x", *r.speedup_vs_sequential)
              : std::string("-");
+}
+
+std::vector<double> walls(const RunResult& r) {
+  std::vector<double> v;
+  for (const auto& rep : r.repetitions) v.push_back(rep.wall_s);
+  return v;
 }
 
 // Two medians differ by less than their intervals' overlap suggests.
@@ -63,15 +71,34 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
                         format_duration(*best.ideal_s));
   if (ok.size() > 1) {
     const RunResult& next = *ok[1];
-    line +=
-        overlaps(best, next)
-            ? fmt::format("; {} ({}) is within the noise of it", next.strategy,
-                          format_duration(next.wall_s.median))
-            : fmt::format("; next is {} at {} ({:.2f}x slower)", next.strategy,
-                          format_duration(next.wall_s.median),
-                          next.wall_s.median / best.wall_s.median);
+    // The ratio of the two with its interval across repetitions: is the
+    // winner really ahead, or is the spread too large to tell?
+    const auto ratio = compare_ratio(walls(next), walls(best));
+    if (ratio.significant && ratio.trustworthy)
+      line += fmt::format(
+          "; next is {} at {} ({:.2f}x slower, 95 % CI "
+          "{:.2f}-{:.2f}x)",
+          next.strategy, format_duration(next.wall_s.median), ratio.ratio,
+          ratio.ci95_low, ratio.ci95_high);
+    else if (next.repetitions.size() >= 2 && best.repetitions.size() >= 2)
+      line += fmt::format("; {} ({}) is not clearly slower: {}", next.strategy,
+                          format_duration(next.wall_s.median), ratio.verdict);
+    else
+      line +=
+          overlaps(best, next)
+              ? fmt::format("; {} ({}) is within the noise of it",
+                            next.strategy, format_duration(next.wall_s.median))
+              : fmt::format("; next is {} at {} ({:.2f}x slower)",
+                            next.strategy, format_duration(next.wall_s.median),
+                            next.wall_s.median / best.wall_s.median);
   }
   out.push_back(line + ".");
+  for (const auto* r : ok)
+    if (r->wall_s.outliers > 0)
+      out.push_back(fmt::format(
+          "  {}: {} of {} repetitions are outliers (outside the Tukey "
+          "fences); the median resists them, the 95 % interval does not.",
+          r->strategy, r->wall_s.outliers, r->wall_s.n));
 
   const auto* seq = find(g, "sequential");
   const auto* async = find(g, "async");
@@ -163,8 +190,10 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
 
 std::vector<std::string> findings(const std::vector<RunResult>& runs) {
   // Group runs of the same workload, parameters and load, keeping order.
+  // Open-loop runs are described by their series (series_findings).
   std::vector<Group> groups;
   for (const auto& run : runs) {
+    if (run.load_mode == "open") continue;
     auto same = [&](const Group& g) {
       const RunResult& r = *g.front();
       return std::tie(r.workload, r.params, r.ops, r.requested_concurrency,
@@ -180,6 +209,71 @@ std::vector<std::string> findings(const std::vector<RunResult>& runs) {
   }
   std::vector<std::string> out;
   for (const auto& g : groups) describe_group(g, out);
+  return out;
+}
+
+std::vector<std::string> series_findings(const std::vector<Series>& series,
+                                         const std::optional<Slo>& slo) {
+  // Per workload and parameters: strategies by highest achieved throughput,
+  // and by knee under the SLO.
+  std::vector<std::vector<const Series*>> groups;
+  for (const auto& s : series) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+      return g.front()->workload == s.workload && g.front()->params == s.params;
+    });
+    if (it == groups.end())
+      groups.push_back({&s});
+    else
+      it->push_back(&s);
+  }
+  std::vector<std::string> out;
+  for (auto g : groups) {
+    std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
+      return a->max_throughput_ops_s > b->max_throughput_ops_s;
+    });
+    std::string line = fmt::format(
+        "{} ({}): highest throughput ", g.front()->workload,
+        g.front()->x == "offered_rate" ? "open loop" : "concurrency sweep");
+    for (std::size_t i = 0; i < g.size(); ++i)
+      line += fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
+                          format_rate(g[i]->max_throughput_ops_s));
+    out.push_back(line + ".");
+    if (slo) {
+      std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
+        const double ka = a->knee ? a->knee->throughput_ops_s : -1;
+        const double kb = b->knee ? b->knee->throughput_ops_s : -1;
+        return ka > kb;
+      });
+      std::string knees =
+          fmt::format("  Knee (highest throughput with {}): ", slo_text(*slo));
+      for (std::size_t i = 0; i < g.size(); ++i)
+        knees +=
+            fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
+                        g[i]->knee ? format_rate(g[i]->knee->throughput_ops_s)
+                                   : std::string("none (no point met it)"));
+      out.push_back(knees + ".");
+    }
+    // Latency from the due time far above the service time: ops waited to
+    // start. A closed loop would have reported only the service time.
+    for (const Series* s : g) {
+      for (const auto& p : s->points) {
+        if (!p.service_time_s || p.service_time_s->p99 <= 0) continue;
+        if (p.latency_s.p99 > 2 * p.service_time_s->p99 &&
+            p.latency_s.p99 - p.service_time_s->p99 > 1e-3) {
+          out.push_back(fmt::format(
+              "  {} at {}: p99 {} from when ops were due vs {} from when they "
+              "started: ops queued {} before a lane or the event loop got to "
+              "them (a closed loop would hide this).",
+              s->strategy,
+              p.offered_rate_ops_s ? format_rate(*p.offered_rate_ops_s) : "-",
+              format_duration(p.latency_s.p99),
+              format_duration(p.service_time_s->p99),
+              format_duration(p.latency_s.p99 - p.service_time_s->p99)));
+          break;  // the lowest such rate says enough
+        }
+      }
+    }
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "apbench/series.hpp"
 #include "apbench/units.hpp"
 
 namespace apb::report_detail {
@@ -13,7 +14,7 @@ namespace {
 
 bool same_table(const RunResult& a, const RunResult& b) {
   return a.workload == b.workload && a.params == b.params && a.ops == b.ops &&
-         a.load_mode == b.load_mode &&
+         a.load_mode == b.load_mode && a.rate_ops_s == b.rate_ops_s &&
          a.requested_concurrency == b.requested_concurrency;
 }
 
@@ -185,6 +186,147 @@ std::vector<std::string> measured_cells(const RunResult& run,
           : std::string("-"),
       std::to_string(run.errors),
   };
+}
+
+const std::vector<std::string>& open_loop_titles() {
+  static const std::vector<std::string> titles = {
+      "strategy", "offered",     "achieved",    "p50",     "p99", "p99.9",
+      "max",      "service p50", "service p99", "dropped", "CPU", "errors"};
+  return titles;
+}
+
+std::vector<std::string> open_loop_cells(const RunResult& run,
+                                         std::string strategy_cell) {
+  const bool has_latency = run.latency_s.count > 0;
+  auto latency = [&](double seconds) {
+    return has_latency ? format_duration(seconds) : std::string("-");
+  };
+  const LatencySummary service = run.service_time_s.value_or(LatencySummary{});
+  return {
+      std::move(strategy_cell),
+      run.rate_ops_s ? ops_rate(*run.rate_ops_s) : std::string("-"),
+      ops_rate(run.throughput_ops_s.median),
+      latency(run.latency_s.p50),
+      latency(run.latency_s.p99),
+      latency(run.latency_s.p999),
+      latency(run.latency_s.max),
+      latency(service.p50),
+      latency(service.p99),
+      std::to_string(run.dropped),
+      percent(run.cpu_utilization),
+      std::to_string(run.errors),
+  };
+}
+
+namespace {
+
+std::string x_text(const SeriesPoint& p) {
+  return p.offered_rate_ops_s ? ops_rate(*p.offered_rate_ops_s)
+                              : std::to_string(p.concurrency.value_or(0));
+}
+
+std::string point_cell(const SeriesPoint& p, const std::optional<Slo>& slo) {
+  std::string cell = fmt::format("{} · p99 {}", ops_rate(p.throughput_ops_s),
+                                 format_duration(p.latency_s.p99));
+  if (p.dropped > 0) cell += fmt::format(" · {} dropped", p.dropped);
+  if (slo && p.meets_slo && !*p.meets_slo) cell += " !";
+  return cell;
+}
+
+std::string curve_title(const Results& results, const Series& s) {
+  const RunResult& run = results.runs.at(s.points.front().run_index);
+  std::string title =
+      fmt::format("{} ({}): ", run.workload, to_string(run.kind));
+  if (s.x == "offered_rate")
+    title += fmt::format("open-loop sweep, {} per point, {} arrivals",
+                         format_duration(run.duration_s), run.arrival);
+  else
+    title +=
+        fmt::format("closed-loop concurrency sweep, {} ops per point", run.ops);
+  title += fmt::format(", {} per point", repetitions_text(run));
+  std::string params;
+  for (const auto& [name, value] : run.params)
+    params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, value);
+  if (!params.empty()) title += "; " + params;
+  if (results.slo) title += "; SLO " + slo_text(*results.slo);
+  return title;
+}
+
+}  // namespace
+
+std::vector<CurveTable> curve_tables(const Results& results,
+                                     std::vector<int>& curve_of) {
+  curve_of.assign(results.runs.size(), -1);
+  // Series of one workload, parameters and x axis share a table.
+  std::vector<std::vector<const Series*>> groups;
+  for (const Series& s : results.series) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+      return g.front()->workload == s.workload &&
+             g.front()->params == s.params && g.front()->x == s.x;
+    });
+    if (it == groups.end())
+      groups.push_back({&s});
+    else
+      it->push_back(&s);
+  }
+  std::vector<CurveTable> tables;
+  for (const auto& group : groups) {
+    std::size_t longest = 0;
+    for (const Series* s : group) longest = std::max(longest, s->points.size());
+    if (longest < 2) continue;  // a single point is an ordinary table
+    CurveTable t;
+    t.title = curve_title(results, *group.front());
+    t.header.push_back(group.front()->x == "offered_rate" ? "offered"
+                                                          : "concurrency");
+    // Rows: the union of the x values, in ascending order.
+    std::vector<std::pair<double, std::string>> xs;
+    for (const Series* s : group) {
+      t.header.push_back(s->strategy);
+      for (const auto& p : s->points) {
+        curve_of.at(p.run_index) = static_cast<int>(tables.size());
+        const double x = p.offered_rate_ops_s
+                             ? *p.offered_rate_ops_s
+                             : static_cast<double>(p.concurrency.value_or(0));
+        if (std::none_of(xs.begin(), xs.end(),
+                         [&](const auto& e) { return e.first == x; }))
+          xs.emplace_back(x, x_text(p));
+      }
+    }
+    std::sort(xs.begin(), xs.end());
+    for (const auto& [x, label] : xs) {
+      std::vector<std::string> row = {label};
+      for (const Series* s : group) {
+        auto it =
+            std::find_if(s->points.begin(), s->points.end(), [&](auto& p) {
+              return (p.offered_rate_ops_s
+                          ? *p.offered_rate_ops_s
+                          : static_cast<double>(p.concurrency.value_or(0))) ==
+                     x;
+            });
+        row.push_back(it == s->points.end() ? std::string("-")
+                                            : point_cell(*it, results.slo));
+      }
+      t.rows.push_back(std::move(row));
+    }
+    std::vector<std::string> max_row = {"max achieved"};
+    std::vector<std::string> knee_row = {"knee"};
+    for (const Series* s : group) {
+      max_row.push_back(ops_rate(s->max_throughput_ops_s));
+      knee_row.push_back(s->knee
+                             ? fmt::format("{} · p{} {}",
+                                           ops_rate(s->knee->throughput_ops_s),
+                                           s->knee->percentile,
+                                           format_duration(s->knee->latency_s))
+                             : std::string("none meets the SLO"));
+      if (!s->stopped_early.empty())
+        t.footnotes.push_back(
+            fmt::format("{} stopped early: {}", s->strategy, s->stopped_early));
+    }
+    t.rows.push_back(std::move(max_row));
+    if (results.slo) t.rows.push_back(std::move(knee_row));
+    tables.push_back(std::move(t));
+  }
+  return tables;
 }
 
 }  // namespace apb::report_detail

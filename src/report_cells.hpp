@@ -76,4 +76,24 @@ std::vector<std::string> measured_cells(const RunResult& run,
                                         std::string strategy_cell,
                                         const CellFormat& format);
 
+// An open-loop run's row: latency from the due time and service time from
+// the start side by side, so a stall that queued ops is visible.
+const std::vector<std::string>& open_loop_titles();
+std::vector<std::string> open_loop_cells(const RunResult& run,
+                                         std::string strategy_cell);
+
+// A sweep as one compact table: a row per offered rate (or concurrency), a
+// column per strategy, each cell "achieved · p99"; then the knee, the
+// highest throughput, and why a strategy stopped early.
+struct CurveTable {
+  std::string title;                      // workload, kind, load, params
+  std::vector<std::string> header;        // first cell names the x axis
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> footnotes;     // stopped early, per strategy
+};
+// One table per (workload, parameters, x) with a series of two or more
+// points; `curve_of[i]` is the index of the table showing run i, or -1.
+std::vector<CurveTable> curve_tables(const Results& results,
+                                     std::vector<int>& curve_of);
+
 }  // namespace apb::report_detail

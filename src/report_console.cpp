@@ -42,6 +42,13 @@ class Painter {
   bool color_;
 };
 
+// Columns a UTF-8 string takes on a terminal (continuation bytes take none).
+std::size_t display_width(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 std::string one_line(std::string_view text) {
   std::string line;
   for (char c : text) line += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
@@ -83,21 +90,27 @@ class TableWriter {
   void write(const std::vector<const RunResult*>& runs) {
     write_header(runs);
 
-    const RunResult* best = report_detail::fastest(runs);
+    // An open loop's wall time is its schedule's: no "fastest" there.
+    const bool open = runs.front()->load_mode == "open";
+    const auto& titles =
+        open ? report_detail::open_loop_titles() : column_titles();
+    const RunResult* best = open ? nullptr : report_detail::fastest(runs);
     std::vector<std::vector<std::string>> rows;
     std::vector<std::size_t> widths;
-    for (const auto& title : column_titles()) widths.push_back(title.size());
+    for (const auto& title : titles) widths.push_back(title.size());
     for (const RunResult* run : runs) {
       if (measured(*run)) {
-        rows.push_back(measured_cells(*run, run == best));
+        rows.push_back(open ? report_detail::open_loop_cells(
+                                  *run, fmt::format("  {}", run->strategy))
+                            : measured_cells(*run, run == best));
       } else {
         rows.push_back({fmt::format("  {}", run->strategy)});
       }
       for (std::size_t i = 0; i < rows.back().size(); ++i)
-        widths[i] = std::max(widths[i], rows.back()[i].size());
+        widths[i] = std::max(widths[i], display_width(rows.back()[i]));
     }
 
-    write_cells(column_titles(), widths, kBold);
+    write_cells(titles, widths, kBold);
     std::size_t total = 0;
     for (std::size_t w : widths) total += w + 2;
     out_ << "  " << std::string(total - 2, '-') << '\n';
@@ -121,10 +134,16 @@ class TableWriter {
     const RunResult& first = *runs.front();
     std::string line = fmt::format("{} ({}): {} ops", first.workload,
                                    to_string(first.kind), first.ops);
-    if (first.load_mode != "closed")
-      line += fmt::format(", {} loop", first.load_mode);
-    line +=
-        fmt::format(", concurrency {}", report_detail::concurrency_text(first));
+    if (first.load_mode == "open")
+      line += fmt::format(
+          ", open loop at {} for {} ({} arrivals, at most {} "
+          "in flight)",
+          report_detail::ops_rate(first.rate_ops_s.value_or(0)),
+          format_duration(first.duration_s), first.arrival,
+          first.max_in_flight);
+    else
+      line += fmt::format(", concurrency {}",
+                          report_detail::concurrency_text(first));
     // Without a measured run, the first may still have failed repetitions.
     const RunResult* sample = report_detail::first_measured(runs);
     if (!sample) sample = &first;
@@ -138,16 +157,40 @@ class TableWriter {
     out_ << paint_(kBold, line) << '\n';
   }
 
+ public:
+  void write_curve(const report_detail::CurveTable& table) {
+    out_ << paint_(kBold, table.title) << '\n';
+    std::vector<std::size_t> widths(table.header.size(), 0);
+    auto widen = [&](const std::vector<std::string>& row) {
+      for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
+        widths[i] = std::max(widths[i], display_width(row[i]));
+    };
+    widen(table.header);
+    for (const auto& row : table.rows) widen(row);
+    write_cells(table.header, widths, kBold);
+    std::size_t total = 0;
+    for (std::size_t w : widths) total += w + 2;
+    out_ << "  " << std::string(total - 2, '-') << '\n';
+    for (const auto& row : table.rows) write_cells(row, widths, "");
+    for (const auto& note : table.footnotes)
+      out_ << "  " << paint_(kDim, "note: " + note) << '\n';
+    out_ << '\n';
+  }
+
+ private:
   void write_cells(const std::vector<std::string>& cells,
                    const std::vector<std::size_t>& widths,
                    std::string_view style) {
     std::string line;
     for (std::size_t i = 0; i < cells.size(); ++i) {
       line += "  ";
+      const std::size_t pad = widths[i] > display_width(cells[i])
+                                  ? widths[i] - display_width(cells[i])
+                                  : 0;
       if (i == 0) {
-        line += fmt::format("{:<{}}", cells[i], widths[i]);
+        line += cells[i] + std::string(pad, ' ');
       } else {
-        line += fmt::format("{:>{}}", cells[i], widths[i]);
+        line += std::string(pad, ' ') + cells[i];
       }
     }
     out_ << (style.empty() ? line : paint_(style, line)) << '\n';
@@ -257,8 +300,22 @@ void write_console(std::ostream& out, const Results& results, bool color) {
     any_best_column = any_best_column || measured(run);
     if (cores == 0) cores = run.cores;
   }
-  for (const auto& table : report_detail::group_tables(results.runs))
+  std::vector<int> curve_of;
+  const auto curves = report_detail::curve_tables(results, curve_of);
+  std::vector<bool> curve_written(curves.size(), false);
+  for (const auto& table : report_detail::group_tables(results.runs)) {
+    const auto index =
+        static_cast<std::size_t>(table.front() - &results.runs[0]);
+    if (const int c = curve_of.at(index); c >= 0) {
+      // The runs of a sweep show as one curve table, where it first appears.
+      if (!curve_written[static_cast<std::size_t>(c)])
+        TableWriter(out, paint)
+            .write_curve(curves[static_cast<std::size_t>(c)]);
+      curve_written[static_cast<std::size_t>(c)] = true;
+      continue;
+    }
     TableWriter(out, paint).write(table);
+  }
   if (any_best_column) {
     std::string legend =
         "wall: median over repetitions; 95% CI: of the mean wall time; "
@@ -266,8 +323,9 @@ void write_console(std::ostream& out, const Results& results, bool color) {
     legend += cores > 0 ? fmt::format("CPU: share of all {} cores; ", cores)
                         : std::string("CPU: share of all cores; ");
     legend +=
-        "p50/p99/max: op latency; ctx sw: voluntary/involuntary context "
-        "switches per repetition; * fastest";
+        "p50/p99/max: op latency (open loop: from when the op was due; "
+        "service: from when it started); ctx sw: voluntary/involuntary "
+        "context switches per repetition; * fastest";
     out << paint(kDim, legend) << "\n";
   }
   if (!results.summary.empty()) {

@@ -62,6 +62,68 @@ json::object summary_object(const Summary& s, const Measure& m, bool full) {
   return o;
 }
 
+json::object latency_object(const LatencySummary& l, const Measure& m) {
+  const Measure lm{m.measured && l.count > 0};
+  json::object latency;
+  latency["p50"] = lm(l.p50);
+  latency["p90"] = lm(l.p90);
+  latency["p99"] = lm(l.p99);
+  latency["p999"] = lm(l.p999);
+  latency["max"] = lm(l.max);
+  latency["mean"] = lm(l.mean);
+  latency["count"] = l.count;
+  return latency;
+}
+
+json::value series_object(const Series& s) {
+  json::object o;
+  o["workload"] = text(s.workload);
+  o["strategy"] = text(s.strategy);
+  json::object params;
+  for (const auto& [name, value] : s.params) params[name] = text(value);
+  o["params"] = std::move(params);
+  o["x"] = text(s.x);
+  const Measure m{true};
+  json::array points;
+  for (const auto& p : s.points) {
+    json::object point;
+    point["run_index"] = static_cast<std::uint64_t>(p.run_index);
+    point["offered_rate_ops_s"] = number(p.offered_rate_ops_s);
+    point["concurrency"] =
+        p.concurrency ? json::value(static_cast<std::uint64_t>(*p.concurrency))
+                      : json::value(nullptr);
+    point["throughput_ops_s"] = number(p.throughput_ops_s);
+    point["latency_s"] = latency_object(p.latency_s, m);
+    point["service_time_s"] =
+        p.service_time_s ? json::value(latency_object(*p.service_time_s, m))
+                         : json::value(nullptr);
+    point["dropped"] = p.dropped;
+    point["errors"] = p.errors;
+    point["slo_latency_s"] = number(p.slo_latency_s);
+    point["meets_slo"] =
+        p.meets_slo ? json::value(*p.meets_slo) : json::value(nullptr);
+    points.push_back(std::move(point));
+  }
+  o["points"] = std::move(points);
+  if (s.knee) {
+    json::object knee;
+    knee["throughput_ops_s"] = number(s.knee->throughput_ops_s);
+    knee["offered_rate_ops_s"] = number(s.knee->offered_rate_ops_s);
+    knee["concurrency"] =
+        s.knee->concurrency
+            ? json::value(static_cast<std::uint64_t>(*s.knee->concurrency))
+            : json::value(nullptr);
+    knee["latency_s"] = number(s.knee->latency_s);
+    knee["percentile"] = number(s.knee->percentile);
+    o["knee"] = std::move(knee);
+  } else {
+    o["knee"] = nullptr;
+  }
+  o["max_throughput_ops_s"] = number(s.max_throughput_ops_s);
+  o["stopped_early"] = text(s.stopped_early);
+  return o;
+}
+
 json::object context_object(const RunContext& c) {
   json::object o;
   o["apbench_version"] = text(c.apbench_version);
@@ -100,6 +162,13 @@ json::object run_object(const RunResult& run) {
   load["requested_concurrency"] =
       static_cast<std::uint64_t>(run.requested_concurrency);
   load["threads"] = run.threads;
+  const bool open = run.load_mode == "open";
+  load["rate_ops_s"] = open ? number(run.rate_ops_s) : json::value(nullptr);
+  load["duration_s"] = open ? number(run.duration_s) : json::value(nullptr);
+  load["arrival"] = open ? text(run.arrival) : json::value(nullptr);
+  load["max_in_flight"] =
+      open ? json::value(static_cast<std::uint64_t>(run.max_in_flight))
+           : json::value(nullptr);
   o["load"] = std::move(load);
 
   o["seed"] = run.seed;
@@ -108,16 +177,19 @@ json::object run_object(const RunResult& run) {
   o["wall_s"] = summary_object(run.wall_s, m, true);
   o["throughput_ops_s"] = summary_object(run.throughput_ops_s, m, false);
 
-  json::object latency;
-  const Measure lm{m.measured && run.latency_s.count > 0};
-  latency["p50"] = lm(run.latency_s.p50);
-  latency["p90"] = lm(run.latency_s.p90);
-  latency["p99"] = lm(run.latency_s.p99);
-  latency["p999"] = lm(run.latency_s.p999);
-  latency["max"] = lm(run.latency_s.max);
-  latency["mean"] = lm(run.latency_s.mean);
-  latency["count"] = run.latency_s.count;
-  o["latency_s"] = std::move(latency);
+  o["latency_s"] = latency_object(run.latency_s, m);
+  o["service_time_s"] = run.service_time_s
+                            ? json::value(latency_object(*run.service_time_s, m))
+                            : json::value(nullptr);
+  o["dropped"] = run.dropped;
+  json::array spectrum;
+  for (const auto& p : run.latency_spectrum) {
+    json::object point;
+    point["percentile"] = number(p.percentile);
+    point["latency_s"] = number(p.latency_s);
+    spectrum.push_back(std::move(point));
+  }
+  o["latency_spectrum"] = std::move(spectrum);
 
   o["cpu_time_s"] = m(run.cpu_time_s);
   o["cpu_utilization"] = m(run.cpu_utilization);
@@ -159,6 +231,7 @@ json::object run_object(const RunResult& run) {
     s["involuntary_switches"] = r.involuntary_switches;
     s["ops_ok"] = r.ops_ok;
     s["errors"] = r.errors;
+    s["dropped"] = r.dropped;
     s["checksum"] =
         digests ? text(checksum_text(r.checksum)) : json::value(nullptr);
     samples.push_back(std::move(s));
@@ -247,6 +320,17 @@ void write_json(std::ostream& out, const Results& results) {
   json::array runs;
   for (const RunResult& run : results.runs) runs.push_back(run_object(run));
   root["runs"] = std::move(runs);
+  if (results.slo) {
+    json::object slo;
+    slo["percentile"] = number(results.slo->percentile);
+    slo["limit_s"] = number(results.slo->limit_s);
+    root["slo"] = std::move(slo);
+  } else {
+    root["slo"] = nullptr;
+  }
+  json::array series;
+  for (const auto& s : results.series) series.push_back(series_object(s));
+  root["series"] = std::move(series);
   json::array summary;
   for (const auto& line : results.summary) summary.push_back(text(line));
   root["summary"] = std::move(summary);

@@ -1,6 +1,9 @@
 #include "test_workloads.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <thread>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
@@ -110,9 +113,42 @@ class AsyncOnlyWorkload final : public Workload {
   }
 };
 
+// A 10 ms wait, except that op `stall_op` blocks its thread for `stall`:
+// under `async` that freezes the event loop mid-run, the stall a closed
+// loop hides (coordinated omission) and an open loop must show.
+class LoopBlockerWorkload final : public Workload {
+ public:
+  static WorkloadInfo info() {
+    return {.name = "test.loop_blocker",
+            .kind = WorkloadKind::io,
+            .description = "test: 10 ms waits; one op blocks the loop",
+            .params = {{"stall", ParamType::duration, "200ms",
+                        "how long op stall_op blocks its thread", {}},
+                       {"stall_op", ParamType::integer, "100",
+                        "index of the op that blocks", {}}},
+            .forms = form_async,
+            .default_ops = 200};
+  }
+  void setup(const RunSetup& run) override {
+    stall_ = run.params.duration("stall");
+    stall_op_ = static_cast<std::size_t>(run.params.integer("stall_op"));
+  }
+  asio::awaitable<void> async_op(OpContext& op) override {
+    if (op.index() == stall_op_) std::this_thread::sleep_for(stall_);
+    asio::steady_timer timer(co_await asio::this_coro::executor,
+                             std::chrono::milliseconds(10));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+
+ private:
+  std::chrono::nanoseconds stall_{};
+  std::size_t stall_op_ = 0;
+};
+
 }  // namespace
 }  // namespace apb::testing
 
 APB_REGISTER_WORKLOAD(apb::testing::CountingWorkload);
 APB_REGISTER_WORKLOAD(apb::testing::KernelWorkload);
 APB_REGISTER_WORKLOAD(apb::testing::AsyncOnlyWorkload);
+APB_REGISTER_WORKLOAD(apb::testing::LoopBlockerWorkload);

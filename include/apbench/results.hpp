@@ -110,10 +110,54 @@ struct RunContext {
 // standard percentiles and any the request asked for), or nullopt.
 std::optional<double> latency_at(const RunResult& run, double percentile);
 
+// "p99=50ms": the latency at `percentile` must not exceed `limit_s`.
+struct Slo {
+  double percentile = 99;
+  double limit_s = 0;
+};
+
+// Latency versus throughput: the runs of one (workload, parameters,
+// strategy) at several offered rates (open loop) or concurrencies (closed
+// loop). See series.hpp.
+struct SeriesPoint {
+  std::size_t run_index = 0;                 // into Results::runs
+  std::optional<double> offered_rate_ops_s;  // open loop
+  std::optional<std::size_t> concurrency;    // closed loop
+  double throughput_ops_s = 0;               // achieved (median)
+  LatencySummary latency_s;
+  std::optional<LatencySummary> service_time_s;
+  std::uint64_t dropped = 0;
+  std::uint64_t errors = 0;
+  std::optional<double> slo_latency_s;  // latency at the SLO's percentile
+  std::optional<bool> meets_slo;        // with an SLO only
+};
+
+struct Knee {
+  double throughput_ops_s = 0;
+  std::optional<double> offered_rate_ops_s;
+  std::optional<std::size_t> concurrency;
+  double latency_s = 0;  // at the SLO's percentile
+  double percentile = 0;
+};
+
+struct Series {
+  std::string workload;
+  std::string strategy;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string x;                    // "offered_rate" or "concurrency"
+  std::vector<SeriesPoint> points;  // ascending x
+  std::optional<Knee> knee;         // with an SLO, when a point meets it
+  double max_throughput_ops_s = 0;
+  // Why the sweep stopped before its last point, or empty.
+  std::string stopped_early;
+};
+
 struct Results {
   static constexpr const char* schema = "apbench.results/1";
   RunContext context;
   std::vector<RunResult> runs;
+  std::optional<Slo> slo;            // the --slo the knees were judged by
+  std::vector<Series> series;        // latency vs throughput (see series.hpp)
   std::vector<std::string> summary;  // plain-language findings
 };
 

@@ -10,15 +10,18 @@ namespace {
 
 constexpr const char* kFooter = R"(
 Values take units: durations ns us ms s (500ms), sizes B KiB MiB (4KiB),
-counts plain or with k/M (10k). Without --filter/--kind/--strategy/--ops/
---concurrency/--set, apbench runs its default suite, which reproduces the
-two seed posts (sequential vs Task.WhenAll, async vs parallel).
+counts plain or with k/M (10k). --rate and --concurrency take a list
+(100,200,400) or a log-spaced range (100..10k = 10 points, 100..10k:20).
+Without --filter/--kind/--strategy/--ops/--concurrency/--rate/--set,
+apbench runs its default suite, which reproduces the two seed posts
+(sequential vs Task.WhenAll, async vs parallel).
 
 Examples:
   apbench --list
   apbench --filter io.sleep --ops 10 --set delay=500ms --strategy sequential,async
   apbench --kind cpu --strategy sequential,async,parallel --json results.json
   apbench --filter 'hybrid.*' --concurrency 2 --repetitions 5 --markdown report.md
+  apbench --filter cpu.spin --set work=1ms --rate 200..5k --slo p99=20ms
 Exit status: 0 when all runs were carried out (a failed or n/a run is
 reported, not fatal), 2 for bad input.)";
 
@@ -49,8 +52,31 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "ops per run (default: per workload, see --list)")
       ->type_name("N");
   app.add_option("--concurrency", o.concurrency,
-                 "ops in flight at once (default: all ops at once)")
-      ->type_name("C");
+                 "closed loop: ops in flight at once, or a list/range to "
+                 "sweep (default: all ops at once); open loop: lanes serving "
+                 "arrivals (default: up to --max-in-flight)")
+      ->type_name("C|LIST");
+  app.add_option("--rate", o.rate,
+                 "open loop: ops arrive at this rate per second whether or "
+                 "not earlier ones finished; a list or range sweeps it "
+                 "(e.g. 500, 100,200,400, 100..10k)")
+      ->type_name("R|LIST");
+  app.add_option("--duration", o.duration,
+                 "open loop: length of the arrival schedule (default: 1s)")
+      ->type_name("D");
+  app.add_option("--arrival", o.arrival,
+                 "open loop: constant (evenly spaced) or poisson (seeded "
+                 "random gaps) arrivals (default: constant)")
+      ->type_name("constant|poisson");
+  app.add_option("--max-in-flight", o.max_in_flight,
+                 "open loop: arrived, unfinished ops allowed at once; an op "
+                 "due to start beyond it is dropped and counted (default: "
+                 "1024)")
+      ->type_name("N");
+  app.add_option("--slo", o.slo,
+                 "latency objective for sweeps, e.g. p99=50ms: each "
+                 "strategy's knee is its highest throughput that meets it")
+      ->type_name("pNN=D");
   app.add_option("--threads", o.threads,
                  "threads for async-pool, parallel and hybrid (default: cores)")
       ->type_name("T");
@@ -58,10 +84,12 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "set a workload parameter, repeatable (e.g. delay=500ms)")
       ->type_name("NAME=VALUE");
   app.add_option("--repetitions", o.repetitions,
-                 "measured repetitions per run (default: 3)")
-      ->type_name("R");
+                 "measured repetitions per run (default: 3; 1 per point of "
+                 "a sweep)")
+      ->type_name("N");
   app.add_option("--warmup", o.warmup,
-                 "warm-up repetitions per run, not measured (default: 1)")
+                 "warm-up repetitions per run, not measured (default: 1; 0 "
+                 "in a sweep)")
       ->type_name("W");
   app.add_option(
          "--seed", o.seed,

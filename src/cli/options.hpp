@@ -17,12 +17,14 @@ struct Options {
   std::vector<std::string> sets;        // name=value
   std::optional<std::string> ops, concurrency, threads, repetitions, warmup,
       seed;
+  // Open loop and sweeps.
+  std::optional<std::string> rate, duration, arrival, max_in_flight, slo;
   std::string json, csv, markdown;
 
   // True when the user chose what to run (otherwise: the default suite).
   bool selects_runs() const {
     return !filters.empty() || !kinds.empty() || !strategies.empty() ||
-           !sets.empty() || ops || concurrency;
+           !sets.empty() || ops || concurrency || rate;
   }
 };
 

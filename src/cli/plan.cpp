@@ -10,6 +10,7 @@
 #include "apbench/error.hpp"
 #include "apbench/names.hpp"
 #include "apbench/units.hpp"
+#include "apbench/value_lists.hpp"
 
 namespace apb::cli {
 namespace {
@@ -39,6 +40,15 @@ std::int64_t parse_count(const std::optional<std::string>& text,
     throw UsageError(fmt::format("bad value '{}' for {}: expected {}..{}",
                                  *text, flag, min, max));
   return v;
+}
+
+std::chrono::nanoseconds parse_duration_option(const std::string& text,
+                                               std::string_view flag) {
+  try {
+    return parse_duration(text);
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}: {}", flag, e.what()));
+  }
 }
 
 std::pair<std::string, std::string> split_setting(const std::string& setting) {
@@ -99,19 +109,25 @@ std::vector<const Strategy*> select_strategies(const Options& o) {
 
 }  // namespace
 
-RunRequest make_request(const WorkloadEntry& workload, const Strategy& strategy,
-                        const Params& params, std::size_t ops,
-                        std::size_t concurrency, const Common& common) {
+std::size_t Plan::run_count() const {
+  std::size_t n = 0;
+  for (const auto& sweep : sweeps)
+    n += sweep.points.size() * sweep.strategies.size();
+  return n;
+}
+
+RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
+                        const Load& load, const std::optional<Slo>& slo) {
   RunRequest r;
-  r.workload = &workload;
+  r.workload = sweep.workload;
   r.strategy = &strategy;
-  r.params = params;
-  r.load.ops = ops;
-  r.load.concurrency = concurrency;
-  r.load.threads = common.threads;
-  r.repetitions = common.repetitions;
-  r.warmup = common.warmup;
-  r.seed = common.seed;
+  r.params = sweep.params;
+  r.load = load;
+  r.load.threads = sweep.common.threads;
+  r.repetitions = sweep.common.repetitions;
+  r.warmup = sweep.common.warmup;
+  r.seed = sweep.common.seed;
+  if (slo) r.extra_percentiles.push_back(slo->percentile);
   return r;
 }
 
@@ -120,12 +136,14 @@ void apply_setting(Params& params, const std::string& setting) {
   params.set(name, value);
 }
 
-Common common_settings(const Options& o) {
+Common common_settings(const Options& o, bool sweeping) {
   Common c;
+  // A sweep measures many points: one repetition each, no warm-up, unless
+  // asked, keeps a 10-point sweep within a couple of minutes.
   c.repetitions = static_cast<unsigned>(
-      parse_count(o.repetitions, "--repetitions", 3, 1, 1000));
-  c.warmup =
-      static_cast<unsigned>(parse_count(o.warmup, "--warmup", 1, 0, 1000));
+      parse_count(o.repetitions, "--repetitions", sweeping ? 1 : 3, 1, 1000));
+  c.warmup = static_cast<unsigned>(
+      parse_count(o.warmup, "--warmup", sweeping ? 0 : 1, 0, 1000));
   c.threads =
       static_cast<unsigned>(parse_count(o.threads, "--threads", 0, 1, 4096));
   c.seed = static_cast<std::uint64_t>(parse_count(
@@ -133,15 +151,98 @@ Common common_settings(const Options& o) {
   return c;
 }
 
+namespace {
+
+// The load points of the command line: open loop at each --rate, or closed
+// loop at each --concurrency (one point when neither is a list).
+std::vector<Load> load_points(const Options& o) {
+  const auto ops = parse_count(o.ops, "--ops", 0, 1, 100'000'000);
+  std::vector<std::size_t> concurrencies = {0};
+  if (o.concurrency)
+    concurrencies =
+        parse_count_list(*o.concurrency, "--concurrency", 1, 100'000'000);
+
+  const bool open = o.rate.has_value();
+  for (const auto& [flag, value] : {std::pair{"--duration", o.duration},
+                                    {"--arrival", o.arrival},
+                                    {"--max-in-flight", o.max_in_flight}})
+    if (value && !open)
+      throw UsageError(fmt::format(
+          "{} applies to an open loop: add --rate R (ops per second)", flag));
+
+  std::vector<Load> points;
+  if (!open) {
+    for (auto c : concurrencies) {
+      Load load;
+      load.ops = static_cast<std::size_t>(ops);  // 0: workload default
+      load.concurrency = c;
+      points.push_back(load);
+    }
+    return points;
+  }
+  if (concurrencies.size() > 1)
+    throw UsageError(
+        "sweep either --rate or --concurrency, not both: give one of them a "
+        "single value");
+  if (ops > 0)
+    throw UsageError(
+        "--ops sets a closed loop's length; an open loop's is --rate x "
+        "--duration (drop --ops or --rate)");
+  Load base;
+  base.mode = LoadMode::open;
+  base.concurrency = concurrencies.front();
+  if (o.duration) {
+    const double d = std::chrono::duration<double>(
+                         parse_duration_option(*o.duration, "--duration"))
+                         .count();
+    if (!(d > 0) || d > 86400)
+      throw UsageError(fmt::format(
+          "bad value '{}' for --duration: expected 1ms..24h", *o.duration));
+    base.duration_s = d;
+  }
+  if (o.arrival) {
+    if (*o.arrival == "constant")
+      base.arrival = Arrival::constant;
+    else if (*o.arrival == "poisson")
+      base.arrival = Arrival::poisson;
+    else
+      throw UsageError(
+          unknown_name_message("arrival", *o.arrival, {"constant", "poisson"}));
+  }
+  base.max_in_flight = static_cast<std::size_t>(
+      parse_count(o.max_in_flight, "--max-in-flight", 1024, 1, 1'000'000));
+  for (double rate : parse_rate_list(*o.rate, "--rate")) {
+    Load load = base;
+    load.rate = rate;
+    if (rate * load.duration_s < 1)
+      throw UsageError(fmt::format(
+          "--rate {} for --duration {} schedules no op: raise either so "
+          "rate x duration >= 1",
+          format_rate(rate), format_duration(load.duration_s)));
+    if (rate * load.duration_s > 100'000'000)
+      throw UsageError(fmt::format(
+          "--rate {} for --duration {} schedules more than 100M ops",
+          format_rate(rate), format_duration(load.duration_s)));
+    points.push_back(load);
+  }
+  return points;
+}
+
+}  // namespace
+
 Plan plan_from_options(const Options& o) {
-  const Common common = common_settings(o);
-  if (!o.selects_runs()) return default_suite(common);
+  Plan plan;
+  if (o.slo) plan.slo = parse_slo(*o.slo);
+  if (!o.selects_runs()) {
+    Plan suite = default_suite(common_settings(o, false));
+    suite.slo = plan.slo;
+    return suite;
+  }
 
   const auto workloads = select_workloads(o);
   const auto strategies = select_strategies(o);
-  const auto ops = parse_count(o.ops, "--ops", 0, 1, 100'000'000);
-  const auto concurrency =
-      parse_count(o.concurrency, "--concurrency", 0, 1, 100'000'000);
+  const auto points = load_points(o);
+  const Common common = common_settings(o, points.size() > 1);
 
   // Each --set must name a parameter of at least one selected workload.
   std::vector<std::pair<std::string, std::string>> sets;
@@ -160,16 +261,18 @@ Plan plan_from_options(const Options& o) {
     }
   }
 
-  Plan plan;
   for (const auto* w : workloads) {
-    Params params(w->info.params);
+    Sweep sweep;
+    sweep.workload = w;
+    sweep.params = Params(w->info.params);
     for (const auto& [name, value] : sets)
-      if (params.has(name)) params.set(name, value);
-    for (const auto* s : strategies)
-      plan.runs.push_back(make_request(
-          *w, *s, params,
-          ops > 0 ? static_cast<std::size_t>(ops) : w->info.default_ops,
-          static_cast<std::size_t>(concurrency), common));
+      if (sweep.params.has(name)) sweep.params.set(name, value);
+    sweep.strategies = strategies;
+    sweep.points = points;
+    for (auto& load : sweep.points)
+      if (!load.open() && load.ops == 0) load.ops = w->info.default_ops;
+    sweep.common = common;
+    plan.sweeps.push_back(std::move(sweep));
   }
   return plan;
 }

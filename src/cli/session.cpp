@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "apbench/busy_work.hpp"
@@ -17,6 +18,7 @@
 #include "apbench/error.hpp"
 #include "apbench/findings.hpp"
 #include "apbench/report.hpp"
+#include "apbench/series.hpp"
 #include "apbench/units.hpp"
 #include "list.hpp"
 #include "plan.hpp"
@@ -52,35 +54,66 @@ std::vector<Output> open_outputs(const Options& o) {
   return outs;
 }
 
+// The live progress line (a terminal only) and --verbose's log of runs.
+// Work is counted in repetitions, warm-ups included, for the ETA.
 class Progress {
  public:
-  Progress(bool live, bool verbose, std::size_t runs)
+  Progress(bool live, bool verbose, std::size_t runs, std::size_t units)
       : live_(live),
         verbose_(verbose),
         runs_(runs),
+        units_(units),
         start_(std::chrono::steady_clock::now()) {}
 
-  void update(std::size_t run, const RunRequest& r, unsigned rep,
-              unsigned total) const {
+  void update(const RunRequest& r, unsigned rep, unsigned total) {
+    ++units_done_;
     if (!live_) return;
     const bool warm = rep < r.warmup;
-    fmt::print(stderr, "\r\033[K[{}/{}] {} · {} · {} {}/{} · {} elapsed",
-               run + 1, runs_, r.workload->info.name, r.strategy->name(),
-               warm ? "warm-up" : "repetition",
+    std::string point;
+    if (r.load.open())
+      point = fmt::format(" · {}", format_rate(r.load.rate));
+    else if (r.load.concurrency > 0)
+      point = fmt::format(" · concurrency {}", r.load.concurrency);
+    std::string eta;
+    const double done = static_cast<double>(units_done_ - 1);
+    if (done > 0 && units_ > units_done_ - 1)
+      eta = fmt::format(
+          " · ETA {}",
+          format_duration(elapsed() / done *
+                          static_cast<double>(units_ - units_done_ + 1)));
+    fmt::print(stderr, "\r\033[K[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}",
+               std::min(runs_done_ + 1, runs_), runs_, r.workload->info.name,
+               point, r.strategy->name(), warm ? "warm-up" : "repetition",
                warm ? rep + 1 : rep - r.warmup + 1,
-               warm ? r.warmup : total - r.warmup, format_duration(elapsed()));
+               warm ? r.warmup : total - r.warmup, format_duration(elapsed()),
+               eta);
   }
   void clear() const {
     if (live_) fmt::print(stderr, "\r\033[K");
   }
-  void finished(std::size_t run, const RunResult& result) const {
+  void finished(const RunResult& result) {
+    ++runs_done_;
     clear();
     if (!verbose_) return;
-    fmt::print(stderr, "[{}/{}] {} · {}: {} {}\n", run + 1, runs_,
-               result.workload, result.strategy, to_string(result.status),
-               result.status == RunStatus::ok
-                   ? format_duration(result.wall_s.median)
-                   : result.reason);
+    std::string point;
+    if (result.rate_ops_s)
+      point = fmt::format(" at {}", format_rate(*result.rate_ops_s));
+    std::string outcome = result.reason;
+    if (result.status == RunStatus::ok) {
+      outcome = result.rate_ops_s
+                    ? fmt::format("{} achieved, p99 {}",
+                                  format_rate(result.throughput_ops_s.median),
+                                  format_duration(result.latency_s.p99))
+                    : format_duration(result.wall_s.median);
+    }
+    fmt::print(stderr, "[{}/{}] {}{} · {}: {} {}\n", runs_done_, runs_,
+               result.workload, point, result.strategy,
+               to_string(result.status), outcome);
+  }
+  // A strategy left a sweep early: its remaining points will not run.
+  void skipped(std::size_t runs, std::size_t units) {
+    runs_ -= std::min(runs, runs_);
+    units_ -= std::min(units, units_);
   }
 
  private:
@@ -90,20 +123,29 @@ class Progress {
         .count();
   }
   bool live_, verbose_;
-  std::size_t runs_;
+  std::size_t runs_, units_;
+  std::size_t runs_done_ = 0, units_done_ = 0;
   std::chrono::steady_clock::time_point start_;
 };
 
-bool same_group(const RunRequest& a, const RunRequest& b) {
-  return a.workload == b.workload && a.params.values() == b.params.values() &&
-         a.load.ops == b.load.ops && a.load.concurrency == b.load.concurrency &&
-         a.load.threads == b.load.threads && a.repetitions == b.repetitions &&
-         a.warmup == b.warmup && a.seed == b.seed;
-}
+struct EarlyStop {
+  std::string workload, strategy;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string reason;
+};
 
-void write_all(Results& results, std::vector<Output>& outputs, bool color) {
+void write_all(Results& results, std::vector<Output>& outputs, bool color,
+               const std::vector<EarlyStop>& stops) {
   compute_speedups(results.runs);
+  results.series = build_series(results.runs, results.slo);
+  for (auto& series : results.series)
+    for (const auto& stop : stops)
+      if (series.workload == stop.workload &&
+          series.strategy == stop.strategy && series.params == stop.params)
+        series.stopped_early = stop.reason;
   results.summary = findings(results.runs);
+  for (auto& line : series_findings(results.series, results.slo))
+    results.summary.push_back(std::move(line));
   write_console(std::cout, results, color);
   std::cout.flush();
   for (auto& out : outputs) {
@@ -127,14 +169,19 @@ int run_session(const Options& o, const std::string& command_line) {
 
   Results results;
   results.context = current_context(command_line);
+  results.slo = plan.slo;
   const bool tty = isatty(STDERR_FILENO) != 0;
   const bool color = !o.no_color && isatty(STDOUT_FILENO) != 0;
-  const Progress progress(tty && !o.quiet, o.verbose, plan.runs.size());
+  std::size_t units = 0;
+  for (const auto& sweep : plan.sweeps)
+    units += sweep.points.size() * sweep.strategies.size() *
+             (sweep.common.warmup + sweep.common.repetitions);
+  Progress progress(tty && !o.quiet, o.verbose, plan.run_count(), units);
   if (plan.default_suite && !o.quiet)
     fmt::print(stderr,
                "apbench: running the default suite ({} runs, about a minute; "
                "see --help to choose your own)\n",
-               plan.runs.size());
+               plan.run_count());
 
   // Calibrate busy work now, before any run's threads exist: a oneTBB
   // worker still spinning on the other core would slow the timing.
@@ -142,44 +189,63 @@ int run_session(const Options& o, const std::string& command_line) {
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  // Strategies of the same workload, parameters and load are measured as a
-  // group, their repetitions interleaved (see run_group).
-  for (std::size_t first = 0; first < plan.runs.size();) {
-    if (interrupted.load()) break;
-    std::size_t last = first + 1;
-    while (last < plan.runs.size() &&
-           same_group(plan.runs[first], plan.runs[last]))
-      ++last;
-    const std::vector<RunRequest> group(plan.runs.begin() + first,
-                                        plan.runs.begin() + last);
-    std::vector<RunResult> measured;
-    try {
-      measured = run_group(
-          group,
-          [&](const RunRequest& r, std::size_t index, unsigned rep,
-              unsigned total) {
-            progress.update(first + index, r, rep, total);
-          },
-          [] { return interrupted.load(); });
-    } catch (const UsageError&) {
-      progress.clear();
-      write_all(results, outputs, color);  // keep what was measured
-      throw;
+  std::vector<EarlyStop> stops;
+  for (const auto& sweep : plan.sweeps) {
+    // Strategies still in the sweep, and the indices of their runs so far.
+    std::vector<const Strategy*> active = sweep.strategies;
+    std::map<const Strategy*, std::vector<std::size_t>> history;
+    for (std::size_t k = 0; k < sweep.points.size() && !active.empty(); ++k) {
+      if (interrupted.load()) break;
+      // The strategies of one point are measured as a group, their
+      // repetitions interleaved (see run_group).
+      std::vector<RunRequest> group;
+      for (const auto* s : active)
+        group.push_back(make_request(sweep, *s, sweep.points[k], plan.slo));
+      std::vector<RunResult> measured;
+      try {
+        measured = run_group(
+            group,
+            [&](const RunRequest& r, std::size_t, unsigned rep,
+                unsigned total) { progress.update(r, rep, total); },
+            [] { return interrupted.load(); });
+      } catch (const UsageError&) {
+        progress.clear();
+        write_all(results, outputs, color, stops);  // keep what was measured
+        throw;
+      }
+      for (std::size_t i = 0; i < measured.size(); ++i) {
+        progress.finished(measured[i]);
+        history[active[i]].push_back(results.runs.size());
+        results.runs.push_back(std::move(measured[i]));
+      }
+      if (k + 1 == sweep.points.size()) break;
+      // A strategy clearly past saturation skips the higher points.
+      std::vector<const Strategy*> still;
+      for (const auto* s : active) {
+        std::vector<const RunResult*> runs;
+        for (std::size_t index : history[s])
+          runs.push_back(&results.runs[index]);
+        if (auto reason = past_saturation(runs, plan.slo)) {
+          const std::size_t left = sweep.points.size() - k - 1;
+          progress.skipped(
+              left, left * (sweep.common.warmup + sweep.common.repetitions));
+          stops.push_back({sweep.workload->info.name, std::string(s->name()),
+                           sweep.params.values(), *reason});
+        } else {
+          still.push_back(s);
+        }
+      }
+      active = std::move(still);
     }
-    for (std::size_t i = 0; i < measured.size(); ++i) {
-      progress.finished(first + i, measured[i]);
-      results.runs.push_back(std::move(measured[i]));
-    }
-    first = last;
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  write_all(results, outputs, color);
+  write_all(results, outputs, color, stops);
   if (interrupted.load()) {
     fmt::print(stderr,
                "apbench: interrupted after {} of {} runs; results so "
                "far were written\n",
-               results.runs.size(), plan.runs.size());
+               results.runs.size(), plan.run_count());
     return 130;
   }
   return 0;

@@ -35,16 +35,19 @@ Plan default_suite(const Common& common) {
   Plan plan;
   plan.default_suite = true;
   for (const auto& entry : entries()) {
-    const WorkloadEntry& w = registry.workload(entry.workload);
-    Params params(w.info.params);
-    for (const char* s : entry.settings) apply_setting(params, s);
-    std::vector<const Strategy*> strategies;
-    if (entry.strategies.empty()) strategies = registry.strategies();
+    Sweep sweep;
+    sweep.workload = &registry.workload(entry.workload);
+    sweep.params = Params(sweep.workload->info.params);
+    for (const char* s : entry.settings) apply_setting(sweep.params, s);
+    if (entry.strategies.empty()) sweep.strategies = registry.strategies();
     for (const char* s : entry.strategies)
-      strategies.push_back(&registry.strategy(s));
-    for (const auto* s : strategies)
-      plan.runs.push_back(
-          make_request(w, *s, params, entry.ops, entry.concurrency, common));
+      sweep.strategies.push_back(&registry.strategy(s));
+    Load load;
+    load.ops = entry.ops;
+    load.concurrency = entry.concurrency;
+    sweep.points.push_back(load);
+    sweep.common = common;
+    plan.sweeps.push_back(std::move(sweep));
   }
   return plan;
 }
