@@ -10,6 +10,7 @@
 #include "apbench/series.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
+#include "report_cells.hpp"
 
 namespace apb {
 namespace {
@@ -236,7 +237,7 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
         g.front()->x == "offered_rate" ? "open loop" : "concurrency sweep");
     for (std::size_t i = 0; i < g.size(); ++i)
       line += fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
-                          format_rate(g[i]->max_throughput_ops_s));
+                          report_detail::ops_rate(g[i]->max_throughput_ops_s));
     out.push_back(line + ".");
     if (slo) {
       std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
@@ -249,7 +250,7 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
       for (std::size_t i = 0; i < g.size(); ++i)
         knees +=
             fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
-                        g[i]->knee ? format_rate(g[i]->knee->throughput_ops_s)
+                        g[i]->knee ? report_detail::ops_rate(g[i]->knee->throughput_ops_s)
                                    : std::string("none (no point met it)"));
       out.push_back(knees + ".");
     }
@@ -265,7 +266,7 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
               "started: ops queued {} before a lane or the event loop got to "
               "them (a closed loop would hide this).",
               s->strategy,
-              p.offered_rate_ops_s ? format_rate(*p.offered_rate_ops_s) : "-",
+              p.offered_rate_ops_s ? report_detail::ops_rate(*p.offered_rate_ops_s) : "-",
               format_duration(p.latency_s.p99),
               format_duration(p.service_time_s->p99),
               format_duration(p.latency_s.p99 - p.service_time_s->p99)));

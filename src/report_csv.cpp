@@ -47,6 +47,11 @@ constexpr std::string_view kColumns[] = {
     "speedup_vs_sequential",
     "errors",
     "checksum",
+    "load_mode",
+    "offered_rate_ops_s",
+    "dropped",
+    "service_p50_s",
+    "service_p99_s",
 };
 
 // RFC 4180: a field with a comma, quote or line break is quoted, and its
@@ -123,6 +128,11 @@ std::vector<std::string> run_fields(const RunResult& run) {
       std::to_string(run.errors),
       run.checksum ? report_detail::checksum_text(*run.checksum)
                    : std::string(),
+      field(run.load_mode),
+      number(run.rate_ops_s),
+      std::to_string(run.dropped),
+      run.service_time_s && latency ? number(run.service_time_s->p50) : "",
+      run.service_time_s && latency ? number(run.service_time_s->p99) : "",
   };
 }
 

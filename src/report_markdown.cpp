@@ -63,6 +63,26 @@ void write_row(std::ostream& out, const std::vector<std::string>& cells) {
   out << '\n';
 }
 
+void write_header(std::ostream& out, const std::vector<std::string>& titles) {
+  write_row(out, titles);
+  out << "|:--|";
+  for (std::size_t i = 1; i < titles.size(); ++i) out << "--:|";
+  out << '\n';
+}
+
+void write_curve(std::ostream& out, const report_detail::CurveTable& table) {
+  out << "## " << escape(table.title) << "\n\n";
+  write_header(out, table.header);
+  for (const auto& row : table.rows) {
+    std::vector<std::string> cells;
+    for (const auto& cell : row) cells.push_back(escape(cell));
+    write_row(out, cells);
+  }
+  out << '\n';
+  for (const auto& note : table.footnotes) out << "- " << escape(note) << '\n';
+  if (!table.footnotes.empty()) out << '\n';
+}
+
 std::vector<std::string> run_cells(const RunResult& run, bool best) {
   const std::string name = escape(run.strategy);
   if (!measured(run)) {
@@ -86,9 +106,15 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
 
   std::vector<std::string> facts;
   facts.push_back(fmt::format("{} ops", first.ops));
-  if (first.load_mode != "closed")
-    facts.push_back(fmt::format("{} loop", escape(first.load_mode)));
-  facts.push_back("concurrency " + report_detail::concurrency_text(first));
+  const bool open = first.load_mode == "open";
+  if (open)
+    facts.push_back(fmt::format(
+        "open loop at {} for {} ({} arrivals, at most {} in flight)",
+        report_detail::ops_rate(first.rate_ops_s.value_or(0)),
+        format_duration(first.duration_s), escape(first.arrival),
+        first.max_in_flight));
+  else
+    facts.push_back("concurrency " + report_detail::concurrency_text(first));
   if (const RunResult* sample = report_detail::first_measured(runs))
     facts.push_back(report_detail::repetitions_text(*sample));
   if (!first.params.empty()) {
@@ -105,11 +131,26 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
     facts.push_back("checksum " + code(checksum_text(*sum)));
   for (std::size_t i = 0; i < facts.size(); ++i)
     out << (i > 0 ? " · " : "") << facts[i];
-  out << "\n\n" << kHeader;
-
-  const RunResult* best = report_detail::fastest(runs);
-  for (const RunResult* run : runs)
-    write_row(out, run_cells(*run, run == best));
+  out << "\n\n";
+  if (open) {
+    // Latency from the due time beside service time from the start.
+    write_header(out, report_detail::open_loop_titles());
+    for (const RunResult* run : runs) {
+      if (measured(*run)) {
+        write_row(out,
+                  report_detail::open_loop_cells(*run, escape(run->strategy)));
+      } else {
+        std::vector<std::string> cells = run_cells(*run, false);
+        cells.resize(report_detail::open_loop_titles().size());
+        write_row(out, cells);
+      }
+    }
+  } else {
+    out << kHeader;
+    const RunResult* best = report_detail::fastest(runs);
+    for (const RunResult* run : runs)
+      write_row(out, run_cells(*run, run == best));
+  }
   out << '\n';
 
   // Warnings, errors and notes as a list under the table.
@@ -187,8 +228,20 @@ void write_markdown(std::ostream& out, const Results& results) {
          "repetition.\n\n";
 
   if (results.runs.empty()) out << "No runs.\n\n";
-  for (const auto& table : report_detail::group_tables(results.runs))
+  std::vector<int> curve_of;
+  const auto curves = report_detail::curve_tables(results, curve_of);
+  std::vector<bool> curve_written(curves.size(), false);
+  for (const auto& table : report_detail::group_tables(results.runs)) {
+    const auto index =
+        static_cast<std::size_t>(table.front() - results.runs.data());
+    if (const int c = curve_of.at(index); c >= 0) {
+      const auto ci = static_cast<std::size_t>(c);
+      if (!curve_written[ci]) write_curve(out, curves[ci]);
+      curve_written[ci] = true;
+      continue;
+    }
     write_table(out, table);
+  }
 
   if (!results.summary.empty()) {
     out << "## Summary\n\n";

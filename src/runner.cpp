@@ -126,8 +126,12 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
                            const std::vector<double>& extra_percentiles) {
   const auto& reps = result.repetitions;
   result.wall_s = summarize(collect(reps, [](auto& r) { return r.wall_s; }));
-  result.throughput_ops_s = summarize(collect(reps, [](auto& r) {
-    return r.wall_s > 0 ? static_cast<double>(r.ops_ok) / r.wall_s : 0.0;
+  // An open loop's ops arrive over its whole schedule: when the last one
+  // finishes early, the rate is still per schedule length.
+  const double span = result.load_mode == "open" ? result.duration_s : 0.0;
+  result.throughput_ops_s = summarize(collect(reps, [span](auto& r) {
+    const double wall = std::max(r.wall_s, span);
+    return wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0;
   }));
   result.cpu_time_s = summarize(collect(reps, [](auto& r) {
                         return r.cpu_user_s + r.cpu_system_s;

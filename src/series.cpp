@@ -8,6 +8,7 @@
 
 #include "apbench/error.hpp"
 #include "apbench/units.hpp"
+#include "report_cells.hpp"
 
 namespace apb {
 
@@ -135,8 +136,8 @@ std::optional<std::string> past_saturation(
     return fmt::format("{} at the last point", to_string(last.status));
   if (behind_offered(last))
     return fmt::format("saturated at {} offered: achieved {} ({:.0f} %)",
-                       format_rate(*last.rate_ops_s),
-                       format_rate(last.throughput_ops_s.median),
+                       report_detail::ops_rate(*last.rate_ops_s),
+                       report_detail::ops_rate(last.throughput_ops_s.median),
                        100 * last.throughput_ops_s.median / *last.rate_ops_s);
   if (slo && points.size() >= 2 && !meets(last, *slo) &&
       !meets(*points[points.size() - 2], *slo))

@@ -70,5 +70,29 @@ fi
 
 # n/a is reported with its reason, not skipped.
 
+# Open loop and sweeps: bad input names the flag and what is accepted.
+expect 2 "bad value 'abc' for --rate.*A..B" -- --filter io.sleep --rate abc
+expect 2 "bad value '0' for --rate" -- --filter io.sleep --rate 0
+expect 2 "a range needs A < B" -- --filter io.sleep --rate 500..100
+expect 2 "bad --slo 'p99': expected pNN=DURATION" -- --filter io.sleep --rate 10 --slo p99
+expect 2 "unknown arrival 'bursty'" -- --filter io.sleep --rate 10 --arrival bursty
+expect 2 "--duration applies to an open loop: add --rate" -- --filter io.sleep --duration 2s
+expect 2 "--ops sets a closed loop's length" -- --filter io.sleep --rate 10 --ops 5
+expect 2 "schedules no op" -- --filter io.sleep --rate 0.5 --duration 1s
+expect 2 "sweep either --rate or --concurrency" -- --filter io.sleep --rate 10 --concurrency 1,2
+expect 2 "--duration: .*'2parsecs'" -- --filter io.sleep --rate 10 --duration 2parsecs
+
+# A two-point sweep: a curve table, series and knees in the JSON.
+expect 0 "open-loop sweep.*SLO p99" -- --filter io.sleep --set delay=2ms --rate 20,40 \
+  --duration 300ms --slo p99=50ms --strategy sequential,async --quiet --no-color \
+  --json "$tmp/sweep.json"
+if grep -q '"series": \[' "$tmp/sweep.json" && grep -q '"knee": {' "$tmp/sweep.json" &&
+  grep -q '"mode": "open"' "$tmp/sweep.json" && grep -q '"limit_s": 0.05' "$tmp/sweep.json"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: sweep JSON lacks series, knee, open mode or slo"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
