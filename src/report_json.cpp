@@ -56,6 +56,7 @@ json::object summary_object(const Summary& s, const Measure& m, bool full) {
   if (full) {
     o["mean"] = m(s.mean);
     o["stddev"] = m(s.stddev);
+    o["outliers"] = m(static_cast<std::uint64_t>(s.outliers));
   }
   o["ci95_low"] = m(s.ci95_low);
   o["ci95_high"] = m(s.ci95_high);

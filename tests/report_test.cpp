@@ -217,6 +217,8 @@ TEST(ReportJson, HasSchemaAndContext) {
   const json::array& summary = root.at("summary").as_array();
   ASSERT_EQ(summary.size(), 2u);
   EXPECT_TRUE(summary[0].is_string());
+  EXPECT_TRUE(root.at("slo").is_null());
+  EXPECT_TRUE(root.at("series").as_array().empty());
 }
 
 TEST(ReportJson, EveryRunHasEveryKey) {
@@ -249,6 +251,14 @@ TEST(ReportJson, EveryRunHasEveryKey) {
     for (const char* key :
          {"ops", "concurrency", "requested_concurrency", "threads"})
       EXPECT_TRUE(load.at(key).is_number()) << where << ".load." << key;
+    // The open-loop keys are always present: null in a closed loop.
+    const bool open = load.at("mode").as_string() == "open";
+    for (const char* key :
+         {"rate_ops_s", "duration_s", "arrival", "max_in_flight"})
+      EXPECT_EQ(load.at(key).is_null(), !open) << where << ".load." << key;
+    EXPECT_EQ(run.at("service_time_s").is_null(), !open) << where;
+    EXPECT_TRUE(run.at("dropped").is_number()) << where;
+    EXPECT_TRUE(run.at("latency_spectrum").is_array()) << where;
 
     for (const char* key : {"seed", "warmup", "repetitions", "errors"})
       EXPECT_TRUE(run.at(key).is_number()) << where << "." << key;
@@ -258,7 +268,8 @@ TEST(ReportJson, EveryRunHasEveryKey) {
 
     expect_numbers(
         run.at("wall_s").as_object(),
-        {"median", "min", "max", "mean", "stddev", "ci95_low", "ci95_high"},
+        {"median", "min", "max", "mean", "stddev", "ci95_low", "ci95_high",
+         "outliers"},
         measured, where + ".wall_s");
     expect_numbers(run.at("throughput_ops_s").as_object(),
                    {"median", "min", "max", "ci95_low", "ci95_high"}, measured,
@@ -449,9 +460,9 @@ TEST(ReportCsv, HeaderAndOneRowPerRun) {
   const auto records = parse_csv(out.str());
   ASSERT_EQ(records.size(), results.runs.size() + 1);
   const auto& header = records[0];
-  EXPECT_EQ(header.size(), 28u);
+  EXPECT_EQ(header.size(), 33u);
   EXPECT_EQ(header.front(), "workload");
-  EXPECT_EQ(header.back(), "checksum");
+  EXPECT_EQ(header.back(), "service_p99_s");
   for (const auto& record : records)
     EXPECT_EQ(record.size(), header.size()) << out.str();
 
