@@ -139,6 +139,16 @@ void Batch::record_error(std::string cause, std::string message) {
     ++error_messages_["(other messages)"];
 }
 
+void Batch::record_loop_lag(std::uint64_t ns) {
+  std::lock_guard lock(loop_lag_mutex_);
+  loop_lag_.record(ns);
+}
+
+Histogram Batch::loop_lag() const {
+  std::lock_guard lock(loop_lag_mutex_);
+  return loop_lag_;
+}
+
 WorkerRecord Batch::merged() const {
   WorkerRecord out;
   for (const auto& s : slots_) {

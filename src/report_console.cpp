@@ -124,6 +124,7 @@ class TableWriter {
     }
 
     write_warnings(runs);
+    write_diagnoses(runs);
     write_errors(runs);
     write_notes(runs);
     out_ << '\n';
@@ -231,6 +232,15 @@ class TableWriter {
                                         run->strategy))
            << '\n';
     }
+  }
+
+  void write_diagnoses(const std::vector<const RunResult*>& runs) {
+    for (const RunResult* run : runs)
+      for (const auto& d : run->diagnoses)
+        out_ << "  "
+             << paint_(kWarn, fmt::format("{}: {}: {}", run->strategy, d.kind,
+                                          d.message))
+             << '\n';
   }
 
   // " (connect 5, timeout 2)"

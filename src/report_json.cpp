@@ -179,9 +179,9 @@ json::object run_object(const RunResult& run) {
   o["throughput_ops_s"] = summary_object(run.throughput_ops_s, m, false);
 
   o["latency_s"] = latency_object(run.latency_s, m);
-  o["service_time_s"] = run.service_time_s
-                            ? json::value(latency_object(*run.service_time_s, m))
-                            : json::value(nullptr);
+  o["service_time_s"] =
+      run.service_time_s ? json::value(latency_object(*run.service_time_s, m))
+                         : json::value(nullptr);
   o["dropped"] = run.dropped;
   json::array spectrum;
   for (const auto& p : run.latency_spectrum) {
@@ -199,6 +199,19 @@ json::object run_object(const RunResult& run) {
   switches["involuntary"] = m(run.involuntary_switches);
   o["context_switches"] = std::move(switches);
   o["peak_rss_bytes"] = m(run.peak_rss_bytes);
+  o["peak_threads"] = m(static_cast<std::uint64_t>(run.peak_threads));
+  o["achieved_concurrency"] = m(run.achieved_concurrency);
+  o["loop_lag_s"] = run.loop_lag_s
+                        ? json::value(latency_object(*run.loop_lag_s, m))
+                        : json::value(nullptr);
+  json::array diagnoses;
+  for (const auto& d : run.diagnoses) {
+    json::object item;
+    item["kind"] = text(d.kind);
+    item["message"] = text(d.message);
+    diagnoses.push_back(std::move(item));
+  }
+  o["diagnoses"] = std::move(diagnoses);
 
   o["ideal_s"] = number(run.ideal_s);
   o["efficiency"] = number(run.efficiency);
@@ -233,6 +246,8 @@ json::object run_object(const RunResult& run) {
     s["ops_ok"] = r.ops_ok;
     s["errors"] = r.errors;
     s["dropped"] = r.dropped;
+    s["peak_threads"] = r.peak_threads;
+    s["achieved_concurrency"] = number(r.achieved_concurrency);
     s["checksum"] =
         digests ? text(checksum_text(r.checksum)) : json::value(nullptr);
     samples.push_back(std::move(s));

@@ -171,6 +171,10 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
           "**Warning:** {}: repetitions computed different checksums",
           escape(run->strategy)));
   }
+  for (const RunResult* run : runs)
+    for (const auto& d : run->diagnoses)
+      items.push_back(fmt::format("**{}** ({}): {}", escape(d.kind),
+                                  escape(run->strategy), escape(d.message)));
   for (const RunResult* run : runs) {
     if (run->errors == 0 && run->error_messages.empty()) continue;
     const auto messages = report_detail::messages_by_count(*run);

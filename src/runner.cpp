@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "apbench/batch.hpp"
+#include "apbench/diagnostics.hpp"
 #include "apbench/error.hpp"
 #include "apbench/schedule.hpp"
 #include "system_metrics.hpp"
@@ -23,6 +24,7 @@ struct MeasuredRepetition {
   Repetition rep;
   Histogram latency;
   Histogram service;
+  Histogram loop_lag;
   std::map<std::string, std::uint64_t> error_messages;
   std::map<std::string, std::uint64_t> errors_by_cause;
 };
@@ -37,6 +39,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   if (req.load.open()) batch.set_schedule(schedule, req.load.max_in_flight);
 
   reset_peak_rss();
+  ThreadCountMonitor threads(std::chrono::milliseconds(10));
   const ResourceUsage before = resource_usage();
   const auto start = clock::now();
   batch.start();
@@ -51,7 +54,8 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
     failure = "unknown exception";
   }
   const auto stop = clock::now();
-  const ResourceUsage used = resource_usage() - before;
+  threads.stop();
+  const ResourceUsage used = resource_usage() - before - threads.own_usage();
 
   MeasuredRepetition out;
   const WorkerRecord merged = batch.merged();
@@ -68,8 +72,16 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   rep.checksum = merged.digest;
   rep.peak_rss_bytes = peak_rss_bytes();
   rep.dropped = batch.dropped();
+  rep.peak_threads = threads.peak_threads();
+  // Little's law: total time ops spent in service / wall = ops in flight.
+  const Histogram& service = batch.open() ? merged.service : merged.latency;
+  rep.achieved_concurrency =
+      rep.wall_s > 0 ? service.mean() * 1e-9 *
+                           static_cast<double>(service.count()) / rep.wall_s
+                     : 0;
   out.latency = merged.latency;
   out.service = merged.service;
+  out.loop_lag = batch.loop_lag();
   out.error_messages = batch.error_messages();
   out.errors_by_cause = batch.errors_by_cause();
 
@@ -122,7 +134,7 @@ std::vector<SpectrumPoint> spectrum(const Histogram& h,
 }
 
 void summarize_repetitions(RunResult& result, const Histogram& latency,
-                           const Histogram& service,
+                           const Histogram& service, const Histogram& loop_lag,
                            const std::vector<double>& extra_percentiles) {
   const auto& reps = result.repetitions;
   result.wall_s = summarize(collect(reps, [](auto& r) { return r.wall_s; }));
@@ -139,6 +151,10 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
   result.cpu_utilization = summarize(collect(reps, [](auto& r) {
                              return r.cpu_utilization;
                            })).median;
+  result.achieved_concurrency = summarize(collect(reps, [](auto& r) {
+                                  return r.achieved_concurrency;
+                                })).median;
+  if (loop_lag.count() > 0) result.loop_lag_s = latency_summary(loop_lag);
   result.voluntary_switches = summarize(collect(reps, [](auto& r) {
                                 return double(r.voluntary_switches);
                               })).median;
@@ -157,6 +173,7 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
   for (const auto& r : reps) {
     result.errors += r.errors;
     result.dropped += r.dropped;
+    result.peak_threads = std::max(result.peak_threads, r.peak_threads);
     result.peak_rss_bytes = std::max(result.peak_rss_bytes, r.peak_rss_bytes);
   }
   if (!reps.empty()) {
@@ -169,6 +186,7 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
   }
   if (result.ideal_s && result.wall_s.median > 0)
     result.efficiency = *result.ideal_s / result.wall_s.median;
+  result.diagnoses = diagnose(result);
 }
 
 }  // namespace
@@ -255,6 +273,7 @@ class Measurement {
       result_.repetitions.push_back(m.rep);
       latency_.merge(m.latency);
       service_.merge(m.service);
+      loop_lag_.merge(m.loop_lag);
       for (auto& [message, count] : m.error_messages)
         result_.error_messages[message] += count;
       for (auto& [cause, count] : m.errors_by_cause)
@@ -272,7 +291,7 @@ class Measurement {
       result_.reason = "stopped before its first measured repetition";
     }
     if (result_.status != RunStatus::not_applicable)
-      summarize_repetitions(result_, latency_, service_,
+      summarize_repetitions(result_, latency_, service_, loop_lag_,
                             req_.extra_percentiles);
     return std::move(result_);
   }
@@ -298,6 +317,7 @@ class Measurement {
   bool set_up_ = false;
   Histogram latency_;
   Histogram service_;
+  Histogram loop_lag_;
   std::vector<std::int64_t> schedule_;  // open loop
 };
 

@@ -2,7 +2,10 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 
 namespace apb {
@@ -43,6 +46,58 @@ std::uint64_t peak_rss_bytes() {
     if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
   }
   return 0;
+}
+
+unsigned thread_count() {
+  // Field 20 of /proc/self/stat; the command name (field 2) may contain
+  // spaces, so count from the closing parenthesis.
+  std::ifstream stat("/proc/self/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)),
+                   std::istreambuf_iterator<char>());
+  const auto paren = text.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(text.substr(paren + 2));
+  std::string field;
+  for (int i = 3; i <= 20 && fields >> field; ++i)
+    if (i == 20) return static_cast<unsigned>(std::stoul(field));
+  return 0;
+}
+
+ThreadCountMonitor::ThreadCountMonitor(std::chrono::milliseconds period)
+    : period_(period) {
+  peak_ = thread_count();
+  thread_ = std::thread([this] { sample_until_stopped(); });
+}
+
+ThreadCountMonitor::~ThreadCountMonitor() { stop(); }
+
+void ThreadCountMonitor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void ThreadCountMonitor::sample_until_stopped() {
+  rusage before{};
+  getrusage(RUSAGE_THREAD, &before);
+  std::unique_lock lock(mutex_);
+  unsigned peak = 0;
+  while (!wake_.wait_for(lock, period_, [this] { return stopping_; })) {
+    const unsigned now = thread_count();
+    if (now > peak) peak = now;
+  }
+  rusage after{};
+  getrusage(RUSAGE_THREAD, &after);
+  own_ = ResourceUsage{seconds(after.ru_utime), seconds(after.ru_stime),
+                       after.ru_nvcsw, after.ru_nivcsw} -
+         ResourceUsage{seconds(before.ru_utime), seconds(before.ru_stime),
+                       before.ru_nvcsw, before.ru_nivcsw};
+  // Written under the mutex; stop() reads it after join().
+  peak_ = std::max(peak_, peak > 0 ? peak - 1 : 0u);
 }
 
 }  // namespace apb

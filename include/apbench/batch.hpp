@@ -86,6 +86,12 @@ class Batch {
   // Counts the exception being handled (call from a catch block).
   void record_current_exception();
 
+  // Event-loop lag: how late a heartbeat timer on an io_context ran (see
+  // LoopLagProbe in src/strategies/lanes.hpp). Thread-safe.
+  void record_loop_lag(std::uint64_t ns);
+  // Heartbeats recorded (empty for strategies without an event loop).
+  Histogram loop_lag() const;
+
   // Results, read after the strategy returned.
   std::uint64_t claimed() const noexcept;
   std::uint64_t dropped() const noexcept {
@@ -120,6 +126,8 @@ class Batch {
   clock::time_point origin_ = clock::now();
   std::atomic<std::uint64_t> finished_{0};
   std::atomic<std::uint64_t> dropped_{0};
+  mutable std::mutex loop_lag_mutex_;
+  Histogram loop_lag_;
   mutable std::mutex errors_mutex_;
   std::uint64_t errors_ = 0;
   std::map<std::string, std::uint64_t> error_messages_;

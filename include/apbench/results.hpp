@@ -34,6 +34,18 @@ struct Repetition {
   std::uint64_t checksum = 0;        // sum of the ops' digests
   std::uint64_t peak_rss_bytes = 0;  // process peak during the repetition
   std::uint64_t dropped = 0;         // open loop: ops over max_in_flight
+  unsigned peak_threads = 0;         // threads of the process, at most
+  // Mean ops in flight: total op service time / wall (Little's law).
+  double achieved_concurrency = 0;
+};
+
+// A pathology the numbers of a run show, with the evidence in `message`.
+// kind: "loop_lag" (CPU work delays the event loop), "starvation" (blocking
+// ops hold a pool's workers: fewer ops in flight than requested, CPU idle),
+// "oversubscription" (far more threads than cores).
+struct Diagnosis {
+  std::string kind;
+  std::string message;
 };
 
 // A point of the latency distribution: percentile (0..100), seconds.
@@ -79,6 +91,11 @@ struct RunResult {
   double voluntary_switches = 0;  // median per repetition
   double involuntary_switches = 0;   // median per repetition
   std::uint64_t peak_rss_bytes = 0;  // max over repetitions (VmHWM)
+  unsigned peak_threads = 0;         // max over repetitions
+  double achieved_concurrency = 0;   // median over repetitions
+  // Heartbeat lateness on the event loop (strategies with one).
+  std::optional<LatencySummary> loop_lag_s;
+  std::vector<Diagnosis> diagnoses;
 
   std::uint64_t errors = 0;   // failed ops, all repetitions
   std::uint64_t dropped = 0;  // open loop: dropped ops, all repetitions

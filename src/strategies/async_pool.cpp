@@ -34,9 +34,10 @@ class AsyncPoolStrategy final : public Strategy {
                Batch& batch) const override {
     InlineCompute compute;
     asio::io_context ioc(static_cast<int>(batch.threads()));
-    Batch::set_thread_slot(0);  // spawning starts lanes on this thread too
+    Batch::set_thread_slot(0);       // spawning starts lanes on this thread too
+    LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
     spawn_lanes(ioc, batch, workload, compute, Batch::kThreadSlot,
-                /*strand_per_lane=*/batch.threads() > 1);
+                /*strand_per_lane=*/batch.threads() > 1, &probe);
     std::vector<std::jthread> pool;
     pool.reserve(batch.threads());
     std::exception_ptr failure;

@@ -31,7 +31,8 @@ class HybridStrategy final : public Strategy {
     OffloadCompute compute(arena.arena());
     asio::io_context ioc(1);
     // Ops resume on the io_context thread, so one slot suffices.
-    spawn_lanes(ioc, batch, workload, compute, 0);
+    LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
+    spawn_lanes(ioc, batch, workload, compute, 0, false, &probe);
     ioc.run();
   }
 };

@@ -4,14 +4,19 @@
 // as the load's concurrency are spawned at once. In an open loop a lane
 // first waits for its op's due time, so ops start on the schedule while
 // lanes are free and queue (in order) when they are not.
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <exception>
+#include <memory>
 #include <optional>
 
 #include "apbench/batch.hpp"
@@ -45,6 +50,50 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
   }
 }
 
+// A heartbeat on the io_context: a timer due every kPeriod, and how late it
+// actually ran. A loop whose thread is busy with CPU work (or blocked)
+// runs it late: that lateness is what every other ready coroutine waits.
+class LoopLagProbe {
+ public:
+  static constexpr std::chrono::milliseconds kPeriod{5};
+
+  LoopLagProbe(asio::io_context& ioc, Batch& batch)
+      : strand_(asio::make_strand(ioc)), timer_(strand_), batch_(batch) {}
+
+  void start() {
+    asio::co_spawn(strand_, beat(), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
+  }
+  // Thread-safe: called when the last lane ends, so run() can return.
+  void stop() {
+    asio::post(strand_, [this] {
+      stopped_ = true;
+      timer_.cancel();
+    });
+  }
+
+ private:
+  asio::awaitable<void> beat() {
+    while (!stopped_) {
+      const auto due = Batch::clock::now() + kPeriod;
+      timer_.expires_at(due);
+      boost::system::error_code ec;
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || stopped_) break;
+      batch_.record_loop_lag(static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(
+              Batch::clock::now() - due)
+              .count()));
+    }
+  }
+
+  asio::strand<asio::io_context::executor_type> strand_;
+  asio::steady_timer timer_;
+  Batch& batch_;
+  bool stopped_ = false;  // touched on the strand only
+};
+
 // Spawns batch.concurrency() lanes on `ioc` and starts them as it goes:
 // every 64 spawns it runs the lanes that are ready up to their first
 // suspension, as C#'s Task.WhenAll starts each task when it is created.
@@ -55,14 +104,20 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
 // With `strand_per_lane` (an io_context run by several threads) each lane
 // runs on its own strand, so what a lane starts (a connection's watchdog)
 // never runs at the same time as the lane itself.
+// With a `probe`, it is started first and stopped when the last lane ends.
 inline void spawn_lanes(asio::io_context& ioc, Batch& batch, Workload& workload,
                         ComputePolicy& compute, unsigned slot,
-                        bool strand_per_lane = false) {
+                        bool strand_per_lane = false,
+                        LoopLagProbe* probe = nullptr) {
   // poll() stops an io_context that runs out of work; the guard prevents
   // that while lanes are still being spawned.
   auto keep_running = asio::make_work_guard(ioc);
+  if (probe) probe->start();
+  auto lanes_left =
+      std::make_shared<std::atomic<std::size_t>>(batch.concurrency());
   for (std::size_t i = 0; i < batch.concurrency(); ++i) {
-    auto on_end = [](std::exception_ptr error) {
+    auto on_end = [probe, lanes_left](std::exception_ptr error) {
+      if (probe && lanes_left->fetch_sub(1) == 1) probe->stop();
       if (error) std::rethrow_exception(error);
     };
     if (strand_per_lane)

@@ -1,0 +1,76 @@
+// Pathology diagnostics from real runs: pool starvation, event-loop lag.
+#include "apbench/diagnostics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "apbench/registry.hpp"
+#include "apbench/runner.hpp"
+
+namespace apb {
+namespace {
+
+RunResult run_of(std::string_view workload, std::string_view strategy,
+                 std::size_t ops, std::vector<std::string> settings) {
+  const auto& w = Registry::instance().workload(workload);
+  RunRequest r;
+  r.workload = &w;
+  r.strategy = &Registry::instance().strategy(strategy);
+  r.params = Params(w.info.params);
+  for (const auto& s : settings) {
+    const auto eq = s.find('=');
+    r.params.set(s.substr(0, eq), s.substr(eq + 1));
+  }
+  r.load.ops = ops;
+  r.load.threads = 2;
+  r.repetitions = 1;
+  r.warmup = 0;
+  return run(r);
+}
+
+bool has(const RunResult& r, std::string_view kind) {
+  return std::any_of(r.diagnoses.begin(), r.diagnoses.end(),
+                     [&](const Diagnosis& d) { return d.kind == kind; });
+}
+
+// 16 sleeps on 2 oneTBB workers: 2 in flight of 16 requested, CPU idle.
+TEST(Diagnostics, ParallelOnSleepsIsStarved) {
+  const RunResult parallel = run_of("io.sleep", "parallel", 16, {"delay=20ms"});
+  ASSERT_EQ(parallel.status, RunStatus::ok) << parallel.reason;
+  EXPECT_LT(parallel.achieved_concurrency, 3.0);
+  EXPECT_TRUE(has(parallel, "starvation"));
+
+  const RunResult async = run_of("io.sleep", "async", 16, {"delay=20ms"});
+  ASSERT_EQ(async.status, RunStatus::ok) << async.reason;
+  EXPECT_GT(async.achieved_concurrency, 8.0);
+  EXPECT_FALSE(has(async, "starvation"));
+}
+
+// CPU work on the loop thread (async) delays its heartbeat by whole ops;
+// offloaded (hybrid) it does not.
+TEST(Diagnostics, LoopLagIsHighForAsyncNotForHybridOnCpuWork) {
+  const std::vector<std::string> settings = {"delay=5ms", "work=30ms",
+                                             "respond=1ms"};
+  const RunResult async = run_of("hybrid.fetch_process", "async", 8, settings);
+  const RunResult hybrid =
+      run_of("hybrid.fetch_process", "hybrid", 8, settings);
+  ASSERT_EQ(async.status, RunStatus::ok) << async.reason;
+  ASSERT_EQ(hybrid.status, RunStatus::ok) << hybrid.reason;
+  ASSERT_TRUE(async.loop_lag_s.has_value());
+  ASSERT_TRUE(hybrid.loop_lag_s.has_value());
+  EXPECT_GE(async.loop_lag_s->p99, 10 * hybrid.loop_lag_s->p99)
+      << "async p99 lag " << async.loop_lag_s->p99 << " s, hybrid "
+      << hybrid.loop_lag_s->p99 << " s";
+  EXPECT_TRUE(has(async, "loop_lag"));
+}
+
+TEST(Diagnostics, StrategiesWithoutALoopHaveNoLag) {
+  const RunResult r = run_of("io.sleep", "threads", 4, {"delay=60ms"});
+  ASSERT_EQ(r.status, RunStatus::ok) << r.reason;
+  EXPECT_FALSE(r.loop_lag_s.has_value());
+  EXPECT_GE(r.peak_threads, 4u);  // a thread per op in flight
+}
+
+}  // namespace
+}  // namespace apb
