@@ -73,6 +73,7 @@ void Batch::run_blocking(Workload& workload, std::size_t index,
                          ComputePolicy& compute, unsigned slot,
                          LaneState& lane) {
   OpContext op(index, seed_, compute, lane);
+  op.set_stage_row(stage_row(index));
   auto start = clock::now();
   if (open()) {
     // Open loop: wait for the op's due time; a late op starts at once and
@@ -137,6 +138,11 @@ void Batch::record_error(std::string cause, std::string message) {
     ++error_messages_[std::move(message)];
   else
     ++error_messages_["(other messages)"];
+}
+
+void Batch::enable_stage_timing(std::size_t stages) {
+  stages_ = stages;
+  stage_rows_.assign(ops_ * (1 + 2 * stages), 0);
 }
 
 void Batch::record_loop_lag(std::uint64_t ns) {

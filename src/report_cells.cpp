@@ -188,6 +188,28 @@ std::vector<std::string> measured_cells(const RunResult& run,
   };
 }
 
+std::string stages_text(const RunResult& run) {
+  if (run.stages.empty()) return "";
+  std::string text;
+  const StageResult* bound = nullptr;
+  for (const auto& s : run.stages) {
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} {} {}", s.name, s.kind, format_duration(s.time_s));
+    if (s.queue_s >= 1e-4)
+      text += fmt::format(" (+{} queued)", format_duration(s.queue_s));
+    if (!bound || s.time_s + s.queue_s > bound->time_s + bound->queue_s)
+      bound = &s;
+  }
+  if (run.stage_overlap)
+    text += fmt::format("; CPU busy {}, I/O waiting {}, both {} of the wall",
+                        percent(run.stage_overlap->cpu_busy),
+                        percent(run.stage_overlap->io_wait),
+                        percent(run.stage_overlap->both));
+  if (bound && run.stages.size() > 1)
+    text += fmt::format("; bound by {}", bound->name);
+  return text;
+}
+
 const std::vector<std::string>& open_loop_titles() {
   static const std::vector<std::string> titles = {
       "strategy", "offered",     "achieved",    "p50",     "p99", "p99.9",

@@ -76,6 +76,12 @@ std::vector<std::string> measured_cells(const RunResult& run,
                                         std::string strategy_cell,
                                         const CellFormat& format);
 
+// A pipeline run's stage breakdown in one line: per-op time in each stage
+// (and queued before it), the overlap of CPU with I/O, and the stage where
+// ops spend the most time (the one that bounds the pipeline); "" when the
+// run has no stages.
+std::string stages_text(const RunResult& run);
+
 // An open-loop run's row: latency from the due time and service time from
 // the start side by side, so a stall that queued ops is visible.
 const std::vector<std::string>& open_loop_titles();
@@ -86,10 +92,10 @@ std::vector<std::string> open_loop_cells(const RunResult& run,
 // column per strategy, each cell "achieved · p99"; then the knee, the
 // highest throughput, and why a strategy stopped early.
 struct CurveTable {
-  std::string title;                      // workload, kind, load, params
-  std::vector<std::string> header;        // first cell names the x axis
+  std::string title;                // workload, kind, load, params
+  std::vector<std::string> header;  // first cell names the x axis
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> footnotes;     // stopped early, per strategy
+  std::vector<std::string> footnotes;  // stopped early, per strategy
 };
 // One table per (workload, parameters, x) with a series of two or more
 // points; `curve_of[i]` is the index of the table showing run i, or -1.

@@ -124,6 +124,7 @@ class TableWriter {
     }
 
     write_warnings(runs);
+    write_stages(runs);
     write_diagnoses(runs);
     write_errors(runs);
     write_notes(runs);
@@ -232,6 +233,15 @@ class TableWriter {
                                         run->strategy))
            << '\n';
     }
+  }
+
+  void write_stages(const std::vector<const RunResult*>& runs) {
+    for (const RunResult* run : runs)
+      if (auto text = report_detail::stages_text(*run); !text.empty())
+        out_ << "  "
+             << paint_(kDim, fmt::format("stages per op, {}: {}", run->strategy,
+                                         text))
+             << '\n';
   }
 
   void write_diagnoses(const std::vector<const RunResult*>& runs) {

@@ -212,6 +212,25 @@ json::object run_object(const RunResult& run) {
     diagnoses.push_back(std::move(item));
   }
   o["diagnoses"] = std::move(diagnoses);
+  json::array stages;
+  for (const auto& st : run.stages) {
+    json::object item;
+    item["name"] = text(st.name);
+    item["kind"] = text(st.kind);
+    item["time_s"] = number(st.time_s);
+    item["queue_s"] = number(st.queue_s);
+    stages.push_back(std::move(item));
+  }
+  o["stages"] = std::move(stages);
+  if (run.stage_overlap) {
+    json::object overlap;
+    overlap["cpu_busy"] = number(run.stage_overlap->cpu_busy);
+    overlap["io_wait"] = number(run.stage_overlap->io_wait);
+    overlap["both"] = number(run.stage_overlap->both);
+    o["stage_overlap"] = std::move(overlap);
+  } else {
+    o["stage_overlap"] = nullptr;
+  }
 
   o["ideal_s"] = number(run.ideal_s);
   o["efficiency"] = number(run.efficiency);

@@ -172,6 +172,10 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
           escape(run->strategy)));
   }
   for (const RunResult* run : runs)
+    if (auto text = report_detail::stages_text(*run); !text.empty())
+      items.push_back(fmt::format("Stages per op, {}: {}",
+                                  escape(run->strategy), escape(text)));
+  for (const RunResult* run : runs)
     for (const auto& d : run->diagnoses)
       items.push_back(fmt::format("**{}** ({}): {}", escape(d.kind),
                                   escape(run->strategy), escape(d.message)));

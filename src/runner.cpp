@@ -13,6 +13,7 @@
 #include "apbench/diagnostics.hpp"
 #include "apbench/error.hpp"
 #include "apbench/schedule.hpp"
+#include "stage_stats.hpp"
 #include "system_metrics.hpp"
 
 namespace apb {
@@ -32,11 +33,18 @@ struct MeasuredRepetition {
 MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
                             Workload& workload, std::size_t concurrency,
                             unsigned cores,
-                            const std::vector<std::int64_t>& schedule) {
+                            const std::vector<std::int64_t>& schedule,
+                            const std::vector<Stage>& stages,
+                            StageTotals* stage_totals) {
   const auto recording = req.strategy->recording(req.load);
   Batch batch(req.load.ops, concurrency, req.load.threads, req.seed,
               std::max(1u, recording.slots), recording.shared);
   if (req.load.open()) batch.set_schedule(schedule, req.load.max_in_flight);
+  // Stage stamps cost 8 bytes each; past 16 M of them, skip the breakdown.
+  const bool time_stages =
+      stage_totals && !stages.empty() &&
+      req.load.ops * (1 + 2 * stages.size()) <= (std::size_t{1} << 24);
+  if (time_stages) batch.enable_stage_timing(stages.size());
 
   reset_peak_rss();
   ThreadCountMonitor threads(std::chrono::milliseconds(10));
@@ -82,6 +90,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   out.latency = merged.latency;
   out.service = merged.service;
   out.loop_lag = batch.loop_lag();
+  if (time_stages) stage_totals->add(stages, batch.stage_rows(), rep.wall_s);
   out.error_messages = batch.error_messages();
   out.errors_by_cause = batch.errors_by_cause();
 
@@ -254,6 +263,9 @@ class Measurement {
     // open loop's wall time is set by its schedule instead.
     if (!req_.load.open()) result_.ideal_s = workload_->ideal_seconds(setup());
     result_.notes = workload_->notes();
+    if (const auto* pipeline =
+            dynamic_cast<const PipelineWorkload*>(workload_.get()))
+      stages_ = pipeline->stages();
   }
 
   ~Measurement() { tear_down(); }
@@ -267,8 +279,9 @@ class Measurement {
   // Repetition `index` (the first req.warmup ones are not recorded).
   void repetition(unsigned index) {
     try {
-      MeasuredRepetition m = run_once(req_, req_.workload->info, *workload_,
-                                      result_.concurrency, cores_, schedule_);
+      MeasuredRepetition m = run_once(
+          req_, req_.workload->info, *workload_, result_.concurrency, cores_,
+          schedule_, stages_, index < req_.warmup ? nullptr : &stage_totals_);
       if (index < req_.warmup) return;
       result_.repetitions.push_back(m.rep);
       latency_.merge(m.latency);
@@ -293,6 +306,10 @@ class Measurement {
     if (result_.status != RunStatus::not_applicable)
       summarize_repetitions(result_, latency_, service_, loop_lag_,
                             req_.extra_percentiles);
+    if (stage_totals_.ops > 0) {
+      result_.stages = stage_totals_.results(stages_);
+      result_.stage_overlap = stage_totals_.overlap();
+    }
     return std::move(result_);
   }
 
@@ -318,7 +335,9 @@ class Measurement {
   Histogram latency_;
   Histogram service_;
   Histogram loop_lag_;
-  std::vector<std::int64_t> schedule_;  // open loop
+  std::vector<std::int64_t> schedule_;
+  std::vector<Stage> stages_;  // pipelines
+  StageTotals stage_totals_;   // open loop
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "apbench/workload.hpp"
 
+#include <chrono>
 #include <stdexcept>
 
 #include "apbench/seed.hpp"
@@ -28,10 +29,27 @@ std::string forms_to_string(unsigned forms) {
   add(form_async, "async");
   add(form_blocking, "blocking");
   add(form_kernel, "kernel");
+  add(form_pipeline, "pipeline");
   return out;
 }
 
 std::uint64_t OpContext::seed() const { return op_seed(run_seed_, index_); }
+
+namespace {
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void OpContext::mark_op_start() {
+  if (stage_row_ && stage_row_[0] == 0) stage_row_[0] = steady_now_ns();
+}
+
+void OpContext::mark_stage(std::size_t stage, bool begin) {
+  if (stage_row_) stage_row_[1 + 2 * stage + (begin ? 0 : 1)] = steady_now_ns();
+}
 
 asio::awaitable<void> Workload::async_op(OpContext& op) {
   // A kernel-only workload is still an op the async strategies can await:

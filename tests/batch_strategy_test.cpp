@@ -35,7 +35,7 @@ class EveryStrategy : public ::testing::TestWithParam<Case> {};
 TEST_P(EveryStrategy, RunsEachOpExactlyOnce) {
   const Case c = GetParam();
   std::optional<std::uint64_t> checksum;
-  for (const Strategy* s : Registry::instance().strategies()) {
+  for (const Strategy* s : testing::strategies_for(c.workload)) {
     SCOPED_TRACE(std::string(s->name()));
     testing::op_counts().reset(c.ops);
     const RunResult result = run(request(c.workload, s, c.ops, c.concurrency));
@@ -68,7 +68,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(Strategies, FailingOpsAreCountedAndTheRunGoesOn) {
-  for (const Strategy* s : Registry::instance().strategies()) {
+  for (const Strategy* s : testing::strategies_for("test.counting")) {
     SCOPED_TRACE(std::string(s->name()));
     testing::op_counts().reset(100, 10);  // ops 0, 10, ..., 90 throw
     const RunResult result = run(request("test.counting", s, 100, 0));

@@ -12,6 +12,7 @@
 #include "apbench/error.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
+#include "test_workloads.hpp"
 
 namespace apb {
 namespace {
@@ -74,7 +75,7 @@ TEST(IoFile, EveryStrategyReadsTheSameBytesAndCleansUp) {
   const PrivateTmpdir tmpdir;
   const std::size_t dirs_before = workload_dirs();
   std::optional<std::uint64_t> checksum;
-  for (const Strategy* strategy : Registry::instance().strategies()) {
+  for (const Strategy* strategy : testing::strategies_for("io.file")) {
     SCOPED_TRACE(std::string(strategy->name()));
     const RunResult result = run(file_request(*strategy));
     ASSERT_EQ(result.status, RunStatus::ok) << result.reason;

@@ -21,6 +21,7 @@
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
 #include "apbench/seed.hpp"
+#include "test_workloads.hpp"
 
 namespace apb {
 namespace {
@@ -133,7 +134,7 @@ TEST(Http, EveryStrategyGetsStatus200BodiesOfSeveralSizes) {
        std::vector<std::pair<const char*, std::uint64_t>>{
            {"0B", 0}, {"1B", 1}, {"120B", 120}, {"64KiB", 65536}}) {
     std::set<std::uint64_t> checksums;
-    for (const Strategy* s : Registry::instance().strategies()) {
+    for (const Strategy* s : testing::strategies_for("io.http")) {
       SCOPED_TRACE(std::string(s->name()) + " body " + body);
       const RunResult r = run(
           http_request(s->name(), 40, {{"body", body}, {"connections", "4"}}));

@@ -8,6 +8,7 @@
 #include "apbench/error.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
+#include "test_workloads.hpp"
 
 namespace apb {
 namespace {
@@ -37,7 +38,7 @@ std::size_t entries(const char* dir) {
 
 TEST(TcpEcho, EveryStrategyEchoesVerifiedBytesForSeveralPayloads) {
   for (const char* payload : {"1B", "1KiB", "64KiB"}) {
-    for (const Strategy* s : Registry::instance().strategies()) {
+    for (const Strategy* s : testing::strategies_for("io.tcp_echo")) {
       SCOPED_TRACE(std::string(s->name()) + " payload " + payload);
       const RunResult r = run(echo_request(
           s->name(), 40, {{"payload", payload}, {"connections", "4"}}));

@@ -266,11 +266,10 @@ TEST(ReportJson, EveryRunHasEveryKey) {
               expected.repetitions.size());
     EXPECT_EQ(run.at("errors").to_number<std::uint64_t>(), expected.errors);
 
-    expect_numbers(
-        run.at("wall_s").as_object(),
-        {"median", "min", "max", "mean", "stddev", "ci95_low", "ci95_high",
-         "outliers"},
-        measured, where + ".wall_s");
+    expect_numbers(run.at("wall_s").as_object(),
+                   {"median", "min", "max", "mean", "stddev", "ci95_low",
+                    "ci95_high", "outliers"},
+                   measured, where + ".wall_s");
     expect_numbers(run.at("throughput_ops_s").as_object(),
                    {"median", "min", "max", "ci95_low", "ci95_high"}, measured,
                    where + ".throughput_ops_s");

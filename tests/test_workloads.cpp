@@ -2,12 +2,12 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <chrono>
-#include <thread>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "apbench/seed.hpp"
 
@@ -16,6 +16,14 @@ namespace apb::testing {
 OpCounts& op_counts() {
   static OpCounts counts;
   return counts;
+}
+
+std::vector<const Strategy*> strategies_for(std::string_view workload) {
+  const auto& info = Registry::instance().workload(workload).info;
+  std::vector<const Strategy*> out;
+  for (const Strategy* s : Registry::instance().strategies())
+    if (!s->unsupported_reason(info)) out.push_back(s);
+  return out;
 }
 
 namespace {
@@ -122,10 +130,16 @@ class LoopBlockerWorkload final : public Workload {
     return {.name = "test.loop_blocker",
             .kind = WorkloadKind::io,
             .description = "test: 10 ms waits; one op blocks the loop",
-            .params = {{"stall", ParamType::duration, "200ms",
-                        "how long op stall_op blocks its thread", {}},
-                       {"stall_op", ParamType::integer, "100",
-                        "index of the op that blocks", {}}},
+            .params = {{"stall",
+                        ParamType::duration,
+                        "200ms",
+                        "how long op stall_op blocks its thread",
+                        {}},
+                       {"stall_op",
+                        ParamType::integer,
+                        "100",
+                        "index of the op that blocks",
+                        {}}},
             .forms = form_async,
             .default_ops = 200};
   }

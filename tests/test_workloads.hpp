@@ -2,6 +2,7 @@
 // Workloads used only by the tests, registered like any user's workload.
 #include <atomic>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "apbench/registry.hpp"
@@ -23,5 +24,8 @@ struct OpCounts {
   }
 };
 OpCounts& op_counts();
+
+// The registered strategies that can run `workload` (not n/a for it).
+std::vector<const Strategy*> strategies_for(std::string_view workload);
 
 }  // namespace apb::testing

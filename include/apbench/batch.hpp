@@ -86,6 +86,15 @@ class Batch {
   // Counts the exception being handled (call from a catch block).
   void record_current_exception();
 
+  // Pipelines: keep a row of stage time stamps per op (see
+  // OpContext::set_stage_row); rows of failed ops stay incomplete.
+  void enable_stage_timing(std::size_t stages);
+  std::size_t timed_stages() const { return stages_; }
+  std::int64_t* stage_row(std::size_t index) {
+    return stages_ == 0 ? nullptr : &stage_rows_[index * (1 + 2 * stages_)];
+  }
+  const std::vector<std::int64_t>& stage_rows() const { return stage_rows_; }
+
   // Event-loop lag: how late a heartbeat timer on an io_context ran (see
   // LoopLagProbe in src/strategies/lanes.hpp). Thread-safe.
   void record_loop_lag(std::uint64_t ns);
@@ -126,6 +135,8 @@ class Batch {
   clock::time_point origin_ = clock::now();
   std::atomic<std::uint64_t> finished_{0};
   std::atomic<std::uint64_t> dropped_{0};
+  std::size_t stages_ = 0;
+  std::vector<std::int64_t> stage_rows_;
   mutable std::mutex loop_lag_mutex_;
   Histogram loop_lag_;
   mutable std::mutex errors_mutex_;

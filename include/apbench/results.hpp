@@ -39,6 +39,19 @@ struct Repetition {
   double achieved_concurrency = 0;
 };
 
+// Pipelines: where an op's time went, per stage (means per op).
+struct StageResult {
+  std::string name;
+  std::string kind;    // "io" or "cpu"
+  double time_s = 0;   // in the stage
+  double queue_s = 0;  // waiting before it (for a lane, a filter, a thread)
+};
+// Shares of the wall time: some CPU stage running, some I/O stage waiting,
+// and both at once (the overlap a pipeline exists for).
+struct StageOverlap {
+  double cpu_busy = 0, io_wait = 0, both = 0;
+};
+
 // A pathology the numbers of a run show, with the evidence in `message`.
 // kind: "loop_lag" (CPU work delays the event loop), "starvation" (blocking
 // ops hold a pool's workers: fewer ops in flight than requested, CPU idle),
@@ -96,6 +109,8 @@ struct RunResult {
   // Heartbeat lateness on the event loop (strategies with one).
   std::optional<LatencySummary> loop_lag_s;
   std::vector<Diagnosis> diagnoses;
+  std::vector<StageResult> stages;  // pipelines only
+  std::optional<StageOverlap> stage_overlap;
 
   std::uint64_t errors = 0;   // failed ops, all repetitions
   std::uint64_t dropped = 0;  // open loop: dropped ops, all repetitions

@@ -25,6 +25,7 @@ enum Form : unsigned {
   form_async = 1u << 0,     // asio::awaitable<void> async_op(OpContext&)
   form_blocking = 1u << 1,  // void blocking_op(OpContext&)
   form_kernel = 1u << 2,    // kernel(OpContext&, IndexRange) over kernel_size()
+  form_pipeline = 1u << 3,  // stages (a PipelineWorkload, see pipeline.hpp)
 };
 std::string forms_to_string(unsigned forms);  // "async,blocking,kernel"
 
@@ -35,6 +36,8 @@ struct WorkloadInfo {
   std::vector<ParamSpec> params;
   unsigned forms = 0;
   std::size_t default_ops = 10;  // used when --ops is not given
+  // Ops in flight when --concurrency is not given (0: all at once).
+  std::size_t default_concurrency = 0;
 };
 
 // Half-open range of kernel items [begin, end).
@@ -92,6 +95,13 @@ class OpContext {
     co_return co_await compute_->run_async(items, kernel);
   }
 
+  // Stage timing of a pipeline op (see pipeline.hpp): the batch hands out
+  // a row of 1 + 2 x stages time stamps (op start, then each stage's begin
+  // and end), or none when stages are not timed.
+  void set_stage_row(std::int64_t* row) { stage_row_ = row; }
+  void mark_op_start();  // first stamp only
+  void mark_stage(std::size_t stage, bool begin);
+
   // Adds to the op's digest; the run's checksum is the sum over ops, so
   // strategies can be checked to compute the same thing.
   void add_digest(std::uint64_t value) { digest_ += value; }
@@ -103,6 +113,7 @@ class OpContext {
   ComputePolicy* compute_;
   LaneState* lane_;
   std::uint64_t digest_ = 0;
+  std::int64_t* stage_row_ = nullptr;
 };
 
 class Workload {

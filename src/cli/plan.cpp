@@ -269,8 +269,11 @@ Plan plan_from_options(const Options& o) {
       if (sweep.params.has(name)) sweep.params.set(name, value);
     sweep.strategies = strategies;
     sweep.points = points;
-    for (auto& load : sweep.points)
+    for (auto& load : sweep.points) {
       if (!load.open() && load.ops == 0) load.ops = w->info.default_ops;
+      if (!load.open() && !o.concurrency)
+        load.concurrency = w->info.default_concurrency;
+    }
     sweep.common = common;
     plan.sweeps.push_back(std::move(sweep));
   }

@@ -13,6 +13,7 @@ void register_builtin_strategies(Registry& registry) {
   registry.add_strategy(make_threads_strategy());
   registry.add_strategy(make_parallel_strategy());
   registry.add_strategy(make_hybrid_strategy());
+  registry.add_strategy(make_tbb_pipeline_strategy());
 }
 
 }  // namespace apb

@@ -15,4 +15,5 @@ std::unique_ptr<Strategy> make_async_pool_strategy();
 std::unique_ptr<Strategy> make_threads_strategy();
 std::unique_ptr<Strategy> make_parallel_strategy();
 std::unique_ptr<Strategy> make_hybrid_strategy();
+std::unique_ptr<Strategy> make_tbb_pipeline_strategy();
 }  // namespace apb

@@ -30,6 +30,7 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
   std::optional<asio::steady_timer> timer;  // open loop only
   while (const auto index = batch.claim()) {
     OpContext op(*index, batch.seed(), compute, state);
+    op.set_stage_row(batch.stage_row(*index));
     auto start = Batch::clock::now();
     if (batch.open()) {
       if (const auto due = batch.due(*index); start < due) {

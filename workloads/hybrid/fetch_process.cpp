@@ -1,6 +1,7 @@
-// hybrid.fetch_process: the second seed post's web API. Each op fetches
-// (simulated I/O of `delay`), processes (calibrated CPU work of `work`,
-// splittable across cores) and responds (simulated I/O of `respond`).
+// hybrid.fetch_process: the second seed post's web API, as a pipeline. Each
+// op fetches (simulated I/O of `delay`), processes (calibrated CPU work of
+// `work`, splittable across cores) and responds (simulated I/O of
+// `respond`).
 // Waits overlap only for async forms; the CPU part uses all cores only
 // where the strategy splits it (parallel, hybrid).
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "apbench/busy_work.hpp"
+#include "apbench/pipeline.hpp"
 #include "apbench/registry.hpp"
 
 namespace {
@@ -19,19 +21,14 @@ namespace asio = apb::asio;
 
 constexpr std::size_t kPieces = 64;
 
-asio::awaitable<void> wait_for(nanoseconds d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(asio::use_awaitable);
-}
-
-class FetchProcessWorkload final : public apb::Workload {
+class FetchProcessWorkload final : public apb::PipelineWorkload {
  public:
   static apb::WorkloadInfo info() {
     return {
         .name = "hybrid.fetch_process",
         .kind = apb::WorkloadKind::hybrid,
         .description =
-            "web API request: fetch (I/O wait), process (CPU, "
+            "web API request as a pipeline: fetch (I/O wait), process (CPU, "
             "splittable), respond (I/O wait)",
         .params = {{"delay",
                     apb::ParamType::duration,
@@ -48,7 +45,7 @@ class FetchProcessWorkload final : public apb::Workload {
                     "5ms",
                     "respond wait per op",
                     {}}},
-        .forms = apb::form_async | apb::form_blocking,
+        .forms = apb::form_async | apb::form_blocking | apb::form_pipeline,
         .default_ops = 16,
     };
   }
@@ -60,34 +57,29 @@ class FetchProcessWorkload final : public apb::Workload {
     iterations_ = apb::busy_iterations_for(work_);
   }
 
-  asio::awaitable<void> async_op(apb::OpContext& op) override {
-    co_await wait_for(fetch_);
-    op.add_digest(co_await op.async_compute(
-        kPieces, apb::busy_kernel(iterations_, kPieces, op.seed())));
-    co_await wait_for(respond_);
+  // The ideal (PipelineWorkload::ideal_seconds) comes from these costs: one
+  // op's critical path is fetch + work / cores + respond, and all N x work
+  // of CPU must fit on the cores between the first fetch and last respond.
+  std::vector<apb::Stage> stages() const override {
+    auto s = [](nanoseconds d) { return duration<double>(d).count(); };
+    return {{"fetch", apb::StageKind::io, s(fetch_)},
+            {"process", apb::StageKind::cpu, s(work_)},
+            {"respond", apb::StageKind::io, s(respond_)}};
   }
 
-  void blocking_op(apb::OpContext& op) override {
-    std::this_thread::sleep_for(fetch_);
-    op.add_digest(
-        op.compute(kPieces, apb::busy_kernel(iterations_, kPieces, op.seed())));
-    std::this_thread::sleep_for(respond_);
+  asio::awaitable<void> async_io(apb::OpContext&, std::size_t stage) override {
+    asio::steady_timer timer(co_await asio::this_coro::executor,
+                             stage == 0 ? fetch_ : respond_);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  void blocking_io(apb::OpContext&, std::size_t stage) override {
+    std::this_thread::sleep_for(stage == 0 ? fetch_ : respond_);
   }
 
-  // One op's critical path is fetch + work / cores + respond; C lanes run
-  // ceil(N / C) of them in turn; and all N * work of CPU must fit on the
-  // cores between the first fetch and the last respond.
-  std::optional<double> ideal_seconds(const apb::RunSetup& run) const override {
-    const double fetch = duration<double>(fetch_).count();
-    const double work = duration<double>(work_).count();
-    const double respond = duration<double>(respond_).count();
-    const double cores = run.cores;
-    const std::size_t lanes = std::max<std::size_t>(run.concurrency, 1);
-    const double rounds = static_cast<double>((run.ops + lanes - 1) / lanes);
-    const double latency_bound = rounds * (fetch + work / cores + respond);
-    const double cpu_bound =
-        fetch + static_cast<double>(run.ops) * work / cores + respond;
-    return std::max(latency_bound, cpu_bound);
+  std::size_t cpu_items(std::size_t) const override { return kPieces; }
+  std::uint64_t cpu_kernel(apb::OpContext& op, std::size_t,
+                           apb::IndexRange range) override {
+    return apb::busy_kernel(iterations_, kPieces, op.seed())(range);
   }
 
  private:

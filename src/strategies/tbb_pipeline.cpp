@@ -1,0 +1,131 @@
+// tbb-pipeline: oneTBB's parallel_pipeline over a pipeline workload's
+// stages: an input filter hands out ops (tokens), each I/O stage is a
+// serial_in_order filter making its blocking call (one op at a time, as a
+// classic pipeline's reader/writer), each CPU stage a parallel filter. At
+// most `concurrency` tokens are in flight: the bounded buffers.
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
+#include "../compute_policies.hpp"
+#include "../tbb_setup.hpp"
+#include "apbench/detail/tsan.hpp"
+#include "apbench/pipeline.hpp"
+#include "builtin.hpp"
+
+namespace apb {
+namespace {
+
+// One op travelling through the filters.
+struct Token {
+  Token(std::size_t index, std::uint64_t seed, ComputePolicy& compute)
+      : lane(index), op(index, seed, compute, lane) {}
+  LaneState lane;  // pipelines keep no state across ops
+  OpContext op;
+  Batch::clock::time_point start;
+  bool skip = false;  // dropped (open loop) or failed in an earlier stage
+};
+
+class TbbPipelineStrategy final : public Strategy {
+ public:
+  std::string_view name() const override { return "tbb-pipeline"; }
+  std::string_view description() const override {
+    return "oneTBB parallel_pipeline over a pipeline's stages: serial "
+           "in-order filters for blocking I/O, parallel filters for CPU";
+  }
+  std::optional<std::string> unsupported_reason(
+      const WorkloadInfo& info) const override {
+    if ((info.forms & form_pipeline) != 0) return std::nullopt;
+    return "not a pipeline workload: tbb-pipeline runs declared stages "
+           "(apb::PipelineWorkload), this workload is a single op";
+  }
+  std::size_t effective_concurrency(const Load& load) const override {
+    return load.requested_concurrency();  // tokens in flight
+  }
+  Recording recording(const Load&) const override {
+    return {1, true};  // the last filter is serial; a mutex keeps TSan calm
+  }
+
+  void execute(const WorkloadInfo&, Workload& workload,
+               Batch& batch) const override {
+    auto& pipeline = dynamic_cast<PipelineWorkload&>(workload);
+    const auto stages = pipeline.stages();
+    const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+    allow_tbb_threads(std::max(batch.threads(), hardware));
+    tbb::task_arena arena(static_cast<int>(batch.threads()));
+    InlineCompute compute;  // parallelism is across tokens
+
+    auto input = tbb::make_filter<void, Token*>(
+        tbb::filter_mode::serial_in_order,
+        [&](tbb::flow_control& fc) -> Token* {
+          detail::tsan_receive_from_tbb();
+          const auto index = batch.claim();
+          if (!index) {
+            fc.stop();
+            return nullptr;
+          }
+          auto token = std::make_unique<Token>(*index, batch.seed(), compute);
+          token->op.set_stage_row(batch.stage_row(*index));
+          token->start = Batch::clock::now();
+          if (batch.open()) {
+            if (const auto due = batch.due(*index); token->start < due) {
+              std::this_thread::sleep_until(due);
+              token->start = Batch::clock::now();
+            }
+            token->skip = !batch.admit(token->start);
+          }
+          token->op.mark_op_start();
+          detail::tsan_publish_to_tbb();
+          return token.release();
+        });
+
+    auto stage_filter = [&](std::size_t s) {
+      const auto mode = stages[s].kind == StageKind::io
+                            ? tbb::filter_mode::serial_in_order
+                            : tbb::filter_mode::parallel;
+      return tbb::make_filter<Token*, Token*>(mode, [&, s](Token* t) {
+        detail::tsan_receive_from_tbb();
+        if (!t->skip) {
+          try {
+            pipeline.run_stage_blocking(t->op, s);
+          } catch (...) {
+            batch.record_current_exception();
+            t->skip = true;
+          }
+        }
+        detail::tsan_publish_to_tbb();
+        return t;
+      });
+    };
+    tbb::filter<Token*, Token*> middle = stage_filter(0);
+    for (std::size_t s = 1; s < stages.size(); ++s)
+      middle = middle & stage_filter(s);
+
+    auto output = tbb::make_filter<Token*, void>(
+        tbb::filter_mode::serial_out_of_order, [&](Token* raw) {
+          detail::tsan_receive_from_tbb();
+          std::unique_ptr<Token> t(raw);
+          if (!t->skip)
+            batch.record_ok(0, t->op.index(), t->start, Batch::clock::now(),
+                            t->op.digest());
+          detail::tsan_publish_to_tbb();
+        });
+
+    const auto tokens = std::max<std::size_t>(batch.concurrency(), 1);
+    detail::tsan_publish_to_tbb();
+    arena.execute(
+        [&] { tbb::parallel_pipeline(tokens, input & middle & output); });
+    detail::tsan_receive_from_tbb();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_tbb_pipeline_strategy() {
+  return std::make_unique<TbbPipelineStrategy>();
+}
+
+}  // namespace apb

@@ -1,0 +1,91 @@
+// Pipelines: every strategy computes the same data, stages are timed, and
+// tbb-pipeline says n/a (with the reason) for a workload without stages.
+#include "apbench/pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include "apbench/registry.hpp"
+#include "apbench/runner.hpp"
+
+namespace apb {
+namespace {
+
+RunRequest small_fetch_process(const Strategy& s) {
+  const auto& w = Registry::instance().workload("hybrid.fetch_process");
+  RunRequest r;
+  r.workload = &w;
+  r.strategy = &s;
+  r.params = Params(w.info.params);
+  r.params.set("delay", "2ms");
+  r.params.set("work", "2ms");
+  r.params.set("respond", "1ms");
+  r.load.ops = 8;
+  r.load.concurrency = 4;
+  r.repetitions = 2;
+  r.warmup = 0;
+  return r;
+}
+
+TEST(Pipeline, EveryStrategyComputesTheSameChecksumAndTimesEachStage) {
+  std::optional<std::uint64_t> checksum;
+  for (const Strategy* s : Registry::instance().strategies()) {
+    SCOPED_TRACE(std::string(s->name()));
+    const RunResult r = run(small_fetch_process(*s));
+    ASSERT_EQ(r.status, RunStatus::ok) << r.reason;
+    EXPECT_EQ(r.errors, 0u);
+    ASSERT_TRUE(r.checksum.has_value());
+    if (!checksum) checksum = r.checksum;
+    EXPECT_EQ(*r.checksum, *checksum);
+    ASSERT_EQ(r.stages.size(), 3u);
+    EXPECT_EQ(r.stages[0].name, "fetch");
+    EXPECT_EQ(r.stages[1].kind, "cpu");
+    // Each I/O stage waits at least its delay (margin for timer slack).
+    EXPECT_GE(r.stages[0].time_s, 0.0019);
+    EXPECT_GE(r.stages[2].time_s, 0.0009);
+    EXPECT_GT(r.stages[1].time_s, 0.0);
+    ASSERT_TRUE(r.stage_overlap.has_value());
+    EXPECT_GT(r.stage_overlap->cpu_busy, 0.0);
+    ASSERT_TRUE(r.ideal_s.has_value());
+  }
+}
+
+TEST(Pipeline, TbbPipelineIsNotApplicableToASingleOpWorkload) {
+  const auto& w = Registry::instance().workload("io.sleep");
+  RunRequest r;
+  r.workload = &w;
+  r.strategy = &Registry::instance().strategy("tbb-pipeline");
+  r.params = Params(w.info.params);
+  r.params.set("delay", "1ms");
+  r.load.ops = 2;
+  const RunResult res = run(r);
+  EXPECT_EQ(res.status, RunStatus::not_applicable);
+  EXPECT_NE(res.reason.find("pipeline"), std::string::npos) << res.reason;
+}
+
+// The ideal from stage costs: 8 ops, 2 lanes, 2 cores; stages 10 ms I/O,
+// 20 ms CPU, 5 ms I/O: latency bound 4 x (15 + 10) = 100 ms, CPU bound
+// 10 + 8 x 20 / 2 + 5 = 95 ms.
+TEST(Pipeline, IdealIsTheLargerOfTheLatencyAndCpuBounds) {
+  struct Fixed final : PipelineWorkload {
+    void setup(const RunSetup&) override {}
+    std::vector<Stage> stages() const override {
+      return {{"a", StageKind::io, 0.010},
+              {"b", StageKind::cpu, 0.020},
+              {"c", StageKind::io, 0.005}};
+    }
+    asio::awaitable<void> async_io(OpContext&, std::size_t) override {
+      co_return;
+    }
+    void blocking_io(OpContext&, std::size_t) override {}
+    std::size_t cpu_items(std::size_t) const override { return 1; }
+    std::uint64_t cpu_kernel(OpContext&, std::size_t, IndexRange) override {
+      return 0;
+    }
+  } fixed;
+  const Params params;
+  EXPECT_NEAR(*fixed.ideal_seconds({params, 8, 2, 2, 2, 1}), 0.100, 1e-12);
+  EXPECT_NEAR(*fixed.ideal_seconds({params, 8, 8, 2, 2, 1}), 0.095, 1e-12);
+}
+
+}  // namespace
+}  // namespace apb
