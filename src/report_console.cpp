@@ -335,6 +335,9 @@ void write_console(std::ostream& out, const Results& results, bool color) {
       continue;
     }
     TableWriter(out, paint).write(table);
+    for (const auto& a : results.advice)
+      if (a.first_run == index)
+        out << "  " << paint(kBold, "advice: " + a.text) << "\n\n";
   }
   if (any_best_column) {
     std::string legend =

@@ -366,6 +366,22 @@ void write_json(std::ostream& out, const Results& results) {
   json::array series;
   for (const auto& s : results.series) series.push_back(series_object(s));
   root["series"] = std::move(series);
+  json::array advice;
+  for (const auto& a : results.advice) {
+    json::object item;
+    item["workload"] = text(a.workload);
+    item["run_index"] = static_cast<std::uint64_t>(a.first_run);
+    item["best"] = text(a.best);
+    item["runner_up"] = text(a.runner_up);
+    item["ratio"] = number(a.ratio);
+    item["ci95_low"] = number(a.ci95_low);
+    item["ci95_high"] = number(a.ci95_high);
+    item["significant"] = a.significant;
+    item["reason"] = text(a.reason);
+    item["text"] = text(a.text);
+    advice.push_back(std::move(item));
+  }
+  root["advice"] = std::move(advice);
   json::array summary;
   for (const auto& line : results.summary) summary.push_back(text(line));
   root["summary"] = std::move(summary);

@@ -249,6 +249,9 @@ void write_markdown(std::ostream& out, const Results& results) {
       continue;
     }
     write_table(out, table);
+    for (const auto& a : results.advice)
+      if (a.first_run == index)
+        out << "**Advice:** " << escape(a.text) << "\n\n";
   }
 
   if (!results.summary.empty()) {

@@ -184,12 +184,26 @@ struct Series {
   std::string stopped_early;
 };
 
+// The advisor's verdict for one workload and load (see advisor.hpp).
+struct Advice {
+  std::size_t first_run = 0;  // index of the group's first run in `runs`
+  std::string workload;
+  std::string best;       // the strategy to use
+  std::string runner_up;  // the next fastest, or "" when alone
+  double ratio = 0;       // runner-up wall / best wall
+  double ci95_low = 0, ci95_high = 0;
+  bool significant = false;  // the interval excludes 1
+  std::string reason;        // the evidence, one clause
+  std::string text;          // the whole verdict, one sentence
+};
+
 struct Results {
   static constexpr const char* schema = "apbench.results/1";
   RunContext context;
   std::vector<RunResult> runs;
   std::optional<Slo> slo;            // the --slo the knees were judged by
   std::vector<Series> series;        // latency vs throughput (see series.hpp)
+  std::vector<Advice> advice;        // which strategy to use, per group
   std::vector<std::string> summary;  // plain-language findings
 };
 

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 
+#include "apbench/advisor.hpp"
 #include "apbench/busy_work.hpp"
 #include "apbench/context.hpp"
 #include "apbench/error.hpp"
@@ -143,6 +144,7 @@ void write_all(Results& results, std::vector<Output>& outputs, bool color,
       if (series.workload == stop.workload &&
           series.strategy == stop.strategy && series.params == stop.params)
         series.stopped_early = stop.reason;
+  results.advice = advise(results.runs);
   results.summary = findings(results.runs);
   for (auto& line : series_findings(results.series, results.slo))
     results.summary.push_back(std::move(line));

@@ -47,6 +47,9 @@ class FetchProcessWorkload final : public apb::PipelineWorkload {
                     {}}},
         .forms = apb::form_async | apb::form_blocking | apb::form_pipeline,
         .default_ops = 16,
+        // Two requests in flight: fewer than cores, so splitting one
+        // request's processing across cores pays (the seed post's point).
+        .default_concurrency = 2,
     };
   }
 

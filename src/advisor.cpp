@@ -1,0 +1,182 @@
+#include "apbench/advisor.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "apbench/stats.hpp"
+#include "apbench/units.hpp"
+#include "report_cells.hpp"
+
+namespace apb {
+namespace {
+
+// Simpler first: one thread, then one pool, then more moving parts.
+int simplicity(std::string_view strategy) {
+  static constexpr std::string_view order[] = {
+      "sequential", "async",   "parallel",    "async-pool",
+      "hybrid",     "threads", "tbb-pipeline"};
+  for (int i = 0; i < static_cast<int>(std::size(order)); ++i)
+    if (order[i] == strategy) return i;
+  return static_cast<int>(std::size(order));
+}
+
+std::vector<double> walls(const RunResult& r) {
+  std::vector<double> v;
+  for (const auto& rep : r.repetitions) v.push_back(rep.wall_s);
+  return v;
+}
+
+const RunResult* find(const std::vector<const RunResult*>& ok,
+                      std::string_view strategy) {
+  for (const auto* r : ok)
+    if (r->strategy == strategy) return r;
+  return nullptr;
+}
+
+const Diagnosis* diagnosis(const RunResult& r, std::string_view kind) {
+  for (const auto& d : r.diagnoses)
+    if (d.kind == kind) return &d;
+  return nullptr;
+}
+
+// Share of the ops' time spent not computing: 1 - CPU time / op time.
+double wait_share(const RunResult& r) {
+  const double per_rep_ops =
+      r.repetitions.empty() ? 0
+                            : static_cast<double>(r.latency_s.count) /
+                                  static_cast<double>(r.repetitions.size());
+  const double op_time = r.latency_s.mean * per_rep_ops;
+  if (op_time <= 0) return 0;
+  return std::clamp(1.0 - r.cpu_time_s / op_time, 0.0, 1.0);
+}
+
+std::string why(const RunResult& best,
+                const std::vector<const RunResult*>& ok) {
+  const std::string cpu =
+      fmt::format("CPU use {} of {} cores",
+                  report_detail::percent(best.cpu_utilization), best.cores);
+  const RunResult* async = find(ok, "async");
+  std::string reason;
+  if (best.stage_overlap && best.strategy == "hybrid") {
+    reason = fmt::format(
+        "waits overlap on the io thread while processing is split over {} "
+        "cores (CPU busy {}, I/O waiting {}, both {} of the wall)",
+        best.cores, report_detail::percent(best.stage_overlap->cpu_busy),
+        report_detail::percent(best.stage_overlap->io_wait),
+        report_detail::percent(best.stage_overlap->both));
+  } else if (wait_share(best) >= 0.8) {
+    reason = fmt::format(
+        "ops spend {} of their time waiting ({}): {} overlaps the waits{}",
+        report_detail::percent(wait_share(best)), cpu, best.strategy,
+        best.strategy == "async" ? " on one thread" : "");
+  } else if (best.cpu_utilization >= 0.6) {
+    reason = fmt::format("the work is CPU-bound ({}): {} keeps the cores busy",
+                         cpu, best.strategy);
+    if (async && async != &best && async->speedup_vs_sequential)
+      reason += fmt::format(", while async (one thread) reaches {:.2f}x",
+                            *async->speedup_vs_sequential);
+  } else {
+    reason = fmt::format("{} with {:.1f} ops in flight on average", cpu,
+                         best.achieved_concurrency);
+  }
+  // The pathology that holds back a rival is part of the reason.
+  for (const auto* r : ok) {
+    if (r == &best) continue;
+    if (const auto* d = diagnosis(*r, "loop_lag")) {
+      reason += fmt::format("; {} suffers {}", r->strategy,
+                            d->message.substr(0, d->message.find(':')));
+      break;
+    }
+  }
+  for (const auto* r : ok) {
+    if (r == &best) continue;
+    if (diagnosis(*r, "starvation")) {
+      reason += fmt::format(
+          "; {} runs only {:.1f} of {} ops at once (blocked workers)",
+          r->strategy, r->achieved_concurrency, r->requested_concurrency);
+      break;
+    }
+  }
+  return reason;
+}
+
+}  // namespace
+
+std::vector<Advice> advise(const std::vector<RunResult>& runs) {
+  // Group closed-loop runs by workload, parameters and load, in order.
+  std::vector<std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& run = runs[i];
+    if (run.load_mode != "closed") continue;
+    auto key = [](const RunResult& r) {
+      return std::tie(r.workload, r.params, r.ops, r.requested_concurrency,
+                      r.threads);
+    };
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+      return key(runs[g.front()]) == key(run);
+    });
+    if (it == groups.end())
+      groups.push_back({i});
+    else
+      it->push_back(i);
+  }
+
+  std::vector<Advice> out;
+  for (const auto& g : groups) {
+    std::vector<const RunResult*> ok;
+    for (std::size_t i : g)
+      if (runs[i].status == RunStatus::ok && runs[i].wall_s.median > 0)
+        ok.push_back(&runs[i]);
+    if (ok.size() < 2) continue;
+    std::sort(ok.begin(), ok.end(), [](auto* a, auto* b) {
+      return a->wall_s.median < b->wall_s.median;
+    });
+    // The simplest among those not clearly slower than the fastest.
+    const RunResult* fastest = ok.front();
+    const RunResult* best = fastest;
+    for (const auto* r : ok) {
+      const auto ratio = compare_ratio(walls(*r), walls(*fastest));
+      const double slower = r->wall_s.median / fastest->wall_s.median;
+      const bool tied =
+          r == fastest || slower < 1.03 || (!ratio.significant && slower < 1.1);
+      if (tied && simplicity(r->strategy) < simplicity(best->strategy))
+        best = r;
+    }
+    const RunResult* rival = nullptr;
+    for (const auto* r : ok)
+      if (r != best) {
+        rival = r;
+        break;
+      }
+
+    Advice a;
+    a.first_run = g.front();
+    a.workload = best->workload;
+    a.best = best->strategy;
+    a.runner_up = rival->strategy;
+    const auto ratio = compare_ratio(walls(*rival), walls(*best));
+    a.ratio = rival->wall_s.median / best->wall_s.median;
+    a.ci95_low = ratio.ci95_low;
+    a.ci95_high = ratio.ci95_high;
+    a.significant = ratio.significant && a.ratio > 1;
+    a.reason = why(*best, ok);
+    std::string margin;
+    if (a.significant)
+      margin = fmt::format("{:.2f}x faster than {} (95 % CI {:.2f}-{:.2f}x)",
+                           a.ratio, a.runner_up, a.ci95_low, a.ci95_high);
+    else if (best != fastest)
+      margin = fmt::format(
+          "as fast as {} ({:.2f}x, not a significant difference) and simpler",
+          fastest->strategy, best->wall_s.median / fastest->wall_s.median);
+    else
+      margin = fmt::format("ahead of {} by {:.2f}x, not significantly",
+                           a.runner_up, a.ratio);
+    a.text = fmt::format("use {}: {}; {}.", a.best, margin, a.reason);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace apb
