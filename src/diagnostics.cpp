@@ -10,14 +10,19 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
   std::vector<Diagnosis> out;
   if (run.status != RunStatus::ok || run.repetitions.empty()) return out;
 
+  // Under hybrid the CPU work is already off the loop: a lagging loop
+  // thread there is one the oneTBB workers crowd off the cores.
   if (run.loop_lag_s && run.loop_lag_s->p99 > kLoopLagLimit_s)
     out.push_back(
         {"loop_lag",
-         fmt::format("event-loop lag p99 {} (max {}): work running on the "
-                     "loop thread delays every ready coroutine; offload CPU "
-                     "work (hybrid)",
+         fmt::format("event-loop lag p99 {} (max {}): {}",
                      format_duration(run.loop_lag_s->p99),
-                     format_duration(run.loop_lag_s->max))});
+                     format_duration(run.loop_lag_s->max),
+                     run.strategy == "hybrid"
+                         ? "the io thread waits for a core while the oneTBB "
+                           "workers compute (try --threads cores - 1)"
+                         : "work running on the loop thread delays every "
+                           "ready coroutine; offload CPU work (hybrid)")});
 
   // A closed loop asks for requested_concurrency ops at once; far fewer in
   // flight while the CPU idles means the threads that should run them are

@@ -10,7 +10,8 @@ namespace {
 TEST(Registry, BuiltInWorkloadsAreRegistered) {
   const auto& r = Registry::instance();
   for (const char* name :
-       {"io.sleep", "cpu.spin", "cpu.mandelbrot", "hybrid.fetch_process"}) {
+       {"io.sleep", "cpu.spin", "cpu.mandelbrot", "hybrid.fetch_process",
+        "hybrid.web_api", "hybrid.etl"}) {
     const auto* w = r.find_workload(name);
     ASSERT_NE(w, nullptr) << name;
     EXPECT_EQ(w->info.name, name);

@@ -15,8 +15,11 @@ void print_list(std::ostream& out) {
     const auto& info = w->info;
     fmt::print(out, "\n  {:<24} {:<7} {}\n", info.name, to_string(info.kind),
                info.description);
-    fmt::print(out, "  {:<24} forms: {}; default ops: {}\n", "",
-               forms_to_string(info.forms), info.default_ops);
+    fmt::print(out, "  {:<24} forms: {}; default ops: {}, in flight: {}\n", "",
+               forms_to_string(info.forms), info.default_ops,
+               info.default_concurrency == 0
+                   ? std::string("all")
+                   : std::to_string(info.default_concurrency));
     for (const auto& p : info.params)
       fmt::print(out, "  {:<24}   {:<14} default {:<8} ({}) {}\n", "", p.name,
                  p.default_value, p.unit(), p.help);
