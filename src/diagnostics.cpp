@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "apbench/units.hpp"
 
 namespace apb {
@@ -25,10 +27,13 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
                            "ready coroutine; offload CPU work (hybrid)")});
 
   // A closed loop asks for requested_concurrency ops at once; far fewer in
-  // flight while the CPU idles means the threads that should run them are
-  // blocked, not busy. (sequential runs one at a time by definition.)
+  // flight while the CPU idles means the pool threads that should run them
+  // are blocked, not busy. Only pools of blocking workers starve this way
+  // (sequential and async run one op or one thread by design).
   const double requested = static_cast<double>(run.requested_concurrency);
-  if (run.load_mode == "closed" && run.strategy != "sequential" &&
+  const bool blocking_pool =
+      run.strategy == "parallel" || run.strategy == "tbb-pipeline";
+  if (run.load_mode == "closed" && blocking_pool &&
       requested >= 2 && run.achieved_concurrency < kStarvedShare * requested &&
       run.cpu_utilization < kStarvedCpu)
     out.push_back(
@@ -37,6 +42,27 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
                      "{:.0f} %: blocking waits hold the {} worker threads",
                      run.achieved_concurrency, run.requested_concurrency,
                      run.cpu_utilization * 100, run.threads)});
+
+  // A fixed pool running blocking calls (parallel's oneTBB workers,
+  // tbb-pipeline's filters) had its ops in flight yet mostly waited:
+  // blocking I/O holds the workers, so the cores idle.
+  const double workers = std::min<double>(run.threads, requested);
+  const double busy =
+      run.threads > 0 ? run.cpu_utilization * run.cores / run.threads : 0;
+  if (blocking_pool &&
+      out.end() == std::find_if(out.begin(), out.end(),
+                                [](const Diagnosis& d) {
+                                  return d.kind == "starvation";
+                                }) &&
+      run.load_mode == "closed" && workers >= 1 &&
+      run.achieved_concurrency >= 0.8 * workers && busy < kStarvedCpu)
+    out.push_back(
+        {"blocked_workers",
+         fmt::format("its {} worker threads were busy computing only {:.0f} % "
+                     "of the time with {:.1f} ops in flight: blocking waits "
+                     "hold them (CPU {:.0f} %); async I/O (hybrid) frees them",
+                     run.threads, busy * 100, run.achieved_concurrency,
+                     run.cpu_utilization * 100)});
 
   // Many threads hurt when they compete for the cores (or when there are
   // so many that their stacks and scheduling dominate); sleeping ones are
