@@ -33,8 +33,8 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
   const double requested = static_cast<double>(run.requested_concurrency);
   const bool blocking_pool =
       run.strategy == "parallel" || run.strategy == "tbb-pipeline";
-  if (run.load_mode == "closed" && blocking_pool &&
-      requested >= 2 && run.achieved_concurrency < kStarvedShare * requested &&
+  if (run.load_mode == "closed" && blocking_pool && requested >= 2 &&
+      run.achieved_concurrency < kStarvedShare * requested &&
       run.cpu_utilization < kStarvedCpu)
     out.push_back(
         {"starvation",

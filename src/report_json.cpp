@@ -163,6 +163,7 @@ json::object run_object(const RunResult& run) {
   load["requested_concurrency"] =
       static_cast<std::uint64_t>(run.requested_concurrency);
   load["threads"] = run.threads;
+  load["swept"] = run.swept;
   const bool open = run.load_mode == "open";
   load["rate_ops_s"] = open ? number(run.rate_ops_s) : json::value(nullptr);
   load["duration_s"] = open ? number(run.duration_s) : json::value(nullptr);

@@ -217,6 +217,7 @@ class Measurement {
     result_.kind = info.kind;
     result_.strategy = std::string(req_.strategy->name());
     result_.params = req_.params.values();
+    result_.swept = req_.swept;
     if (req_.load.open()) {
       // One schedule for every repetition (and, through the seed, for
       // every strategy): they all face the same arrivals.

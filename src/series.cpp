@@ -90,6 +90,9 @@ std::vector<Series> build_series(const std::vector<RunResult>& runs,
     const RunResult& r = runs[i];
     if (r.status != RunStatus::ok || r.repetitions.empty()) continue;
     const bool open = r.load_mode == "open";
+    // Closed-loop runs at different concurrencies form a curve only when
+    // they were swept (the default suite's separate loads are not a curve).
+    if (!open && !r.swept) continue;
     Key key{r.workload,   r.strategy, r.params,
             r.load_mode,  r.threads,  open ? 0 : r.ops,
             r.duration_s, r.arrival,  r.max_in_flight};

@@ -105,6 +105,7 @@ TEST(Series, ClosedLoopNeedsTwoConcurrencies) {
   r.ops = 10;
   r.requested_concurrency = 1;
   r.repetitions.resize(1);
+  r.swept = true;
   std::vector<RunResult> runs = {r};
   EXPECT_TRUE(build_series(runs, std::nullopt).empty());
   r.requested_concurrency = 4;
@@ -112,6 +113,9 @@ TEST(Series, ClosedLoopNeedsTwoConcurrencies) {
   const auto series = build_series(runs, std::nullopt);
   ASSERT_EQ(series.size(), 1u);
   EXPECT_EQ(series[0].x, "concurrency");
+  // Two loads that were not a sweep are no curve.
+  for (auto& run : runs) run.swept = false;
+  EXPECT_TRUE(build_series(runs, std::nullopt).empty());
   EXPECT_EQ(series[0].points.size(), 2u);
 }
 

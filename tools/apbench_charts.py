@@ -1145,6 +1145,11 @@ def make_charts(sources, prefix):
     palette = Palette(n for n in names if isinstance(n, str))
     charts = []
     for group in build_groups(sources):
+        # One point of a sweep is drawn on its latency-throughput chart;
+        # a chart per point would bury it.
+        if any(obj(obj(r).get("load")).get("swept") is True
+               for r in group.runs):
+            continue
         for maker in (chart_wall, chart_speedup, chart_spectrum,
                       chart_stages):
             chart = maker(group, palette, prefix)

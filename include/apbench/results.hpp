@@ -55,6 +55,7 @@ struct StageOverlap {
 // A pathology the numbers of a run show, with the evidence in `message`.
 // kind: "loop_lag" (CPU work delays the event loop), "starvation" (blocking
 // ops hold a pool's workers: fewer ops in flight than requested, CPU idle),
+// "blocked_workers" (a pool's threads hold ops but mostly wait),
 // "oversubscription" (far more threads than cores).
 struct Diagnosis {
   std::string kind;
@@ -82,6 +83,7 @@ struct RunResult {
   double duration_s = 0;             // open loop: schedule length
   std::string arrival;               // open loop: "constant" or "poisson"
   std::size_t max_in_flight = 0;     // open loop
+  bool swept = false;  // one point of a --rate or --concurrency sweep
   std::size_t ops = 0;
   std::size_t concurrency = 0;            // effective for this strategy
   std::size_t requested_concurrency = 0;  // as asked by the load

@@ -23,6 +23,8 @@ struct RunRequest {
   // Percentiles the latency spectrum must include besides the standard
   // ones (e.g. an SLO's).
   std::vector<double> extra_percentiles;
+  // Part of a sweep of several load points (its runs form a series).
+  bool swept = false;
 };
 
 // Called before each repetition: (request, its index in the group,

@@ -21,8 +21,8 @@ Slo parse_slo(std::string_view text);
 std::string slo_text(const Slo& slo);  // "p99 <= 50 ms"
 
 // Groups the ok runs into series: every open-loop run belongs to one (a
-// single rate is a one-point curve); closed-loop runs only when two or more
-// concurrencies of the same load were measured.
+// single rate is a one-point curve); closed-loop runs only when they were
+// swept (RunResult::swept) at two or more concurrencies.
 std::vector<Series> build_series(const std::vector<RunResult>& runs,
                                  const std::optional<Slo>& slo);
 

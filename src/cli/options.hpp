@@ -24,8 +24,8 @@ struct Options {
   // True when the user chose what to run (otherwise: the default suite).
   bool selects_runs() const {
     return !filters.empty() || !kinds.empty() || !strategies.empty() ||
-           !sets.empty() || ops || concurrency || rate || duration ||
-           arrival || max_in_flight;
+           !sets.empty() || ops || concurrency || rate || duration || arrival ||
+           max_in_flight;
   }
 };
 

@@ -128,6 +128,7 @@ RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
   r.warmup = sweep.common.warmup;
   r.seed = sweep.common.seed;
   if (slo) r.extra_percentiles.push_back(slo->percentile);
+  r.swept = sweep.points.size() > 1;
   return r;
 }
 
