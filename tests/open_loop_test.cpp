@@ -75,8 +75,10 @@ TEST(OpenLoop, EveryStrategyRunsTheScheduleOnTime) {
 // The reason open loops exist. Op 100 of 400 (at 200/s) blocks the single
 // event-loop thread for 300 ms. Ops due during the stall (about 60, 15 %)
 // start up to 300 ms late: open-loop p99 shows it. Their service time, once
-// started, is the normal 10 ms, so service-time p99 does not; nor does a
-// closed loop, which simply stops issuing ops while stalled. Margins: half
+// started, is the normal 10 ms, so service time does not; nor does a closed
+// loop, which simply stops issuing ops while stalled. Service time is read at
+// p90, not p99: the blocker and the ops already sleeping when the stall began
+// (2-3, more on a slow box, against p99's 4) finish after it. Margins: half
 // the stall on one side, a third on the other (sanitizers slow the loop).
 TEST(OpenLoop, StallShowsInLatencyNotInServiceTime) {
   auto r = open_request("test.loop_blocker", "async", 200, 2.0);
@@ -85,7 +87,7 @@ TEST(OpenLoop, StallShowsInLatencyNotInServiceTime) {
   ASSERT_EQ(open.status, RunStatus::ok) << open.reason;
   ASSERT_TRUE(open.service_time_s.has_value());
   EXPECT_GE(open.latency_s.p99, 0.150);
-  EXPECT_LT(open.service_time_s->p99, 0.100);
+  EXPECT_LT(open.service_time_s->p90, 0.100);
 
   RunRequest closed = r;
   closed.load = Load{};
