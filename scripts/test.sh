@@ -10,9 +10,12 @@ cd "$(dirname "$0")/.."
 presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=(dev asan tsan)
 bash scripts/setup.sh
+elapsed() { echo "$((SECONDS / 60))m$((SECONDS % 60))s"; }
 for preset in "${presets[@]}"; do
-  echo "== $preset: build and test" >&2
+  echo "== $preset: build and test (started at $(elapsed))" >&2
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$(nproc)"
+  echo "== $preset: built at $(elapsed)" >&2
   ctest --preset "$preset" -j "$(nproc)"
+  echo "== $preset: passed at $(elapsed)" >&2
 done
