@@ -52,7 +52,10 @@ TEST(Diagnostics, ParallelOnSleepsIsStarved) {
 }
 
 // CPU work on the loop thread (async) delays its heartbeat by whole ops;
-// offloaded (hybrid) it does not.
+// offloaded (hybrid) it does not. Async's worst lags are whole ops (30 ms
+// or more; a slower machine only adds to them); hybrid's typical lag is far
+// below that. Hybrid is read at the median: one late wake-up of a busy
+// machine can set its p99.
 TEST(Diagnostics, LoopLagIsHighForAsyncNotForHybridOnCpuWork) {
   const std::vector<std::string> settings = {"delay=5ms", "work=30ms",
                                              "respond=1ms"};
@@ -63,9 +66,10 @@ TEST(Diagnostics, LoopLagIsHighForAsyncNotForHybridOnCpuWork) {
   ASSERT_EQ(hybrid.status, RunStatus::ok) << hybrid.reason;
   ASSERT_TRUE(async.loop_lag_s.has_value());
   ASSERT_TRUE(hybrid.loop_lag_s.has_value());
-  EXPECT_GE(async.loop_lag_s->p99, 10 * hybrid.loop_lag_s->p99)
-      << "async p99 lag " << async.loop_lag_s->p99 << " s, hybrid "
-      << hybrid.loop_lag_s->p99 << " s";
+  EXPECT_GE(async.loop_lag_s->p99, 0.015);
+  EXPECT_GE(async.loop_lag_s->p99, 10 * hybrid.loop_lag_s->p50)
+      << "async p99 lag " << async.loop_lag_s->p99 << " s, hybrid p50 "
+      << hybrid.loop_lag_s->p50 << " s";
   EXPECT_TRUE(has(async, "loop_lag"));
 }
 
