@@ -12,7 +12,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
@@ -43,14 +42,6 @@ RunRequest http_request(std::string_view strategy, std::size_t ops,
   r.repetitions = 1;
   r.warmup = 0;
   return r;
-}
-
-std::size_t entries(const char* dir) {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& e :
-       std::filesystem::directory_iterator(dir))
-    ++n;
-  return n;
 }
 
 std::string first_message(const RunResult& r) {
@@ -154,14 +145,14 @@ TEST(Http, ServerStartAndStopLeaveNoThreadOrSocketBehind) {
   // Strategies without oneTBB, whose worker threads outlive a run. One run
   // first: runtimes (a sanitizer's background thread) start lazily.
   ASSERT_EQ(run(http_request("async", 5, {})).status, RunStatus::ok);
-  const std::size_t fds = entries("/proc/self/fd");
-  const std::size_t threads = entries("/proc/self/task");
+  const std::size_t fds = testing::directory_entries("/proc/self/fd");
+  const std::size_t threads = testing::directory_entries("/proc/self/task");
   for (int round = 0; round < 2; ++round)
     for (const char* s : {"sequential", "async", "threads"})
       ASSERT_EQ(run(http_request(s, 20, {{"connections", "3"}})).status,
                 RunStatus::ok);
-  EXPECT_EQ(entries("/proc/self/fd"), fds);
-  EXPECT_EQ(entries("/proc/self/task"), threads);
+  EXPECT_EQ(testing::directory_entries("/proc/self/fd"), fds);
+  EXPECT_EQ(testing::directory_entries("/proc/self/task"), threads);
 }
 
 TEST(Http, NothingListeningCountsEveryOpAsAConnectError) {

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
 
 #include "apbench/error.hpp"
 #include "apbench/registry.hpp"
@@ -28,14 +27,6 @@ RunRequest echo_request(std::string_view strategy, std::size_t ops,
   return r;
 }
 
-std::size_t entries(const char* dir) {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& e :
-       std::filesystem::directory_iterator(dir))
-    ++n;
-  return n;
-}
-
 TEST(TcpEcho, EveryStrategyEchoesVerifiedBytesForSeveralPayloads) {
   for (const char* payload : {"1B", "1KiB", "64KiB"}) {
     for (const Strategy* s : testing::strategies_for("io.tcp_echo")) {
@@ -56,14 +47,14 @@ TEST(TcpEcho, ServerStartAndStopLeaveNoThreadOrSocketBehind) {
   // Strategies without oneTBB, whose worker threads outlive a run. One run
   // first: runtimes (a sanitizer's background thread) start lazily.
   ASSERT_EQ(run(echo_request("async", 5, {})).status, RunStatus::ok);
-  const std::size_t fds = entries("/proc/self/fd");
-  const std::size_t threads = entries("/proc/self/task");
+  const std::size_t fds = testing::directory_entries("/proc/self/fd");
+  const std::size_t threads = testing::directory_entries("/proc/self/task");
   for (int round = 0; round < 2; ++round)
     for (const char* s : {"sequential", "async", "threads"})
       ASSERT_EQ(run(echo_request(s, 20, {{"connections", "3"}})).status,
                 RunStatus::ok);
-  EXPECT_EQ(entries("/proc/self/fd"), fds);
-  EXPECT_EQ(entries("/proc/self/task"), threads);
+  EXPECT_EQ(testing::directory_entries("/proc/self/fd"), fds);
+  EXPECT_EQ(testing::directory_entries("/proc/self/task"), threads);
 }
 
 TEST(TcpEcho, NothingListeningCountsEveryOpAsAConnectError) {

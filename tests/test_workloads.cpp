@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -24,6 +25,14 @@ std::vector<const Strategy*> strategies_for(std::string_view workload) {
   for (const Strategy* s : Registry::instance().strategies())
     if (!s->unsupported_reason(info)) out.push_back(s);
   return out;
+}
+
+std::size_t directory_entries(const char* dir) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e :
+       std::filesystem::directory_iterator(dir))
+    ++n;
+  return n;
 }
 
 namespace {

@@ -28,4 +28,8 @@ OpCounts& op_counts();
 // The registered strategies that can run `workload` (not n/a for it).
 std::vector<const Strategy*> strategies_for(std::string_view workload);
 
+// Entries in a directory: /proc/self/fd and /proc/self/task count the
+// process's open files and threads (leak checks).
+std::size_t directory_entries(const char* dir);
+
 }  // namespace apb::testing
