@@ -3,8 +3,8 @@
 #   dev   Debug, warnings as errors
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer
 #   tsan  ThreadSanitizer (suppressions: tests/tsan.supp)
-# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan, ~14 min on
-# 2 cores; `scripts/test.sh dev` alone takes about a minute)
+# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan, ~7 min on
+# 2 cores; `scripts/test.sh dev` alone takes about 2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 presets=("$@")

@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <tuple>
 
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
 #include "report_cells.hpp"
+#include "run_groups.hpp"
 
 namespace apb {
 namespace {
@@ -20,12 +20,6 @@ int simplicity(std::string_view strategy) {
   for (int i = 0; i < static_cast<int>(std::size(order)); ++i)
     if (order[i] == strategy) return i;
   return static_cast<int>(std::size(order));
-}
-
-std::vector<double> walls(const RunResult& r) {
-  std::vector<double> v;
-  for (const auto& rep : r.repetitions) v.push_back(rep.wall_s);
-  return v;
 }
 
 const RunResult* find(const std::vector<const RunResult*>& ok,
@@ -105,30 +99,12 @@ std::string why(const RunResult& best,
 }  // namespace
 
 std::vector<Advice> advise(const std::vector<RunResult>& runs) {
-  // Group closed-loop runs by workload, parameters and load, in order.
-  std::vector<std::vector<std::size_t>> groups;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const RunResult& run = runs[i];
-    if (run.load_mode != "closed") continue;
-    auto key = [](const RunResult& r) {
-      return std::tie(r.workload, r.params, r.ops, r.requested_concurrency,
-                      r.threads);
-    };
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
-      return key(runs[g.front()]) == key(run);
-    });
-    if (it == groups.end())
-      groups.push_back({i});
-    else
-      it->push_back(i);
-  }
-
+  const auto groups = closed_loop_groups(runs);
   std::vector<Advice> out;
   for (const auto& g : groups) {
     std::vector<const RunResult*> ok;
-    for (std::size_t i : g)
-      if (runs[i].status == RunStatus::ok && runs[i].wall_s.median > 0)
-        ok.push_back(&runs[i]);
+    for (const RunResult* r : g)
+      if (r->status == RunStatus::ok && r->wall_s.median > 0) ok.push_back(r);
     if (ok.size() < 2) continue;
     std::sort(ok.begin(), ok.end(), [](auto* a, auto* b) {
       return a->wall_s.median < b->wall_s.median;
@@ -137,7 +113,8 @@ std::vector<Advice> advise(const std::vector<RunResult>& runs) {
     const RunResult* fastest = ok.front();
     const RunResult* best = fastest;
     for (const auto* r : ok) {
-      const auto ratio = compare_ratio(walls(*r), walls(*fastest));
+      const auto ratio =
+          compare_ratio(wall_samples(*r), wall_samples(*fastest));
       const double slower = r->wall_s.median / fastest->wall_s.median;
       const bool tied =
           r == fastest || slower < 1.03 || (!ratio.significant && slower < 1.1);
@@ -152,11 +129,11 @@ std::vector<Advice> advise(const std::vector<RunResult>& runs) {
       }
 
     Advice a;
-    a.first_run = g.front();
+    a.first_run = static_cast<std::size_t>(g.front() - runs.data());
     a.workload = best->workload;
     a.best = best->strategy;
     a.runner_up = rival->strategy;
-    const auto ratio = compare_ratio(walls(*rival), walls(*best));
+    const auto ratio = compare_ratio(wall_samples(*rival), wall_samples(*best));
     a.ratio = rival->wall_s.median / best->wall_s.median;
     a.ci95_low = ratio.ci95_low;
     a.ci95_high = ratio.ci95_high;

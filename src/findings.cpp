@@ -5,19 +5,17 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <tuple>
 
 #include "apbench/series.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
 #include "report_cells.hpp"
+#include "run_groups.hpp"
 
 namespace apb {
 namespace {
 
-using Group = std::vector<const RunResult*>;
-
-const RunResult* find(const Group& g, std::string_view strategy) {
+const RunResult* find(const RunGroup& g, std::string_view strategy) {
   for (const auto* r : g)
     if (r->strategy == strategy && r->status == RunStatus::ok) return r;
   return nullptr;
@@ -36,19 +34,13 @@ std::string speedup(const RunResult& r) {
              : std::string("-");
 }
 
-std::vector<double> walls(const RunResult& r) {
-  std::vector<double> v;
-  for (const auto& rep : r.repetitions) v.push_back(rep.wall_s);
-  return v;
-}
-
 // Two medians differ by less than their intervals' overlap suggests.
 bool overlaps(const RunResult& a, const RunResult& b) {
   return a.wall_s.ci95_low <= b.wall_s.ci95_high &&
          b.wall_s.ci95_low <= a.wall_s.ci95_high;
 }
 
-void describe_group(const Group& g, std::vector<std::string>& out) {
+void describe_group(const RunGroup& g, std::vector<std::string>& out) {
   const RunResult& first = *g.front();
   std::vector<const RunResult*> ok;
   for (const auto* r : g)
@@ -74,7 +66,7 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
     const RunResult& next = *ok[1];
     // The ratio of the two with its interval across repetitions: is the
     // winner really ahead, or is the spread too large to tell?
-    const auto ratio = compare_ratio(walls(next), walls(best));
+    const auto ratio = compare_ratio(wall_samples(next), wall_samples(best));
     if (ratio.significant && ratio.trustworthy)
       line += fmt::format(
           "; next is {} at {} ({:.2f}x slower, 95 % CI "
@@ -190,24 +182,8 @@ void describe_group(const Group& g, std::vector<std::string>& out) {
 }  // namespace
 
 std::vector<std::string> findings(const std::vector<RunResult>& runs) {
-  // Group runs of the same workload, parameters and load, keeping order.
   // Open-loop runs are described by their series (series_findings).
-  std::vector<Group> groups;
-  for (const auto& run : runs) {
-    if (run.load_mode == "open") continue;
-    auto same = [&](const Group& g) {
-      const RunResult& r = *g.front();
-      return std::tie(r.workload, r.params, r.ops, r.requested_concurrency,
-                      r.threads) == std::tie(run.workload, run.params, run.ops,
-                                             run.requested_concurrency,
-                                             run.threads);
-    };
-    auto it = std::find_if(groups.begin(), groups.end(), same);
-    if (it == groups.end())
-      groups.push_back({&run});
-    else
-      it->push_back(&run);
-  }
+  const auto groups = closed_loop_groups(runs);
   std::vector<std::string> out;
   for (const auto& g : groups) describe_group(g, out);
   return out;

@@ -94,5 +94,34 @@ else
   echo "FAIL: sweep JSON lacks series, knee, open mode or slo"
 fi
 
+# check NAME COMMAND...: the command succeeds.
+check() {
+  local name="$1"
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name"
+  fi
+}
+
+# Progress: a live line on a terminal (`script` gives apbench one) with the
+# run, strategy, repetition and an ETA; nothing of it off a terminal, where
+# --verbose logs each finished run instead.
+small_run=(--filter io.sleep --ops 4 --set delay=20ms --strategy sequential,async
+  --repetitions 2 --warmup 0 --no-color)
+if command -v script >/dev/null; then
+  live=$(script -qec "$(printf '%q ' "$apbench" "${small_run[@]}")" /dev/null 2>&1)
+  check "live progress line on a terminal" \
+    grep -qE '\[1/2\] io\.sleep · sequential · repetition 1/2 · .* elapsed' <<<"$live"
+  check "progress line has an ETA" grep -q ' · ETA ' <<<"$live"
+fi
+piped=$("$apbench" "${small_run[@]}" 2>&1)
+check "no progress line off a terminal" bash -c '! grep -q "elapsed" <<<"$1"' _ "$piped"
+verbose=$("$apbench" "${small_run[@]}" --verbose 2>&1)
+check "--verbose logs each run" \
+  grep -qE '\[2/2\] io\.sleep · async: ok [0-9.]+ ms' <<<"$verbose"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
