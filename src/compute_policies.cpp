@@ -18,10 +18,8 @@ std::uint64_t parallel_digest(std::size_t items, const Kernel& kernel) {
   const std::uint64_t digest = tbb::parallel_reduce(
       tbb::blocked_range<std::size_t>(0, items), std::uint64_t{0},
       [&](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) {
-        detail::tsan_receive_from_tbb();
-        acc += kernel(IndexRange{r.begin(), r.end()});
-        detail::tsan_publish_to_tbb();
-        return acc;
+        const detail::TbbTaskScope handoff;
+        return acc + kernel(IndexRange{r.begin(), r.end()});
       },
       std::plus<>());
   detail::tsan_receive_from_tbb();

@@ -60,14 +60,13 @@ class ParallelStrategy final : public Strategy {
       tbb::parallel_for(
           tbb::blocked_range<std::size_t>(0, batch.ops(), 1),
           [&](const tbb::blocked_range<std::size_t>& range) {
-            detail::tsan_receive_from_tbb();
+            const detail::TbbTaskScope handoff;
             const auto slot = static_cast<unsigned>(
                 tbb::this_task_arena::current_thread_index());
             for (std::size_t i = range.begin(); i != range.end(); ++i)
               if (const auto index = batch.claim())
                 batch.run_blocking(workload, *index, compute, slot,
                                    *lanes.at(slot));
-            detail::tsan_publish_to_tbb();
           },
           tbb::simple_partitioner());
     });

@@ -61,7 +61,7 @@ class TbbPipelineStrategy final : public Strategy {
     auto input = tbb::make_filter<void, Token*>(
         tbb::filter_mode::serial_in_order,
         [&](tbb::flow_control& fc) -> Token* {
-          detail::tsan_receive_from_tbb();
+          const detail::TbbTaskScope handoff;
           const auto index = batch.claim();
           if (!index) {
             fc.stop();
@@ -78,7 +78,6 @@ class TbbPipelineStrategy final : public Strategy {
             token->skip = !batch.admit(token->start);
           }
           token->op.mark_op_start();
-          detail::tsan_publish_to_tbb();
           return token.release();
         });
 
@@ -87,7 +86,7 @@ class TbbPipelineStrategy final : public Strategy {
                             ? tbb::filter_mode::serial_in_order
                             : tbb::filter_mode::parallel;
       return tbb::make_filter<Token*, Token*>(mode, [&, s](Token* t) {
-        detail::tsan_receive_from_tbb();
+        const detail::TbbTaskScope handoff;
         if (!t->skip) {
           try {
             pipeline.run_stage_blocking(t->op, s);
@@ -96,7 +95,6 @@ class TbbPipelineStrategy final : public Strategy {
             t->skip = true;
           }
         }
-        detail::tsan_publish_to_tbb();
         return t;
       });
     };
@@ -106,12 +104,11 @@ class TbbPipelineStrategy final : public Strategy {
 
     auto output = tbb::make_filter<Token*, void>(
         tbb::filter_mode::serial_out_of_order, [&](Token* raw) {
-          detail::tsan_receive_from_tbb();
+          const detail::TbbTaskScope handoff;
           std::unique_ptr<Token> t(raw);
           if (!t->skip)
             batch.record_ok(0, t->op.index(), t->start, Batch::clock::now(),
                             t->op.digest());
-          detail::tsan_publish_to_tbb();
         });
 
     const auto tokens = std::max<std::size_t>(batch.concurrency(), 1);

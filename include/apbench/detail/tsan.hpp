@@ -44,6 +44,16 @@ inline char tbb_handoff_token = 0;
 inline void tsan_publish_to_tbb() { tsan_release(&tbb_handoff_token); }
 inline void tsan_receive_from_tbb() { tsan_acquire(&tbb_handoff_token); }
 
+// A task body's side of that hand-off: receives on entry and publishes on
+// every way out (early returns and exceptions included).
+class TbbTaskScope {
+ public:
+  TbbTaskScope() { tsan_receive_from_tbb(); }
+  ~TbbTaskScope() { tsan_publish_to_tbb(); }
+  TbbTaskScope(const TbbTaskScope&) = delete;
+  TbbTaskScope& operator=(const TbbTaskScope&) = delete;
+};
+
 // Memory accesses of this thread are not tracked while alive: for the
 // task-object construction inside oneTBB's enqueue, which libtbb publishes.
 class TsanIgnoreScope {
