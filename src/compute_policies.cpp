@@ -13,15 +13,15 @@ namespace apb {
 
 std::uint64_t parallel_digest(std::size_t items, const Kernel& kernel) {
   // oneTBB hands the pieces to workers inside the uninstrumented libtbb:
-  // tell ThreadSanitizer about both directions of that hand-off.
-  detail::tsan_publish_to_tbb();
-  const std::uint64_t digest = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, items), std::uint64_t{0},
+  // tell ThreadSanitizer about both directions of that hand-off (TbbBody
+  // publishes once built; parallel_reduce refers to it, copying no body).
+  const detail::TbbBody body(
       [&](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) {
-        const detail::TbbTaskScope handoff;
         return acc + kernel(IndexRange{r.begin(), r.end()});
-      },
-      std::plus<>());
+      });
+  const std::uint64_t digest =
+      tbb::parallel_reduce(tbb::blocked_range<std::size_t>(0, items),
+                           std::uint64_t{0}, body, std::plus<>());
   detail::tsan_receive_from_tbb();
   return digest;
 }

@@ -47,28 +47,25 @@ class ParallelStrategy final : public Strategy {
     ParallelCompute compute;
     // One op per task (grain 1, simple partitioner): a blocking op must not
     // hold back a chunk of others behind it. oneTBB hands tasks to workers
-    // inside the uninstrumented libtbb: tell ThreadSanitizer about both
-    // directions of that hand-off.
+    // inside the uninstrumented libtbb: TbbBody tells ThreadSanitizer.
     // One lane per arena slot: an op runs whole on one worker (nested
     // kernels are isolated, see ParallelCompute), so a slot's ops run one
     // after another.
     std::vector<std::unique_ptr<LaneState>> lanes;
     for (std::size_t i = 0; i < batch.concurrency(); ++i)
       lanes.push_back(std::make_unique<LaneState>(i));
-    detail::tsan_publish_to_tbb();
+    const detail::TbbBody run_ops(
+        [&](const tbb::blocked_range<std::size_t>& range) {
+          const auto slot = static_cast<unsigned>(
+              tbb::this_task_arena::current_thread_index());
+          for (std::size_t i = range.begin(); i != range.end(); ++i)
+            if (const auto index = batch.claim())
+              batch.run_blocking(workload, *index, compute, slot,
+                                 *lanes.at(slot));
+        });
     arena.execute([&] {
-      tbb::parallel_for(
-          tbb::blocked_range<std::size_t>(0, batch.ops(), 1),
-          [&](const tbb::blocked_range<std::size_t>& range) {
-            const detail::TbbTaskScope handoff;
-            const auto slot = static_cast<unsigned>(
-                tbb::this_task_arena::current_thread_index());
-            for (std::size_t i = range.begin(); i != range.end(); ++i)
-              if (const auto index = batch.claim())
-                batch.run_blocking(workload, *index, compute, slot,
-                                   *lanes.at(slot));
-          },
-          tbb::simple_partitioner());
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batch.ops(), 1),
+                        run_ops, tbb::simple_partitioner());
     });
     detail::tsan_receive_from_tbb();
   }

@@ -4,6 +4,8 @@
 // synchronisation that publishes a task to a worker, so it would report the
 // task's own data as racing. These annotations state that hand-off
 // explicitly; they compile to nothing without TSan.
+#include <utility>
+
 #if defined(__SANITIZE_THREAD__)
 #define APB_TSAN 1
 #elif defined(__has_feature)
@@ -52,6 +54,34 @@ class TbbTaskScope {
   ~TbbTaskScope() { tsan_publish_to_tbb(); }
   TbbTaskScope(const TbbTaskScope&) = delete;
   TbbTaskScope& operator=(const TbbTaskScope&) = delete;
+};
+
+// A oneTBB algorithm's body (parallel_for, parallel_reduce): oneTBB copies
+// it into its task objects, and again when a worker splits a range, after
+// the caller published; the worker that steals the task reads that copy. So
+// every copy receives before reading its source and publishes once written,
+// and every call runs in a TbbTaskScope.
+template <class F>
+class TbbBody {
+ public:
+  explicit TbbBody(F f) : f_(std::move(f)) { tsan_publish_to_tbb(); }
+  TbbBody(const TbbBody& other) : f_(received(other.f_)) {
+    tsan_publish_to_tbb();
+  }
+  TbbBody& operator=(const TbbBody&) = delete;
+
+  template <class... Args>
+  decltype(auto) operator()(Args&&... args) const {
+    const TbbTaskScope handoff;
+    return f_(std::forward<Args>(args)...);
+  }
+
+ private:
+  static const F& received(const F& f) {
+    tsan_receive_from_tbb();
+    return f;
+  }
+  F f_;
 };
 
 // Memory accesses of this thread are not tracked while alive: for the
