@@ -44,6 +44,14 @@ expect 2 "--ops: .*'abc'" -- --filter io.sleep --ops abc
 expect 2 "bad value '0' for --ops" -- --filter io.sleep --ops 0
 expect 2 "unknown kind 'gpu'" -- --kind gpu
 expect 2 "expected NAME=VALUE" -- --filter io.sleep --set delay
+# Qualified settings: one workload's parameter, checked against the selection.
+expect 0 "io.sleep \(io\).*delay=3ms" -- --filter io.sleep --filter cpu.spin \
+  --set io.sleep.delay=3ms --set delay=9ms --ops 2 --strategy async --repetitions 1 \
+  --warmup 0 --quiet --no-color
+expect 2 "unknown workload 'io.slep' \(did you mean 'io.sleep'\?\)" -- --filter io.sleep --set io.slep.delay=5ms
+expect 2 "workload 'cpu.spin' is not selected \(add it to --filter\)" -- --filter io.sleep --set cpu.spin.work=1ms
+expect 2 "unknown parameter of io.sleep 'dely' \(did you mean 'delay'\?\)" -- --filter io.sleep --set io.sleep.dely=5ms
+expect 2 "bad --set 'io.sleep.=1'" -- --filter io.sleep --set io.sleep.=1
 expect 2 "cannot write --json '$tmp/no/such/dir/r.json'" -- --filter io.sleep --json "$tmp/no/such/dir/r.json"
 expect 2 "error" -- --no-such-flag
 expect 2 "bad value '0' for parameter 'size'" -- --filter cpu.mandelbrot --set size=0 --strategy sequential

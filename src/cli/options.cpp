@@ -81,7 +81,9 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "threads for async-pool, parallel and hybrid (default: cores)")
       ->type_name("T");
   app.add_option("--set", o.sets,
-                 "set a workload parameter, repeatable (e.g. delay=500ms)")
+                 "set a workload parameter, repeatable: NAME=VALUE for every "
+                 "selected workload that has it, WORKLOAD.NAME=VALUE for one "
+                 "(e.g. delay=500ms, io.sleep.delay=5ms)")
       ->type_name("NAME=VALUE");
   app.add_option("--repetitions", o.repetitions,
                  "measured repetitions per run (default: 3; 1 per point of "

@@ -11,6 +11,7 @@
 #include "apbench/names.hpp"
 #include "apbench/units.hpp"
 #include "apbench/value_lists.hpp"
+#include "settings.hpp"
 
 namespace apb::cli {
 namespace {
@@ -245,29 +246,13 @@ Plan plan_from_options(const Options& o) {
   const auto points = load_points(o);
   const Common common = common_settings(o, points.size() > 1);
 
-  // Each --set must name a parameter of at least one selected workload.
-  std::vector<std::pair<std::string, std::string>> sets;
-  for (const auto& s : o.sets) sets.push_back(split_setting(s));
-  for (const auto& [name, value] : sets) {
-    const bool known = std::any_of(workloads.begin(), workloads.end(),
-                                   [&](const WorkloadEntry* w) {
-                                     return Params(w->info.params).has(name);
-                                   });
-    if (!known) {
-      std::set<std::string> all;
-      for (const auto* w : workloads)
-        for (const auto& p : w->info.params) all.insert(p.name);
-      throw UsageError(unknown_name_message(
-          "parameter", name, std::vector<std::string>(all.begin(), all.end())));
-    }
-  }
+  const auto settings = parse_settings(o.sets, workloads);
 
   for (const auto* w : workloads) {
     Sweep sweep;
     sweep.workload = w;
     sweep.params = Params(w->info.params);
-    for (const auto& [name, value] : sets)
-      if (sweep.params.has(name)) sweep.params.set(name, value);
+    apply_settings(settings, *w, sweep.params);
     sweep.strategies = strategies;
     sweep.points = points;
     for (auto& load : sweep.points) {

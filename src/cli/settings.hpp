@@ -1,0 +1,29 @@
+#pragma once
+// --set: NAME=VALUE applies to every selected workload that has NAME;
+// WORKLOAD.NAME=VALUE (e.g. io.sleep.delay=5ms) to that workload only, and
+// wins over NAME=VALUE whatever their order.
+#include <string>
+#include <vector>
+
+#include "apbench/params.hpp"
+#include "apbench/registry.hpp"
+
+namespace apb::cli {
+
+struct Setting {
+  std::string workload;  // empty: every selected workload with `name`
+  std::string name;
+  std::string value;
+};
+
+// Parses and checks every --set against the selected workloads: an unknown
+// workload or parameter is a UsageError naming what is accepted.
+std::vector<Setting> parse_settings(
+    const std::vector<std::string>& sets,
+    const std::vector<const WorkloadEntry*>& selected);
+
+// Sets `workload`'s parameters: unqualified settings first, then its own.
+void apply_settings(const std::vector<Setting>& settings,
+                    const WorkloadEntry& workload, Params& params);
+
+}  // namespace apb::cli
