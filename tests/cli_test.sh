@@ -124,6 +124,8 @@ if command -v script >/dev/null; then
   check "live progress line on a terminal" \
     grep -qE '\[1/2\] io\.sleep · sequential · repetition 1/2 · .* elapsed' <<<"$live"
   check "progress line has an ETA" grep -q ' · ETA ' <<<"$live"
+  check "each run of an interleaved group shows its own number" \
+    grep -qE '\[2/2\] io\.sleep · async · repetition' <<<"$live"
 fi
 piped=$("$apbench" "${small_run[@]}" 2>&1)
 check "no progress line off a terminal" bash -c '! grep -q "elapsed" <<<"$1"' _ "$piped"

@@ -66,7 +66,10 @@ class Progress {
         units_(units),
         start_(std::chrono::steady_clock::now()) {}
 
-  void update(const RunRequest& r, unsigned rep, unsigned total) {
+  // `in_group`: the run's place in its group, whose runs are measured
+  // together (interleaved repetitions), so each shows its own number.
+  void update(const RunRequest& r, std::size_t in_group, unsigned rep,
+              unsigned total) {
     ++units_done_;
     if (!live_) return;
     const bool warm = rep < r.warmup;
@@ -82,12 +85,12 @@ class Progress {
           " · ETA {}",
           format_duration(elapsed() / done *
                           static_cast<double>(units_ - units_done_ + 1)));
-    fmt::print(stderr, "\r\033[K[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}",
-               std::min(runs_done_ + 1, runs_), runs_, r.workload->info.name,
-               point, r.strategy->name(), warm ? "warm-up" : "repetition",
-               warm ? rep + 1 : rep - r.warmup + 1,
-               warm ? r.warmup : total - r.warmup, format_duration(elapsed()),
-               eta);
+    fmt::print(
+        stderr, "\r\033[K[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}",
+        std::min(runs_done_ + in_group + 1, runs_), runs_,
+        r.workload->info.name, point, r.strategy->name(),
+        warm ? "warm-up" : "repetition", warm ? rep + 1 : rep - r.warmup + 1,
+        warm ? r.warmup : total - r.warmup, format_duration(elapsed()), eta);
   }
   void clear() const {
     if (live_) fmt::print(stderr, "\r\033[K");
@@ -207,8 +210,8 @@ int run_session(const Options& o, const std::string& command_line) {
       try {
         measured = run_group(
             group,
-            [&](const RunRequest& r, std::size_t, unsigned rep,
-                unsigned total) { progress.update(r, rep, total); },
+            [&](const RunRequest& r, std::size_t in_group, unsigned rep,
+                unsigned total) { progress.update(r, in_group, rep, total); },
             [] { return interrupted.load(); });
       } catch (const UsageError&) {
         progress.clear();
