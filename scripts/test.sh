@@ -3,7 +3,7 @@
 #   dev   Debug, warnings as errors
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer
 #   tsan  ThreadSanitizer (suppressions: tests/tsan.supp)
-# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan, ~7 min on
+# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan, 7-10 min on
 # 2 cores; `scripts/test.sh dev` alone takes about 2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
