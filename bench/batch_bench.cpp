@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "../src/compute_policies.hpp"
+#include "engine/compute_policies.hpp"
 #include "apbench/batch.hpp"
 
 namespace {

@@ -15,7 +15,7 @@
 #include <thread>
 #include <utility>
 
-#include "../src/tbb_setup.hpp"
+#include "engine/tbb_setup.hpp"
 #include "apbench/offload.hpp"
 
 namespace {

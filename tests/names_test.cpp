@@ -1,4 +1,4 @@
-#include "apbench/names.hpp"
+#include "text/names.hpp"
 
 #include <gtest/gtest.h>
 

@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "../src/tbb_setup.hpp"
+#include "engine/tbb_setup.hpp"
 
 namespace apb {
 namespace {

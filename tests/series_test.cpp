@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "apbench/error.hpp"
-#include "apbench/value_lists.hpp"
+#include "cli/value_lists.hpp"
 
 namespace apb {
 namespace {

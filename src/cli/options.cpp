@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "apbench_build_info.hpp"
+
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>

@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "apbench/error.hpp"
-#include "apbench/names.hpp"
+#include "text/names.hpp"
 #include "apbench/units.hpp"
-#include "apbench/value_lists.hpp"
+#include "cli/value_lists.hpp"
 #include "settings.hpp"
 
 namespace apb::cli {

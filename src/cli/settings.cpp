@@ -6,7 +6,7 @@
 #include <set>
 
 #include "apbench/error.hpp"
-#include "apbench/names.hpp"
+#include "text/names.hpp"
 
 namespace apb::cli {
 namespace {

@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "../compute_policies.hpp"
-#include "../tbb_setup.hpp"
+#include "engine/compute_policies.hpp"
+#include "engine/tbb_setup.hpp"
 #include "apbench/detail/tsan.hpp"
 #include "builtin.hpp"
 #include "forms.hpp"

@@ -10,8 +10,8 @@
 #include <memory>
 #include <thread>
 
-#include "../compute_policies.hpp"
-#include "../tbb_setup.hpp"
+#include "engine/compute_policies.hpp"
+#include "engine/tbb_setup.hpp"
 #include "apbench/detail/tsan.hpp"
 #include "apbench/pipeline.hpp"
 #include "builtin.hpp"

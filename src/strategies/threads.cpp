@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "../compute_policies.hpp"
+#include "engine/compute_policies.hpp"
 #include "builtin.hpp"
 #include "forms.hpp"
 

@@ -15,7 +15,7 @@
 
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
-#include "report_cells.hpp"
+#include "report/cells.hpp"
 
 namespace apb {
 namespace {

@@ -1,4 +1,4 @@
-#include "system_metrics.hpp"
+#include "engine/system_metrics.hpp"
 
 #include <sys/resource.h>
 

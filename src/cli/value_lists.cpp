@@ -1,4 +1,4 @@
-#include "apbench/value_lists.hpp"
+#include "cli/value_lists.hpp"
 
 #include <fmt/format.h>
 

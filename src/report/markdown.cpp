@@ -12,7 +12,7 @@
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
 #include "apbench/units.hpp"
-#include "report_cells.hpp"
+#include "report/cells.hpp"
 
 namespace apb {
 namespace {

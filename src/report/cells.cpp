@@ -1,4 +1,4 @@
-#include "report_cells.hpp"
+#include "report/cells.hpp"
 
 #include <fmt/format.h>
 

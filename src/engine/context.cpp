@@ -1,4 +1,5 @@
 #include "apbench/context.hpp"
+#include "apbench_build_info.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "stage_stats.hpp"
+#include "engine/stage_stats.hpp"
 
 #include <algorithm>
 #include <utility>

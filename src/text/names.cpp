@@ -1,5 +1,5 @@
 // Name matching for the CLI (see apbench/names.hpp).
-#include "apbench/names.hpp"
+#include "text/names.hpp"
 
 #include <algorithm>
 #include <cstddef>

@@ -13,8 +13,8 @@
 #include "apbench/diagnostics.hpp"
 #include "apbench/error.hpp"
 #include "apbench/schedule.hpp"
-#include "stage_stats.hpp"
-#include "system_metrics.hpp"
+#include "engine/stage_stats.hpp"
+#include "engine/system_metrics.hpp"
 
 namespace apb {
 namespace {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "apbench/error.hpp"
-#include "apbench/names.hpp"
+#include "text/names.hpp"
 #include "strategies/builtin.hpp"
 
 namespace apb {

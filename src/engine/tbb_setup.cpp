@@ -1,4 +1,4 @@
-#include "tbb_setup.hpp"
+#include "engine/tbb_setup.hpp"
 
 #include <oneapi/tbb/global_control.h>
 

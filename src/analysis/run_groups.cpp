@@ -1,4 +1,4 @@
-#include "run_groups.hpp"
+#include "analysis/run_groups.hpp"
 
 #include <algorithm>
 #include <tuple>

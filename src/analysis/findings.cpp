@@ -9,8 +9,8 @@
 #include "apbench/series.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
-#include "report_cells.hpp"
-#include "run_groups.hpp"
+#include "report/cells.hpp"
+#include "analysis/run_groups.hpp"
 
 namespace apb {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "apbench/error.hpp"
 #include "apbench/units.hpp"
-#include "report_cells.hpp"
+#include "report/cells.hpp"
 
 namespace apb {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "apbench/error.hpp"
-#include "apbench/names.hpp"
+#include "text/names.hpp"
 #include "apbench/units.hpp"
 
 namespace apb {

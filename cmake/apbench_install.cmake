@@ -1,0 +1,62 @@
+# cmake --install: headers, libraries, the apbench executable, the chart
+# tool and a CMake package (find_package(apbench)) with namespaced targets.
+# export() makes the build tree usable the same way
+# (-Dapbench_DIR=<build dir>). cpack -G DEB packages the install.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(APBENCH_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/apbench)
+set(apbench_exported apbench_core apbench_workloads_archive apbench_workloads
+                     apbench_cli apbench_main)
+if(TARGET apbench_gbench)
+  list(APPEND apbench_exported apbench_gbench)
+endif()
+
+install(TARGETS ${apbench_exported} EXPORT apbenchTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS apbench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET apbench_gbench_main)
+  install(TARGETS apbench_gbench_main RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+install(DIRECTORY include/apbench DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(PROGRAMS tools/apbench-charts DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES tools/apbench_charts.py
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/apbench)
+
+install(EXPORT apbenchTargets NAMESPACE apbench::
+        DESTINATION ${APBENCH_CMAKE_DIR})
+export(EXPORT apbenchTargets NAMESPACE apbench::
+       FILE ${PROJECT_BINARY_DIR}/apbenchTargets.cmake)
+
+set(APBENCH_WITH_GBENCH OFF)
+if(TARGET apbench_gbench)
+  set(APBENCH_WITH_GBENCH ON)
+endif()
+configure_package_config_file(cmake/apbenchConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/apbenchConfig.cmake
+  INSTALL_DESTINATION ${APBENCH_CMAKE_DIR})
+# 0.x: a new minor version may change the API.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/apbenchConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/apbenchConfig.cmake
+              ${PROJECT_BINARY_DIR}/apbenchConfigVersion.cmake
+        DESTINATION ${APBENCH_CMAKE_DIR})
+
+# cpack -G DEB: a Debian package whose dependencies are the Debian packages
+# apbench builds against (the -dev ones: a user compiles against headers).
+set(CPACK_PACKAGE_NAME apbench)
+set(CPACK_PACKAGE_VENDOR "apbench developers")
+set(CPACK_PACKAGE_CONTACT "apbench developers <apbench@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_GENERATOR DEB)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "libboost1.81-dev, libtbb-dev, libfmt-dev, libcli11-dev, libbenchmark-dev")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-matplotlib")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+include(CPack)
