@@ -1,8 +1,10 @@
 #pragma once
 // Reporters: the same Results as a console table, JSON (the stable,
 // versioned interface), CSV and Markdown.
+#include <functional>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "apbench/results.hpp"
 
@@ -24,4 +26,28 @@ void write_csv(std::ostream& out, const Results& results);
 // summary.
 void write_markdown(std::ostream& out, const Results& results);
 
+// A reporter the command line offers as `flag FILE`: the built-in ones
+// (json, csv, markdown) and any registered with APB_REGISTER_REPORTER, also
+// from outside apbench's tree, so a new output format needs no CLI edit.
+struct Reporter {
+  std::string name;  // "json"
+  std::string flag;  // "--json"
+  std::string help;  // one line for --help
+  std::function<void(std::ostream&, const Results&)> write;
+};
+
+// Every reporter, built-ins first, then in registration order.
+const std::vector<Reporter>& reporters();
+// Adds a reporter; throws std::logic_error for a duplicate name or flag, or
+// a flag that is not "--" and lower-case letters, digits and dashes.
+bool add_reporter(Reporter reporter);
+
 }  // namespace apb
+
+// Registers a reporter at start-up; use at namespace scope in a .cpp file:
+//   APB_REGISTER_REPORTER({"tsv", "--tsv", "write a TSV file", write_tsv});
+#define APB_REPORTER_CONCAT_INNER(a, b) a##b
+#define APB_REPORTER_CONCAT(a, b) APB_REPORTER_CONCAT_INNER(a, b)
+#define APB_REGISTER_REPORTER(...)                                      \
+  [[maybe_unused]] static const bool APB_REPORTER_CONCAT(               \
+      apb_reporter_registered_, __LINE__) = ::apb::add_reporter(__VA_ARGS__)

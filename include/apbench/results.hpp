@@ -5,11 +5,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "apbench/stats.hpp"
-#include "apbench/workload.hpp"
+#include "apbench/workload_kind.hpp"
 
 namespace apb {
 

@@ -14,11 +14,9 @@
 #include "apbench/asio.hpp"
 #include "apbench/lane.hpp"
 #include "apbench/params.hpp"
+#include "apbench/workload_kind.hpp"
 
 namespace apb {
-
-enum class WorkloadKind { io, cpu, hybrid };
-std::string_view to_string(WorkloadKind kind);
 
 // Forms of an op a workload provides (bit set).
 enum Form : unsigned {

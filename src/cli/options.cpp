@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include "apbench/report.hpp"
 #include "apbench_build_info.hpp"
 
 #include <fmt/format.h>
@@ -99,12 +100,9 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
          "--seed", o.seed,
          "seed for random parameters such as distributions (default: 1)")
       ->type_name("S");
-  app.add_option("--json", o.json, "write results as JSON (apbench.results/1)")
-      ->type_name("FILE");
-  app.add_option("--csv", o.csv, "write results as CSV, one row per run")
-      ->type_name("FILE");
-  app.add_option("--markdown", o.markdown, "write a Markdown report")
-      ->type_name("FILE");
+  for (const auto& reporter : reporters())
+    app.add_option(reporter.flag, o.outputs[reporter.name], reporter.help)
+        ->type_name("FILE");
   app.add_flag("--quiet,-q", o.quiet, "no progress line on stderr");
   app.add_flag("--verbose,-v", o.verbose,
                "log each run on stderr as it finishes");

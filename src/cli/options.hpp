@@ -1,5 +1,6 @@
 #pragma once
 // The command line as typed, before it is checked against the registry.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ struct Options {
       seed;
   // Open loop and sweeps.
   std::optional<std::string> rate, duration, arrival, max_in_flight, slo;
-  std::string json, csv, markdown;
+  // Output files by reporter name ("json" -> "results.json"); see
+  // apb::reporters().
+  std::map<std::string, std::string> outputs;
 
   // True when the user chose what to run (otherwise: the default suite).
   bool selects_runs() const {

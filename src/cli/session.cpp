@@ -35,23 +35,21 @@ struct Output {
   std::string flag;
   std::string path;
   std::unique_ptr<std::ofstream> file;
-  void (*write)(std::ostream&, const Results&);
+  std::function<void(std::ostream&, const Results&)> write;
 };
 
 std::vector<Output> open_outputs(const Options& o) {
   std::vector<Output> outs;
-  auto add = [&](const char* flag, const std::string& path,
-                 void (*write)(std::ostream&, const Results&)) {
-    if (path.empty()) return;
-    auto file = std::make_unique<std::ofstream>(path);
+  for (const auto& reporter : reporters()) {
+    auto it = o.outputs.find(reporter.name);
+    if (it == o.outputs.end() || it->second.empty()) continue;
+    auto file = std::make_unique<std::ofstream>(it->second);
     if (!*file)
-      throw UsageError(fmt::format("cannot write {} '{}': {}", flag, path,
-                                   std::strerror(errno)));
-    outs.push_back({flag, path, std::move(file), write});
-  };
-  add("--json", o.json, write_json);
-  add("--csv", o.csv, write_csv);
-  add("--markdown", o.markdown, write_markdown);
+      throw UsageError(fmt::format("cannot write {} '{}': {}", reporter.flag,
+                                   it->second, std::strerror(errno)));
+    outs.push_back({reporter.flag, it->second, std::move(file),
+                    reporter.write});
+  }
   return outs;
 }
 
