@@ -1,6 +1,7 @@
-// parallel: oneTBB. tbb::parallel_for hands ops to T worker threads, and
-// an op's CPU kernel is split again with tbb::parallel_reduce, so the
-// cores share one op's work too. Blocking I/O occupies a worker.
+// parallel: oneTBB. tbb::parallel_for runs the lanes (ops in flight) on an
+// arena of T worker threads, and an op's CPU kernel is split again with
+// tbb::parallel_reduce over all T, so the cores share one op's work even
+// when one op is in flight. Blocking I/O occupies a worker.
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/partitioner.h>
@@ -11,10 +12,10 @@
 #include <thread>
 #include <vector>
 
-#include "engine/compute_policies.hpp"
-#include "engine/tbb_setup.hpp"
 #include "apbench/detail/tsan.hpp"
 #include "builtin.hpp"
+#include "engine/compute_policies.hpp"
+#include "engine/tbb_setup.hpp"
 #include "forms.hpp"
 
 namespace apb {
@@ -43,29 +44,34 @@ class ParallelStrategy final : public Strategy {
     const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
     // Allow more than the default (= cores) when --threads asks for it.
     allow_tbb_threads(std::max(batch.threads(), hardware));
-    tbb::task_arena arena(static_cast<int>(batch.concurrency()));
-    ParallelCompute compute;
-    // One op per task (grain 1, simple partitioner): a blocking op must not
-    // hold back a chunk of others behind it. oneTBB hands tasks to workers
-    // inside the uninstrumented libtbb: TbbBody tells ThreadSanitizer.
-    // One lane per arena slot: an op runs whole on one worker (nested
-    // kernels are isolated, see ParallelCompute), so a slot's ops run one
+    // Two knobs: the arena has --threads workers, whatever the ops in
+    // flight, so one op's kernel still spreads over every thread; the
+    // concurrency is the number of lanes, each a task running its ops one
     // after another.
+    tbb::task_arena arena(static_cast<int>(batch.threads()));
+    ParallelCompute compute;
     std::vector<std::unique_ptr<LaneState>> lanes;
     for (std::size_t i = 0; i < batch.concurrency(); ++i)
       lanes.push_back(std::make_unique<LaneState>(i));
-    const detail::TbbBody run_ops(
+    // One lane per task (grain 1, simple partitioner). A lane's ops run on
+    // the worker that took the lane; their kernels are isolated (see
+    // ParallelCompute), so while that worker waits for its pieces it only
+    // helps with them and never starts another lane's op: its thread index
+    // is a recording slot no other running op uses. oneTBB hands tasks to
+    // workers inside the uninstrumented libtbb: TbbBody tells
+    // ThreadSanitizer.
+    const detail::TbbBody run_lanes(
         [&](const tbb::blocked_range<std::size_t>& range) {
           const auto slot = static_cast<unsigned>(
               tbb::this_task_arena::current_thread_index());
-          for (std::size_t i = range.begin(); i != range.end(); ++i)
-            if (const auto index = batch.claim())
-              batch.run_blocking(workload, *index, compute, slot,
-                                 *lanes.at(slot));
+          for (std::size_t lane = range.begin(); lane != range.end(); ++lane)
+            while (const auto index = batch.claim())
+              batch.run_blocking(workload, *index, compute, slot, *lanes[lane]);
         });
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batch.ops(), 1),
-                        run_ops, tbb::simple_partitioner());
+      tbb::parallel_for(
+          tbb::blocked_range<std::size_t>(0, batch.concurrency(), 1), run_lanes,
+          tbb::simple_partitioner());
     });
     detail::tsan_receive_from_tbb();
   }
