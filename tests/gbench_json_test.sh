@@ -18,8 +18,10 @@ trap 'rm -rf "$tmp"' EXIT
   exit 1
 }
 
-python3 - "$tmp/gb.json" <<'PY'
+python3 - "$tmp/gb.json" "$(cd "$(dirname "$0")" && pwd)" <<'PY'
 import json, sys
+sys.path.insert(0, sys.argv[2])
+import gbench_compare
 
 doc = json.load(open(sys.argv[1]))
 failures = []
@@ -30,8 +32,8 @@ def check(ok, what):
 check(isinstance(doc.get("context"), dict), "no context object")
 check(isinstance(doc.get("benchmarks"), list), "no benchmarks list")
 context = doc.get("context", {})
-for key in ("date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
-            "cpu_scaling_enabled", "caches", "load_avg",
+for key in ("json_schema_version", "date", "host_name", "executable",
+            "num_cpus", "mhz_per_cpu", "cpu_scaling_enabled", "caches", "load_avg",
             "library_build_type"):
     check(key in context, f"context has no {key}")
 benchmarks = doc.get("benchmarks", [])
@@ -47,6 +49,9 @@ for b in benchmarks:
         check(b.get("error_message"), f"{b.get('name')}: error without message")
         for key in ("real_time", "cpu_time"):
             check(key not in b, f"{b.get('name')}: failed run reports {key}")
+        # compare.py reads time_unit of every entry with a paired name.
+        check(b.get("time_unit") not in (None, "ms"),
+              f"{b.get('name')}: time_unit {b.get('time_unit')}")
         continue
     for key in timed:
         check(key in b, f"{b.get('name')}: no {key}")
@@ -64,10 +69,12 @@ for b in benchmarks:
     else:
         check(False, f"{b.get('name')}: run_type {b.get('run_type')}")
 
-# compare.py's partition_benchmarks: entries of one name with time_unit,
-# real_time and cpu_time (is_potentially_comparable_benchmark).
-def comparable(b):
-    return "time_unit" in b and "real_time" in b and "cpu_time" in b
+# compare.py reads the file against itself: every ok run pairs, n/a not.
+report = gbench_compare.difference_report(gbench_compare.load(sys.argv[1]),
+                                          gbench_compare.load(sys.argv[1]))
+paired = {name.split("/")[1] for name, _ in report}
+check(paired == {"sequential", "async"}, f"compare.py pairs {paired}")
+comparable = gbench_compare.is_potentially_comparable_benchmark
 def reps(strategy):
     return [b for b in benchmarks if b.get("run_type") == "iteration"
             and b["name"].startswith(f"io.sleep/{strategy}/") and comparable(b)]

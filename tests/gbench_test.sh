@@ -4,10 +4,13 @@
 # apbench does (real_time within 3x of apbench's own median wall time: the
 # machine is shared and noisy); an n/a strategy is an error without a time;
 # bad --apbench_* flags stop it with exit status 2.
+# compare.py (as tests/gbench_compare.py restates it) pairs the two
+# outputs, both ways, and reads the n/a entries of both without failing.
 # Usage: gbench_test.sh APBENCH_GBENCH APBENCH
 set -u
 gbench="$1"
 apbench="$2"
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() {
@@ -24,8 +27,10 @@ fail() {
   --gbench-json "$tmp/ap-gb.json" >/dev/null ||
   fail "apbench exited $?"
 
-python3 - "$tmp/gb.json" "$tmp/ap.json" "$tmp/ap-gb.json" <<'PY' || exit 1
+python3 - "$tmp/gb.json" "$tmp/ap.json" "$tmp/ap-gb.json" "$here" <<'PY' || exit 1
 import json, sys
+sys.path.insert(0, sys.argv[4])
+import gbench_compare
 
 gb = json.load(open(sys.argv[1]))
 ap = json.load(open(sys.argv[2]))
@@ -67,22 +72,45 @@ if names:
     check(abs(ips - 10 / (real_ms / 1e3)) <= 0.05 * ips,
           f"items_per_second {ips} is not 10 ops / real_time")
     check(b.get("errors") == 0, f"errors {b.get('errors')}")
+# compare.py pairs the adapter's run with apbench's, either way round.
+for a, b in ((sys.argv[1], sys.argv[3]), (sys.argv[3], sys.argv[1])):
+    report = gbench_compare.difference_report(gbench_compare.load(a),
+                                              gbench_compare.load(b))
+    check([name for name, _ in report] == [expected],
+          f"compare.py {a} {b} pairs {[name for name, _ in report]}")
+    check(all(old > 0 and new > 0 for _, m in report for old, new in m),
+          f"compare.py {a} {b}: times {report}")
 for failure in failures:
     print("FAIL:", failure)
 sys.exit(1 if failures else 0)
 PY
 
-# A strategy that cannot run the workload: an error with the reason, no time.
+# A strategy that cannot run the workload: an error with the reason (and
+# Google Benchmark's time 0); compare.py reads it beside apbench's entry for
+# the same run, which has no time, and pairs nothing.
 "$gbench" --benchmark_filter='io.sleep/tbb-pipeline/' --benchmark_format=json \
   --apbench_set=delay=1ms >"$tmp/na.json" 2>/dev/null ||
   fail "apbench_gbench (n/a) exited $?"
-python3 - "$tmp/na.json" <<'PY' || exit 1
+"$apbench" --filter io.sleep --strategy tbb-pipeline --set delay=1ms --quiet \
+  --no-color --gbench-json "$tmp/ap-na.json" >/dev/null ||
+  fail "apbench (n/a) exited $?"
+python3 - "$tmp/na.json" "$tmp/ap-na.json" "$here" <<'PY' || exit 1
 import json, sys
+sys.path.insert(0, sys.argv[3])
+import gbench_compare
 b = json.load(open(sys.argv[1]))["benchmarks"]
 if len(b) != 1 or not b[0].get("error_occurred") or \
         not b[0].get("error_message", "").startswith("n/a: ") or \
         b[0].get("real_time", 0) != 0:
     sys.exit(f"FAIL: n/a run reported as {b}")
+mine = json.load(open(sys.argv[2]))["benchmarks"]
+if [x["name"] for x in mine] != [b[0]["name"]] or "real_time" in mine[0]:
+    sys.exit(f"FAIL: apbench's n/a entry {mine} vs {b}")
+for x, y in ((sys.argv[1], sys.argv[2]), (sys.argv[2], sys.argv[1])):
+    report = gbench_compare.difference_report(gbench_compare.load(x),
+                                              gbench_compare.load(y))
+    if report:
+        sys.exit(f"FAIL: compare.py {x} {y} paired an n/a run: {report}")
 PY
 
 # Bad input: exit 2, one line naming it.

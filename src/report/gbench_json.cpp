@@ -40,6 +40,8 @@ namespace fs = std::filesystem;
 // compares real_time values as they are, without converting units.
 constexpr double kPerSecond = 1e3;
 constexpr const char* kTimeUnit = "ms";
+// The unit of an entry without a time (see add_run).
+constexpr const char* kNoTimeUnit = "ns";
 
 std::string read_line(const fs::path& path) {
   std::ifstream in(path);
@@ -124,6 +126,8 @@ std::string executable() {
 
 json::object context_object(const RunContext& c) {
   json::object o;
+  // As Google Benchmark 1.8 writes it; compare.py checks it when present.
+  o["json_schema_version"] = 1;
   o["date"] = c.date;
   o["host_name"] = c.host;
   o["executable"] = executable();
@@ -218,9 +222,12 @@ void add_run(json::array& out, const RunResult& run, std::size_t family) {
   const std::string name = gbench_name(run);
   const std::size_t n = run.repetitions.size();
   // Google Benchmark reports a benchmark that SkipWithError'd with its
-  // message; here, in addition, with no time at all, so nothing can mistake
-  // a run that did not measure for a fast one (compare.py skips entries
-  // without real_time).
+  // message and a time of 0; here with no time at all, so nothing can
+  // mistake a run that did not measure for a fast one. compare.py pairs
+  // entries by name and time_unit, reading time_unit from every entry of
+  // that name (so it must be there) and real_time from every entry it
+  // pairs: a unit unlike the "ms" of every timed entry keeps it unpaired,
+  // whichever file it is in, also against the adapter's own error entry.
   if (run.status != RunStatus::ok || n == 0) {
     json::object o = entry(name, name, family, "iteration", 1);
     o["repetition_index"] = 0;
@@ -229,6 +236,8 @@ void add_run(json::array& out, const RunResult& run, std::size_t family) {
     o["error_message"] =
         fmt::format("{}: {}", to_string(run.status),
                     run.reason.empty() ? "no measured repetition" : run.reason);
+    o["iterations"] = 0;
+    o["time_unit"] = kNoTimeUnit;
     out.push_back(std::move(o));
     return;
   }
