@@ -26,9 +26,17 @@ void write_csv(std::ostream& out, const Results& results);
 // summary.
 void write_markdown(std::ostream& out, const Results& results);
 
+// Google Benchmark's JSON format (what --benchmark_format=json writes), so
+// its tools, such as compare.py, read apbench's runs: one entry per measured
+// repetition, named as the adapter names the run (apbench/gbench_name.hpp),
+// mean/median/stddev aggregates, and n/a or failed runs as errors without a
+// time.
+void write_gbench_json(std::ostream& out, const Results& results);
+
 // A reporter the command line offers as `flag FILE`: the built-in ones
-// (json, csv, markdown) and any registered with APB_REGISTER_REPORTER, also
-// from outside apbench's tree, so a new output format needs no CLI edit.
+// (json, csv, markdown, gbench-json) and any registered with
+// APB_REGISTER_REPORTER, also from outside apbench's tree, so a new output
+// format needs no CLI edit.
 struct Reporter {
   std::string name;  // "json"
   std::string flag;  // "--json"
@@ -48,6 +56,6 @@ bool add_reporter(Reporter reporter);
 //   APB_REGISTER_REPORTER({"tsv", "--tsv", "write a TSV file", write_tsv});
 #define APB_REPORTER_CONCAT_INNER(a, b) a##b
 #define APB_REPORTER_CONCAT(a, b) APB_REPORTER_CONCAT_INNER(a, b)
-#define APB_REGISTER_REPORTER(...)                                      \
-  [[maybe_unused]] static const bool APB_REPORTER_CONCAT(               \
+#define APB_REGISTER_REPORTER(...)                        \
+  [[maybe_unused]] static const bool APB_REPORTER_CONCAT( \
       apb_reporter_registered_, __LINE__) = ::apb::add_reporter(__VA_ARGS__)

@@ -3,6 +3,8 @@
 // load), measured into a RunResult.
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +37,38 @@ using ProgressFn = std::function<void(const RunRequest&, std::size_t index,
 // Polled between rounds of repetitions; true stops the group early (runs
 // keep the repetitions measured so far).
 using StopFn = std::function<bool()>;
+
+// One request measured a repetition at a time, for a driver that owns the
+// loop: run_group interleaves several; the Google Benchmark adapter
+// (apbench/gbench.hpp) runs one per benchmark iteration, as many as Google
+// Benchmark asks for. Construction sets the workload up once (a UsageError
+// from its setup propagates; another failure, or a strategy that cannot run
+// the workload, leaves status() failed or n/a with the reason); finish() or
+// the destructor tears it down, so servers a workload started are stopped.
+class Measurement {
+ public:
+  explicit Measurement(const RunRequest& request);
+  ~Measurement();
+  Measurement(const Measurement&) = delete;
+  Measurement& operator=(const Measurement&) = delete;
+
+  const RunRequest& request() const;  // threads resolved, ops as scheduled
+  unsigned total() const;             // request's warm-ups + repetitions
+  bool measuring() const;             // set up, and nothing failed yet
+  RunStatus status() const;
+  const std::string& reason() const;  // why n/a or failed
+
+  // Runs repetition `index`: below request().warmup a warm-up, not recorded
+  // (nullptr); otherwise the recorded repetition, or nullptr when it failed
+  // (status() is then failed) or the run is not measuring.
+  const Repetition* repetition(unsigned index);
+  // Tears the workload down and summarizes the recorded repetitions; once.
+  RunResult finish();
+
+ private:
+  class State;
+  std::unique_ptr<State> state_;
+};
 
 // Runs the request. An op that throws is counted as an error; a strategy
 // that fails (e.g. no more threads) gives status `failed` with the reason;

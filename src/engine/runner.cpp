@@ -204,13 +204,10 @@ unsigned hardware_threads() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-namespace {
-
-// One request being measured, a repetition at a time, so the repetitions of
-// several strategies can be interleaved.
-class Measurement {
+// The state of one request being measured (Measurement's implementation).
+class Measurement::State {
  public:
-  explicit Measurement(const RunRequest& request) : req_(request) {
+  explicit State(const RunRequest& request) : req_(request) {
     if (req_.load.threads == 0) req_.load.threads = cores_;
     const WorkloadInfo& info = req_.workload->info;
     result_.workload = info.name;
@@ -269,21 +266,22 @@ class Measurement {
       stages_ = pipeline->stages();
   }
 
-  ~Measurement() { tear_down(); }
-  Measurement(const Measurement&) = delete;
-  Measurement& operator=(const Measurement&) = delete;
+  ~State() { tear_down(); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
 
   const RunRequest& request() const { return req_; }
-  unsigned total() const { return req_.warmup + req_.repetitions; }
+  const RunResult& result() const { return result_; }
   bool measuring() const { return set_up_ && result_.status == RunStatus::ok; }
 
   // Repetition `index` (the first req.warmup ones are not recorded).
-  void repetition(unsigned index) {
+  const Repetition* repetition(unsigned index) {
+    if (!measuring()) return nullptr;
     try {
       MeasuredRepetition m = run_once(
           req_, req_.workload->info, *workload_, result_.concurrency, cores_,
           schedule_, stages_, index < req_.warmup ? nullptr : &stage_totals_);
-      if (index < req_.warmup) return;
+      if (index < req_.warmup) return nullptr;
       result_.repetitions.push_back(m.rep);
       latency_.merge(m.latency);
       service_.merge(m.service);
@@ -292,9 +290,11 @@ class Measurement {
         result_.error_messages[message] += count;
       for (auto& [cause, count] : m.errors_by_cause)
         result_.errors_by_cause[cause] += count;
+      return &result_.repetitions.back();
     } catch (const std::exception& e) {
       result_.status = RunStatus::failed;
       result_.reason = e.what();
+      return nullptr;
     }
   }
 
@@ -341,7 +341,22 @@ class Measurement {
   StageTotals stage_totals_;   // open loop
 };
 
-}  // namespace
+Measurement::Measurement(const RunRequest& request)
+    : state_(std::make_unique<State>(request)) {}
+Measurement::~Measurement() = default;
+const RunRequest& Measurement::request() const { return state_->request(); }
+unsigned Measurement::total() const {
+  return state_->request().warmup + state_->request().repetitions;
+}
+bool Measurement::measuring() const { return state_->measuring(); }
+RunStatus Measurement::status() const { return state_->result().status; }
+const std::string& Measurement::reason() const {
+  return state_->result().reason;
+}
+const Repetition* Measurement::repetition(unsigned index) {
+  return state_->repetition(index);
+}
+RunResult Measurement::finish() { return state_->finish(); }
 
 std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
                                  const ProgressFn& progress,

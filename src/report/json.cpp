@@ -16,6 +16,7 @@
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
 #include "report/cells.hpp"
+#include "report/json_text.hpp"
 
 namespace apb {
 namespace {
@@ -349,6 +350,16 @@ void pretty_print(std::ostream& out, const json::value& jv,
 
 }  // namespace
 
+namespace report_detail {
+
+void write_pretty_json(std::ostream& out, const boost::json::value& value) {
+  std::string indent;
+  pretty_print(out, value, indent);
+  out << '\n';
+}
+
+}  // namespace report_detail
+
 void write_json(std::ostream& out, const Results& results) {
   json::object root;
   root["schema"] = Results::schema;
@@ -387,9 +398,7 @@ void write_json(std::ostream& out, const Results& results) {
   for (const auto& line : results.summary) summary.push_back(text(line));
   root["summary"] = std::move(summary);
 
-  std::string indent;
-  pretty_print(out, root, indent);
-  out << '\n';
+  report_detail::write_pretty_json(out, root);
 }
 
 }  // namespace apb

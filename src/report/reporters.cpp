@@ -15,6 +15,9 @@ std::vector<Reporter>& table() {
        write_json},
       {"csv", "--csv", "write results as CSV, one row per run", write_csv},
       {"markdown", "--markdown", "write a Markdown report", write_markdown},
+      {"gbench-json", "--gbench-json",
+       "write results in Google Benchmark's JSON format (for compare.py)",
+       write_gbench_json},
   };
   return all;
 }

@@ -1,0 +1,49 @@
+// Benchmark names shared by the Google Benchmark adapter and --gbench-json.
+#include "apbench/gbench_name.hpp"
+
+#include <fmt/format.h>
+
+#include "apbench/runner.hpp"
+
+namespace apb {
+
+std::string gbench_name(
+    std::string_view workload, std::string_view strategy,
+    const std::vector<std::pair<std::string, std::string>>& params,
+    const Load& load) {
+  std::string name = fmt::format("{}/{}", workload, strategy);
+  if (load.open()) {
+    name += fmt::format("/rate:{}/duration:{}s", load.rate, load.duration_s);
+    if (load.arrival != Arrival::constant)
+      name += fmt::format("/arrival:{}", to_string(load.arrival));
+  } else {
+    name += fmt::format("/ops:{}", load.ops);
+    if (load.requested_concurrency() < load.ops)
+      name += fmt::format("/concurrency:{}", load.concurrency);
+  }
+  // Threads default to the hardware's: only another count is worth a word.
+  if (load.threads != 0 && load.threads != hardware_threads())
+    name += fmt::format("/threads:{}", load.threads);
+  for (const auto& [param, value] : params)
+    name += fmt::format("/{}:{}", param, value);
+  return name.append(kGbenchNameSuffix);
+}
+
+std::string gbench_name(const RunResult& run) {
+  Load load;
+  load.ops = run.ops;
+  // As requested, not as limited by the workload: the adapter names a run
+  // before it is set up.
+  load.concurrency = run.requested_concurrency;
+  load.threads = run.threads;
+  if (run.load_mode == "open") {
+    load.mode = LoadMode::open;
+    load.rate = run.rate_ops_s.value_or(0);
+    load.duration_s = run.duration_s;
+    load.arrival =
+        run.arrival == "poisson" ? Arrival::poisson : Arrival::constant;
+  }
+  return gbench_name(run.workload, run.strategy, run.params, load);
+}
+
+}  // namespace apb
