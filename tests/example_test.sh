@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The extending example (examples/custom_workload, docs/extending.md): the
-# apbench CLI built with one more workload lists it next to the built-in
-# ones and runs it under every strategy with one agreed checksum.
+# apbench CLI built with two more workloads lists them next to the built-in
+# ones and runs them under every strategy with one agreed checksum (and,
+# for the calibrated pipeline, one ideal).
 # Usage: example_test.sh APBENCH_EXAMPLE_BINARY
 set -u
 example="$1"
@@ -15,12 +16,14 @@ fail() {
   echo "FAIL: $1"
 }
 
-# 1. --list shows the example workload, its parameters, and a built-in one.
+# 1. --list shows the example workloads, their parameters, and a built-in one.
 list=$("$example" --list 2>&1)
 rc=$?
 if [ "$rc" -eq 0 ] && grep -qE '^  example\.checksum +hybrid ' <<<"$list" &&
   grep -qE '^ +latency +default 10ms' <<<"$list" &&
   grep -qE '^ +size +default 256KiB' <<<"$list" &&
+  grep -qE '^  example\.pipeline +hybrid ' <<<"$list" &&
+  grep -qE '^ +forms: async,blocking,pipeline; default ops: 16, in flight: 4' <<<"$list" &&
   grep -qE '^  io\.sleep ' <<<"$list"; then
   pass
 else
@@ -30,7 +33,7 @@ fi
 
 # 2. A small run under every strategy: exit 0, one row per strategy with a
 #    wall time, and no checksum disagreement.
-args=(--filter 'example.*' --ops 4 --set latency=2ms --set size=64KiB
+args=(--filter 'example.checksum' --ops 4 --set latency=2ms --set size=64KiB
   --repetitions 1 --warmup 0 --quiet --no-color)
 out=$("$example" "${args[@]}" 2>&1)
 rc=$?
@@ -43,7 +46,27 @@ else
   echo "$out" | head -40
 fi
 
-# 3. A bad parameter value is a usage error (exit 2) naming the parameter.
+# 3. The pipeline under every strategy, tbb-pipeline included: seven ok
+#    runs with one checksum and, calibrated once, one ideal; stages timed.
+json=$(mktemp)
+trap 'rm -f "$json"' EXIT
+out=$("$example" --filter example.pipeline --ops 4 --set latency=2ms \
+  --set size=64KiB --repetitions 1 --warmup 0 --quiet --no-color \
+  --json "$json" 2>&1)
+rc=$?
+ok=$(grep -c '^      "status": "ok",' "$json")
+checksums=$(grep '^      "checksum": "0x' "$json" | sort -u | wc -l)
+ideals=$(grep '^      "ideal_s": [0-9]' "$json" | sort -u | wc -l)
+if [ "$rc" -eq 0 ] && [ "$ok" -eq 7 ] && [ "$checksums" -eq 1 ] &&
+  [ "$ideals" -eq 1 ] && grep -q '"name": "process"' "$json" &&
+  grep -q 'stages per op, tbb-pipeline: fetch io' <<<"$out"; then
+  pass
+else
+  fail "example.pipeline -> exit $rc, $ok ok runs (want 7), $checksums checksums, $ideals ideals (want 1 each), output:"
+  echo "$out" | head -40
+fi
+
+# 4. A bad parameter value is a usage error (exit 2) naming the parameter.
 out=$("$example" --filter example.checksum --set size=0 --strategy sequential \
   --ops 1 --repetitions 1 --warmup 0 --quiet 2>&1)
 rc=$?

@@ -4,12 +4,13 @@
 // offload awaitable and the error types. Results, analysis and reporting
 // have their own headers (results.hpp, analysis.hpp, report.hpp).
 #include "apbench/busy_work.hpp"  // calibrated CPU work for examples and tests
-#include "apbench/error.hpp"      // UsageError: a bad parameter value
-#include "apbench/offload.hpp"    // co_await apb::offload(fn)
-#include "apbench/op_error.hpp"   // OpError: a failed op, counted by cause
-#include "apbench/params.hpp"     // ParamSpec, ParamType, Params
-#include "apbench/pipeline.hpp"   // PipelineWorkload, stages
-#include "apbench/registry.hpp"   // APBENCH_REGISTER_WORKLOAD
-#include "apbench/seed.hpp"       // mix64: reproducible per-op data
-#include "apbench/timeout.hpp"    // with_timeout for async ops
-#include "apbench/workload.hpp"   // Workload, WorkloadInfo, OpContext, forms
+#include "apbench/calibration.hpp"  // calibrate_once per parameter set
+#include "apbench/error.hpp"        // UsageError: a bad parameter value
+#include "apbench/offload.hpp"      // co_await apb::offload(fn)
+#include "apbench/op_error.hpp"     // OpError: a failed op, counted by cause
+#include "apbench/params.hpp"       // ParamSpec, ParamType, Params
+#include "apbench/pipeline.hpp"     // PipelineWorkload, stages
+#include "apbench/registry.hpp"     // APBENCH_REGISTER_WORKLOAD
+#include "apbench/seed.hpp"         // mix64: reproducible per-op data
+#include "apbench/timeout.hpp"      // with_timeout for async ops
+#include "apbench/workload.hpp"     // Workload, WorkloadInfo, OpContext, forms

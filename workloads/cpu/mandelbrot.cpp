@@ -5,10 +5,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <map>
-#include <mutex>
 #include <utility>
 
+#include "apbench/calibration.hpp"
 #include "apbench/error.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/units.hpp"
@@ -79,7 +78,11 @@ class MandelbrotWorkload final : public apb::Workload {
           iterations));
     size_ = static_cast<std::size_t>(size);
     iterations_ = static_cast<int>(iterations);
-    serial_seconds_ = serial_op_seconds(size_, iterations_);
+    // Measured once per size and iterations, so every strategy of a
+    // session reports the same ideal.
+    serial_seconds_ = apb::calibrate_once<double>(
+        run.params, "cpu.mandelbrot/serial image",
+        [&] { return serial_op_seconds(size_, iterations_); });
   }
 
   std::size_t kernel_size() const override { return size_; }
@@ -103,14 +106,8 @@ class MandelbrotWorkload final : public apb::Workload {
  private:
   // The serial time of one image, estimated from every 4th row (a quarter
   // of the work, rows spread over the whole image), best of 3 timings:
-  // interference can only slow a timing down. Cached so the strategies of
-  // a session share one estimate.
+  // interference can only slow a timing down.
   static double serial_op_seconds(std::size_t size, int iterations) {
-    static std::mutex mutex;
-    static std::map<std::pair<std::size_t, int>, double> cache;
-    std::lock_guard lock(mutex);
-    const auto key = std::make_pair(size, iterations);
-    if (auto it = cache.find(key); it != cache.end()) return it->second;
     constexpr std::size_t kStride = 4;
     double best = 0;
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -125,7 +122,6 @@ class MandelbrotWorkload final : public apb::Workload {
                        static_cast<double>(size) / static_cast<double>(rows);
       if (sink != 0 && (best == 0 || s < best)) best = s;
     }
-    cache.emplace(key, best);
     return best;
   }
 
