@@ -17,8 +17,8 @@ namespace apb {
 
 // Parses "pNN=DURATION" (e.g. p99=50ms, p99.9=1s, p50=200us); throws
 // UsageError naming the accepted form.
+// slo_text() is in results.hpp.
 Slo parse_slo(std::string_view text);
-std::string slo_text(const Slo& slo);  // "p99 <= 50 ms"
 
 // Groups the ok runs into series: every open-loop run belongs to one (a
 // single rate is a one-point curve); closed-loop runs only when they were

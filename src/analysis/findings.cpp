@@ -9,8 +9,8 @@
 #include "apbench/series.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
-#include "report/cells.hpp"
 #include "analysis/run_groups.hpp"
+#include "text/quantities.hpp"
 
 namespace apb {
 namespace {
@@ -22,10 +22,10 @@ const RunResult* find(const RunGroup& g, std::string_view strategy) {
 }
 
 std::string load_text(const RunResult& r) {
-  return r.requested_concurrency >= r.ops
-             ? fmt::format("{} ops all at once", r.ops)
-             : fmt::format("{} ops, {} in flight", r.ops,
-                           r.requested_concurrency);
+  const std::size_t requested = r.load.requested_concurrency();
+  return requested >= r.load.ops
+             ? fmt::format("{} ops all at once", r.load.ops)
+             : fmt::format("{} ops, {} in flight", r.load.ops, requested);
 }
 
 std::string speedup(const RunResult& r) {
@@ -163,7 +163,7 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
           "  parallel: {} (blocking waits hold {} of its {} oneTBB workers "
           "idle while they sleep).",
           format_duration(parallel->wall_s.median), parallel->concurrency,
-          parallel->threads));
+          parallel->load.threads));
   }
 
   // Strategies that computed a different answer are a bug, never noise.
@@ -213,7 +213,7 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
         g.front()->x == "offered_rate" ? "open loop" : "concurrency sweep");
     for (std::size_t i = 0; i < g.size(); ++i)
       line += fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
-                          report_detail::ops_rate(g[i]->max_throughput_ops_s));
+                          format_ops_rate(g[i]->max_throughput_ops_s));
     out.push_back(line + ".");
     if (slo) {
       std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
@@ -226,7 +226,7 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
       for (std::size_t i = 0; i < g.size(); ++i)
         knees += fmt::format(
             "{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
-            g[i]->knee ? report_detail::ops_rate(g[i]->knee->throughput_ops_s)
+            g[i]->knee ? format_ops_rate(g[i]->knee->throughput_ops_s)
                        : std::string("none (no point met it)"));
       out.push_back(knees + ".");
     }
@@ -243,7 +243,7 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
               "them (a closed loop would hide this).",
               s->strategy,
               p.offered_rate_ops_s
-                  ? report_detail::ops_rate(*p.offered_rate_ops_s)
+                  ? format_ops_rate(*p.offered_rate_ops_s)
                   : "-",
               format_duration(p.latency_s.p99),
               format_duration(p.service_time_s->p99),

@@ -98,11 +98,11 @@ class Progress {
     clear();
     if (!verbose_) return;
     std::string point;
-    if (result.rate_ops_s)
-      point = fmt::format(" at {}", format_rate(*result.rate_ops_s));
+    if (result.load.open())
+      point = fmt::format(" at {}", format_rate(result.load.rate));
     std::string outcome = result.reason;
     if (result.status == RunStatus::ok) {
-      outcome = result.rate_ops_s
+      outcome = result.load.open()
                     ? fmt::format("{} achieved, p99 {}",
                                   format_rate(result.throughput_ops_s.median),
                                   format_duration(result.latency_s.p99))
