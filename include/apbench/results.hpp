@@ -84,7 +84,7 @@ struct RunResult {
   // is decided by comparison_key() (comparison_key.hpp), not field by field.
   Load load;
   std::size_t concurrency = 0;  // ops in flight this strategy allowed
-  bool swept = false;  // one point of a --rate or --concurrency sweep
+  bool swept = false;           // one point of a --rate or --concurrency sweep
   unsigned cores = 0;
   std::uint64_t seed = 0;
   unsigned warmup = 0;
@@ -208,11 +208,11 @@ struct Results {
   static constexpr const char* schema = "apbench.results/1";
   RunContext context;
   std::vector<RunResult> runs;
-  std::optional<Slo> slo;            // the --slo the knees were judged by
-  std::vector<Series> series;        // latency vs throughput (see series.hpp)
+  std::optional<Slo> slo;              // the --slo the knees were judged by
+  std::vector<Series> series;          // latency vs throughput (see series.hpp)
   std::vector<EarlyStop> early_stops;  // sweeps cut short (input to analyse)
-  std::vector<Advice> advice;        // which strategy to use, per group
-  std::vector<std::string> summary;  // plain-language findings
+  std::vector<Advice> advice;          // which strategy to use, per group
+  std::vector<std::string> summary;    // plain-language findings
 };
 
 }  // namespace apb

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "analysis/run_groups.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
-#include "analysis/run_groups.hpp"
 #include "text/quantities.hpp"
 
 namespace apb {

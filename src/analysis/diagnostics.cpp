@@ -57,8 +57,8 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
                                 [](const Diagnosis& d) {
                                   return d.kind == "starvation";
                                 }) &&
-      closed && workers >= 1 &&
-      run.achieved_concurrency >= 0.8 * workers && busy < kStarvedCpu)
+      closed && workers >= 1 && run.achieved_concurrency >= 0.8 * workers &&
+      busy < kStarvedCpu)
     out.push_back(
         {"blocked_workers",
          fmt::format("its {} worker threads were busy computing only {:.0f} % "

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <map>
 
+#include "analysis/run_groups.hpp"
 #include "apbench/series.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
-#include "analysis/run_groups.hpp"
 #include "text/quantities.hpp"
 
 namespace apb {
@@ -224,10 +224,10 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
       std::string knees =
           fmt::format("  Knee (highest throughput with {}): ", slo_text(*slo));
       for (std::size_t i = 0; i < g.size(); ++i)
-        knees += fmt::format(
-            "{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
-            g[i]->knee ? format_ops_rate(g[i]->knee->throughput_ops_s)
-                       : std::string("none (no point met it)"));
+        knees += fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
+                             g[i]->knee
+                                 ? format_ops_rate(g[i]->knee->throughput_ops_s)
+                                 : std::string("none (no point met it)"));
       out.push_back(knees + ".");
     }
     // Latency from the due time far above the service time: ops waited to
@@ -242,9 +242,8 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
               "started: ops queued {} before a lane or the event loop got to "
               "them (a closed loop would hide this).",
               s->strategy,
-              p.offered_rate_ops_s
-                  ? format_ops_rate(*p.offered_rate_ops_s)
-                  : "-",
+              p.offered_rate_ops_s ? format_ops_rate(*p.offered_rate_ops_s)
+                                   : "-",
               format_duration(p.latency_s.p99),
               format_duration(p.service_time_s->p99),
               format_duration(p.latency_s.p99 - p.service_time_s->p99)));

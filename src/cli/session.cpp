@@ -47,8 +47,8 @@ std::vector<Output> open_outputs(const Options& o) {
     if (!*file)
       throw UsageError(fmt::format("cannot write {} '{}': {}", reporter.flag,
                                    it->second, std::strerror(errno)));
-    outs.push_back({reporter.flag, it->second, std::move(file),
-                    reporter.write});
+    outs.push_back(
+        {reporter.flag, it->second, std::move(file), reporter.write});
   }
   return outs;
 }

@@ -172,8 +172,7 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
                                 })).median;
 
   result.latency_s = latency_summary(latency);
-  if (result.load.open())
-    result.service_time_s = latency_summary(service);
+  if (result.load.open()) result.service_time_s = latency_summary(service);
   result.latency_spectrum = spectrum(latency, extra_percentiles);
 
   result.errors = 0;

@@ -251,9 +251,8 @@ std::string curve_title(const Results& results, const Series& s) {
                          format_duration(run.load.duration_s),
                          to_string(run.load.arrival));
   else
-    title +=
-        fmt::format("closed-loop concurrency sweep, {} ops per point",
-                    run.load.ops);
+    title += fmt::format("closed-loop concurrency sweep, {} ops per point",
+                         run.load.ops);
   title += fmt::format(", {} per point", repetitions_text(run));
   std::string params;
   for (const auto& [name, value] : run.params)

@@ -141,8 +141,8 @@ class TableWriter {
           ", open loop at {} for {} ({} arrivals, at most {} "
           "in flight)",
           report_detail::ops_rate(first.load.rate),
-          format_duration(first.load.duration_s),
-          to_string(first.load.arrival), first.load.max_in_flight);
+          format_duration(first.load.duration_s), to_string(first.load.arrival),
+          first.load.max_in_flight);
     else
       line += fmt::format(", concurrency {}",
                           report_detail::concurrency_text(first));

@@ -112,8 +112,7 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
         "open loop at {} for {} ({} arrivals, at most {} in flight)",
         report_detail::ops_rate(first.load.rate),
         format_duration(first.load.duration_s),
-        escape(to_string(first.load.arrival)),
-        first.load.max_in_flight));
+        escape(to_string(first.load.arrival)), first.load.max_in_flight));
   else
     facts.push_back("concurrency " + report_detail::concurrency_text(first));
   if (const RunResult* sample = report_detail::first_measured(runs))

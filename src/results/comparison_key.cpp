@@ -13,8 +13,8 @@ ComparisonKey comparison_key(const RunResult& run) {
   key.threads = load.threads;
   if (load.open()) {
     // The lanes asked for, not clipped to the ops: those vary with the rate.
-    key.concurrency = load.concurrency == 0 ? load.max_in_flight
-                                            : load.concurrency;
+    key.concurrency =
+        load.concurrency == 0 ? load.max_in_flight : load.concurrency;
     key.rate_ops_s = load.rate;
     key.duration_s = load.duration_s;
     key.arrival = load.arrival;

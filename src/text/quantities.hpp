@@ -5,7 +5,7 @@
 
 namespace apb {
 
-std::string format_percent(double fraction);  // "12.3 %"; "-": not finite
+std::string format_percent(double fraction);     // "12.3 %"; "-": not finite
 std::string format_ops_rate(double per_second);  // "12.35 kops/s"
 
 }  // namespace apb
