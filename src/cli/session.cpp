@@ -13,11 +13,10 @@
 #include <map>
 #include <memory>
 
-#include "apbench/advisor.hpp"
+#include "apbench/analysis.hpp"
 #include "apbench/busy_work.hpp"
 #include "apbench/context.hpp"
 #include "apbench/error.hpp"
-#include "apbench/findings.hpp"
 #include "apbench/report.hpp"
 #include "apbench/series.hpp"
 #include "apbench/units.hpp"
@@ -130,25 +129,8 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-struct EarlyStop {
-  std::string workload, strategy;
-  std::vector<std::pair<std::string, std::string>> params;
-  std::string reason;
-};
-
-void write_all(Results& results, std::vector<Output>& outputs, bool color,
-               const std::vector<EarlyStop>& stops) {
-  compute_speedups(results.runs);
-  results.series = build_series(results.runs, results.slo);
-  for (auto& series : results.series)
-    for (const auto& stop : stops)
-      if (series.workload == stop.workload &&
-          series.strategy == stop.strategy && series.params == stop.params)
-        series.stopped_early = stop.reason;
-  results.advice = advise(results.runs);
-  results.summary = findings(results.runs);
-  for (auto& line : series_findings(results.series, results.slo))
-    results.summary.push_back(std::move(line));
+void write_all(Results& results, std::vector<Output>& outputs, bool color) {
+  analyse(results);
   write_console(std::cout, results, color);
   std::cout.flush();
   for (auto& out : outputs) {
@@ -192,7 +174,6 @@ int run_session(const Options& o, const std::string& command_line) {
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  std::vector<EarlyStop> stops;
   for (const auto& sweep : plan.sweeps) {
     // Strategies still in the sweep, and the indices of their runs so far.
     std::vector<const Strategy*> active = sweep.strategies;
@@ -213,7 +194,7 @@ int run_session(const Options& o, const std::string& command_line) {
             [] { return interrupted.load(); });
       } catch (const UsageError&) {
         progress.clear();
-        write_all(results, outputs, color, stops);  // keep what was measured
+        write_all(results, outputs, color);  // keep what was measured
         throw;
       }
       for (std::size_t i = 0; i < measured.size(); ++i) {
@@ -232,8 +213,7 @@ int run_session(const Options& o, const std::string& command_line) {
           const std::size_t left = sweep.points.size() - k - 1;
           progress.skipped(
               left, left * (sweep.common.warmup + sweep.common.repetitions));
-          stops.push_back({sweep.workload->info.name, std::string(s->name()),
-                           sweep.params.values(), *reason});
+          results.early_stops.push_back({history[s].back(), *reason});
         } else {
           still.push_back(s);
         }
@@ -243,7 +223,7 @@ int run_session(const Options& o, const std::string& command_line) {
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  write_all(results, outputs, color, stops);
+  write_all(results, outputs, color);
   if (interrupted.load()) {
     fmt::print(stderr,
                "apbench: interrupted after {} of {} runs; results so "

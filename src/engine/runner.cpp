@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "apbench/batch.hpp"
-#include "apbench/comparison_key.hpp"
 #include "apbench/diagnostics.hpp"
 #include "apbench/error.hpp"
 #include "apbench/schedule.hpp"
@@ -366,24 +365,6 @@ std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
 
 RunResult run(const RunRequest& request, const ProgressFn& progress) {
   return run_group({request}, progress).front();
-}
-
-void compute_speedups(std::vector<RunResult>& runs) {
-  const auto groups = comparison_groups(runs);
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    RunResult& run = runs[i];
-    if (run.status != RunStatus::ok || run.wall_s.median <= 0 ||
-        run.load.open())
-      continue;
-    for (std::size_t j = 0; j < runs.size(); ++j) {
-      const RunResult& base = runs[j];
-      if (base.strategy == "sequential" && base.status == RunStatus::ok &&
-          groups[j] == groups[i] && base.wall_s.median > 0) {
-        run.speedup_vs_sequential = base.wall_s.median / run.wall_s.median;
-        break;
-      }
-    }
-  }
 }
 
 }  // namespace apb
