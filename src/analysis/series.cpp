@@ -8,7 +8,6 @@
 #include "apbench/comparison_key.hpp"
 #include "apbench/error.hpp"
 #include "apbench/units.hpp"
-#include "text/quantities.hpp"
 
 namespace apb {
 
@@ -41,11 +40,6 @@ Slo parse_slo(std::string_view text) {
 
 namespace {
 
-bool meets(const RunResult& run, const Slo& slo) {
-  const auto at = latency_at(run, slo.percentile);
-  return at && *at <= slo.limit_s && run.dropped == 0;
-}
-
 SeriesPoint point_of(const RunResult& run, std::size_t index,
                      const std::optional<Slo>& slo) {
   SeriesPoint p;
@@ -61,14 +55,9 @@ SeriesPoint point_of(const RunResult& run, std::size_t index,
   p.errors = run.errors;
   if (slo) {
     p.slo_latency_s = latency_at(run, slo->percentile);
-    p.meets_slo = meets(run, *slo);
+    p.meets_slo = meets_slo(run, *slo);
   }
   return p;
-}
-
-bool behind_offered(const RunResult& run) {
-  return run.load.open() &&
-         run.throughput_ops_s.median < kSaturatedShare * run.load.rate;
 }
 
 }  // namespace
@@ -119,24 +108,6 @@ std::vector<Series> build_series(const std::vector<RunResult>& runs,
     out.push_back(std::move(s));
   }
   return out;
-}
-
-std::optional<std::string> past_saturation(
-    const std::vector<const RunResult*>& points,
-    const std::optional<Slo>& slo) {
-  if (points.empty()) return std::nullopt;
-  const RunResult& last = *points.back();
-  if (last.status != RunStatus::ok)
-    return fmt::format("{} at the last point", to_string(last.status));
-  if (behind_offered(last))
-    return fmt::format("saturated at {} offered: achieved {} ({:.0f} %)",
-                       format_ops_rate(last.load.rate),
-                       format_ops_rate(last.throughput_ops_s.median),
-                       100 * last.throughput_ops_s.median / last.load.rate);
-  if (slo && points.size() >= 2 && !meets(last, *slo) &&
-      !meets(*points[points.size() - 2], *slo))
-    return fmt::format("{} broken at two successive points", slo_text(*slo));
-  return std::nullopt;
 }
 
 }  // namespace apb

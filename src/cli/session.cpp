@@ -10,15 +10,13 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 
 #include "apbench/analysis.hpp"
-#include "apbench/busy_work.hpp"
 #include "apbench/context.hpp"
 #include "apbench/error.hpp"
+#include "apbench/plan.hpp"
 #include "apbench/report.hpp"
-#include "apbench/series.hpp"
 #include "apbench/units.hpp"
 #include "list.hpp"
 #include "plan.hpp"
@@ -154,72 +152,36 @@ int run_session(const Options& o, const std::string& command_line) {
 
   Results results;
   results.context = current_context(command_line);
-  results.slo = plan.slo;
   const bool tty = isatty(STDERR_FILENO) != 0;
   const bool color = !o.no_color && isatty(STDOUT_FILENO) != 0;
-  std::size_t units = 0;
-  for (const auto& sweep : plan.sweeps)
-    units += sweep.points.size() * sweep.strategies.size() *
-             (sweep.common.warmup + sweep.common.repetitions);
-  Progress progress(tty && !o.quiet, o.verbose, plan.run_count(), units);
-  if (plan.default_suite && !o.quiet)
+  Progress progress(tty && !o.quiet, o.verbose, plan.run_count(),
+                    plan.repetition_count());
+  if (!o.selects_runs() && !o.quiet)
     fmt::print(stderr,
                "apbench: running the default suite ({} runs, about a minute; "
                "see --help to choose your own)\n",
                plan.run_count());
 
-  // Calibrate busy work now, before any run's threads exist: a oneTBB
-  // worker still spinning on the other core would slow the timing.
-  busy_iterations_per_second();
+  PlanCallbacks callbacks;
+  callbacks.repetition = [&](const RunRequest& r, std::size_t in_group,
+                             unsigned rep, unsigned total) {
+    progress.update(r, in_group, rep, total);
+  };
+  callbacks.finished = [&](const RunResult& r) { progress.finished(r); };
+  callbacks.skipped = [&](const EarlyStop&, std::size_t runs,
+                          std::size_t repetitions) {
+    progress.skipped(runs, repetitions);
+  };
+  callbacks.stop_requested = [] { return interrupted.load(); };
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  for (const auto& sweep : plan.sweeps) {
-    // Strategies still in the sweep, and the indices of their runs so far.
-    std::vector<const Strategy*> active = sweep.strategies;
-    std::map<const Strategy*, std::vector<std::size_t>> history;
-    for (std::size_t k = 0; k < sweep.points.size() && !active.empty(); ++k) {
-      if (interrupted.load()) break;
-      // The strategies of one point are measured as a group, their
-      // repetitions interleaved (see run_group).
-      std::vector<RunRequest> group;
-      for (const auto* s : active)
-        group.push_back(make_request(sweep, *s, sweep.points[k], plan.slo));
-      std::vector<RunResult> measured;
-      try {
-        measured = run_group(
-            group,
-            [&](const RunRequest& r, std::size_t in_group, unsigned rep,
-                unsigned total) { progress.update(r, in_group, rep, total); },
-            [] { return interrupted.load(); });
-      } catch (const UsageError&) {
-        progress.clear();
-        write_all(results, outputs, color);  // keep what was measured
-        throw;
-      }
-      for (std::size_t i = 0; i < measured.size(); ++i) {
-        progress.finished(measured[i]);
-        history[active[i]].push_back(results.runs.size());
-        results.runs.push_back(std::move(measured[i]));
-      }
-      if (k + 1 == sweep.points.size()) break;
-      // A strategy clearly past saturation skips the higher points.
-      std::vector<const Strategy*> still;
-      for (const auto* s : active) {
-        std::vector<const RunResult*> runs;
-        for (std::size_t index : history[s])
-          runs.push_back(&results.runs[index]);
-        if (auto reason = past_saturation(runs, plan.slo)) {
-          const std::size_t left = sweep.points.size() - k - 1;
-          progress.skipped(
-              left, left * (sweep.common.warmup + sweep.common.repetitions));
-          results.early_stops.push_back({history[s].back(), *reason});
-        } else {
-          still.push_back(s);
-        }
-      }
-      active = std::move(still);
-    }
+  try {
+    run_plan(plan, results, callbacks);
+  } catch (const UsageError&) {
+    progress.clear();
+    write_all(results, outputs, color);  // keep what was measured
+    throw;
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
