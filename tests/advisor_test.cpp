@@ -22,8 +22,8 @@ RunResult synthetic(std::string strategy, std::vector<double> walls,
   r.workload =
       std::string(1, 'w');  // not = "w": g++ 12 -O3 warns falsely (-Wrestrict)
   r.strategy = std::move(strategy);
-  r.ops = 10;
-  r.requested_concurrency = 10;
+  r.load.ops = 10;
+  r.load.concurrency = 10;
   r.cores = 2;
   for (double w : walls) {
     Repetition rep;

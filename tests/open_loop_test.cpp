@@ -61,7 +61,7 @@ TEST(OpenLoop, EveryStrategyRunsTheScheduleOnTime) {
     r.params.set("delay", "1ms");
     const RunResult res = run(r);
     ASSERT_EQ(res.status, RunStatus::ok) << strategy << ": " << res.reason;
-    EXPECT_EQ(res.ops, 50u) << strategy;
+    EXPECT_EQ(res.load.ops, 50u) << strategy;
     EXPECT_EQ(res.latency_s.count, 50u) << strategy;
     EXPECT_EQ(res.dropped, 0u) << strategy;
     // The last op is due at 490 ms; generous upper margin for a busy box.
@@ -106,7 +106,7 @@ TEST(OpenLoop, OverloadBeyondMaxInFlightIsDropped) {
   r.load.max_in_flight = 8;
   const RunResult res = run(r);
   ASSERT_EQ(res.status, RunStatus::ok) << res.reason;
-  EXPECT_EQ(res.ops, 1000u);
+  EXPECT_EQ(res.load.ops, 1000u);
   EXPECT_GT(res.dropped, 300u);
   EXPECT_EQ(res.latency_s.count + res.dropped + res.errors, 1000u);
   // With at most 8 waiting, no op waits much more than 8 service times.

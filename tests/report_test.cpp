@@ -38,10 +38,10 @@ RunResult ok_run(std::string workload, WorkloadKind kind, std::string strategy,
   run.kind = kind;
   run.strategy = std::move(strategy);
   run.status = RunStatus::ok;
-  run.ops = ops;
+  run.load.ops = ops;
   run.concurrency = ops;
-  run.requested_concurrency = ops;
-  run.threads = 2;
+  run.load.concurrency = ops;
+  run.load.threads = 2;
   run.cores = 2;
   run.seed = 42;
   run.warmup = 1;
@@ -83,8 +83,9 @@ RunResult status_run(std::string workload, WorkloadKind kind,
   run.strategy = std::move(strategy);
   run.status = status;
   run.reason = std::move(reason);
-  run.ops = ops;
-  run.requested_concurrency = ops;
+  run.load.ops = ops;
+  run.load.concurrency = ops;
+  run.load.threads = 2;  // the runner resolves threads for every run
   return run;
 }
 
@@ -141,7 +142,7 @@ Results sample_results() {
   RunResult mseq =
       ok_run("cpu.mandelbrot", WorkloadKind::cpu, "sequential", 0.466, 4);
   mseq.params = mandel_params;
-  mseq.requested_concurrency = 2;
+  mseq.load.concurrency = 2;
   mseq.speedup_vs_sequential = 1.0;
   mseq.checksum = 0xabc;
   mseq.notes = {{"calibration", "1.2 Mpx/s"}};
@@ -149,7 +150,7 @@ Results sample_results() {
   RunResult mpar =
       ok_run("cpu.mandelbrot", WorkloadKind::cpu, "parallel", 0.246, 4);
   mpar.params = mandel_params;
-  mpar.requested_concurrency = 2;
+  mpar.load.concurrency = 2;
   mpar.speedup_vs_sequential = 0.466 / 0.246;
   mpar.checksum = 0xabd;  // disagrees with sequential: a warning
   mpar.notes = {{"calibration", "1.2 Mpx/s"}};
@@ -219,6 +220,20 @@ TEST(ReportJson, HasSchemaAndContext) {
   EXPECT_TRUE(summary[0].is_string());
   EXPECT_TRUE(root.at("slo").is_null());
   EXPECT_TRUE(root.at("series").as_array().empty());
+}
+
+// "group": runs with equal comparison keys share it, numbered from 0 in
+// order of first appearance; a run that differs only in threads does not.
+TEST(ReportJson, RunsOfOneComparisonKeyShareAGroup) {
+  Results results = sample_results();
+  RunResult more_threads = results.runs.front();
+  more_threads.load.threads = 4;
+  results.runs.push_back(more_threads);
+  const json::value doc = parse_json(results);
+  std::vector<std::uint64_t> groups;
+  for (const auto& run : doc.at("runs").as_array())
+    groups.push_back(run.at("group").to_number<std::uint64_t>());
+  EXPECT_EQ(groups, (std::vector<std::uint64_t>{0, 0, 0, 0, 1, 1, 2}));
 }
 
 TEST(ReportJson, EveryRunHasEveryKey) {

@@ -134,10 +134,10 @@ def load_mode(load):
 
 
 def load_key(load):
-    """The part of a load that must match for runs to be compared.
+    """For files without "group": the part of a load that must match.
 
-    The actual concurrency and thread count differ per strategy for the same
-    requested load (sequential runs one op at a time), so they are left out.
+    The actual concurrency differs per strategy for the same requested load
+    (sequential runs one op at a time), so it is left out.
     """
     load = obj(load)
     if load_mode(load) == "open":
@@ -145,6 +145,16 @@ def load_key(load):
     else:
         keys = ("ops", "requested_concurrency")
     return json.dumps([load_mode(load)] + [load.get(k) for k in keys])
+
+
+def comparison_group(run):
+    """Runs with equal comparison keys share "group", written by apbench;
+    files from before it are grouped by workload, params and load here."""
+    group = run.get("group")
+    if isinstance(group, int) and not isinstance(group, bool):
+        return group
+    return (run.get("workload"), params_key(run.get("params")),
+            load_key(run.get("load")))
 
 
 def params_key(params):
@@ -199,8 +209,7 @@ def build_groups(sources):
             if not isinstance(workload, str) \
                     or not isinstance(run.get("strategy"), str):
                 continue
-            key = (index, workload, params_key(run.get("params")),
-                   load_key(run.get("load")))
+            key = (index, comparison_group(run))
             if key not in groups:
                 groups[key] = Group(source, workload, run.get("params"),
                                     run.get("load"))

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "apbench/load.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/workload_kind.hpp"
 
@@ -77,18 +78,13 @@ struct RunResult {
   std::string reason;  // why n/a or failed; empty when ok
 
   std::vector<std::pair<std::string, std::string>> params;  // name, value
-  // load: mode "closed" or "open", ops, concurrency actually in flight,
-  // threads; for an open loop also the schedule.
-  std::string load_mode = "closed";
-  std::optional<double> rate_ops_s;  // open loop: offered rate
-  double duration_s = 0;             // open loop: schedule length
-  std::string arrival;               // open loop: "constant" or "poisson"
-  std::size_t max_in_flight = 0;     // open loop
-  bool swept = false;  // one point of a --rate or --concurrency sweep
-  std::size_t ops = 0;
-  std::size_t concurrency = 0;            // effective for this strategy
-  std::size_t requested_concurrency = 0;  // as asked by the load
-  unsigned threads = 0;
+  // The load as run: threads resolved (never 0 once measured), ops per
+  // repetition (an open loop's from its schedule), concurrency as requested
+  // (load.requested_concurrency() is what it came to). Which runs compare
+  // is decided by comparison_key() (comparison_key.hpp), not field by field.
+  Load load;
+  std::size_t concurrency = 0;  // ops in flight this strategy allowed
+  bool swept = false;           // one point of a --rate or --concurrency sweep
   unsigned cores = 0;
   std::uint64_t seed = 0;
   unsigned warmup = 0;
@@ -150,6 +146,7 @@ struct Slo {
   double percentile = 99;
   double limit_s = 0;
 };
+std::string slo_text(const Slo& slo);  // "p99 <= 50 ms"
 
 // Latency versus throughput: the runs of one (workload, parameters,
 // strategy) at several offered rates (open loop) or concurrencies (closed
@@ -200,14 +197,22 @@ struct Advice {
   std::string text;          // the whole verdict, one sentence
 };
 
+// A strategy that left a sweep before its last point (see run_plan): the
+// series holding run `last_run` stopped early, for `reason`.
+struct EarlyStop {
+  std::size_t last_run = 0;  // index into Results::runs
+  std::string reason;
+};
+
 struct Results {
   static constexpr const char* schema = "apbench.results/1";
   RunContext context;
   std::vector<RunResult> runs;
-  std::optional<Slo> slo;            // the --slo the knees were judged by
-  std::vector<Series> series;        // latency vs throughput (see series.hpp)
-  std::vector<Advice> advice;        // which strategy to use, per group
-  std::vector<std::string> summary;  // plain-language findings
+  std::optional<Slo> slo;              // the --slo the knees were judged by
+  std::vector<Series> series;          // latency vs throughput (see series.hpp)
+  std::vector<EarlyStop> early_stops;  // sweeps cut short (input to analyse)
+  std::vector<Advice> advice;          // which strategy to use, per group
+  std::vector<std::string> summary;    // plain-language findings
 };
 
 }  // namespace apb

@@ -83,8 +83,10 @@ std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
                                  const ProgressFn& progress = {},
                                  const StopFn& stop_requested = {});
 
-// Fills speedup_vs_sequential for runs that share workload, params and
-// load with an ok `sequential` run.
+// Fills speedup_vs_sequential of closed-loop runs that share their
+// comparison key (comparison_key.hpp) with an ok `sequential` run. Part of
+// the analysis (analysis.hpp: analyse() calls it); declared here as well for
+// code that found it here.
 void compute_speedups(std::vector<RunResult>& runs);
 
 // Hardware threads of this machine (at least 1).

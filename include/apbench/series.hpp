@@ -12,13 +12,14 @@
 #include <vector>
 
 #include "apbench/results.hpp"
+#include "apbench/saturation.hpp"
 
 namespace apb {
 
 // Parses "pNN=DURATION" (e.g. p99=50ms, p99.9=1s, p50=200us); throws
 // UsageError naming the accepted form.
+// slo_text() is in results.hpp.
 Slo parse_slo(std::string_view text);
-std::string slo_text(const Slo& slo);  // "p99 <= 50 ms"
 
 // Groups the ok runs into series: every open-loop run belongs to one (a
 // single rate is a one-point curve); closed-loop runs only when they were
@@ -26,14 +27,6 @@ std::string slo_text(const Slo& slo);  // "p99 <= 50 ms"
 std::vector<Series> build_series(const std::vector<RunResult>& runs,
                                  const std::optional<Slo>& slo);
 
-// Whether a sweep should stop giving this strategy higher rates: the reason
-// (achieved throughput fell behind the offered rate, or the SLO was broken
-// at the last two points), or nullopt to go on. `points` are its runs so
-// far, in sweep order.
-std::optional<std::string> past_saturation(
-    const std::vector<const RunResult*>& points, const std::optional<Slo>& slo);
-
-// Achieved below this share of the offered rate counts as saturated.
-inline constexpr double kSaturatedShare = 0.9;
+// past_saturation(), the rule that ends a strategy's sweep: saturation.hpp.
 
 }  // namespace apb

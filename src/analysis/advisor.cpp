@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
+#include "analysis/run_groups.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
-#include "report/cells.hpp"
-#include "analysis/run_groups.hpp"
+#include "text/quantities.hpp"
 
 namespace apb {
 namespace {
@@ -50,20 +50,20 @@ std::string why(const RunResult& best,
                 const std::vector<const RunResult*>& ok) {
   const std::string cpu =
       fmt::format("CPU use {} of {} cores",
-                  report_detail::percent(best.cpu_utilization), best.cores);
+                  format_percent(best.cpu_utilization), best.cores);
   const RunResult* async = find(ok, "async");
   std::string reason;
   if (best.stage_overlap && best.strategy == "hybrid") {
     reason = fmt::format(
         "waits overlap on the io thread while processing is split over {} "
         "cores (CPU busy {}, I/O waiting {}, both {} of the wall)",
-        best.cores, report_detail::percent(best.stage_overlap->cpu_busy),
-        report_detail::percent(best.stage_overlap->io_wait),
-        report_detail::percent(best.stage_overlap->both));
+        best.cores, format_percent(best.stage_overlap->cpu_busy),
+        format_percent(best.stage_overlap->io_wait),
+        format_percent(best.stage_overlap->both));
   } else if (wait_share(best) >= 0.8) {
     reason = fmt::format(
         "ops spend {} of their time waiting ({}): {} overlaps the waits{}",
-        report_detail::percent(wait_share(best)), cpu, best.strategy,
+        format_percent(wait_share(best)), cpu, best.strategy,
         best.strategy == "async" ? " on one thread" : "");
   } else if (best.cpu_utilization >= 0.6) {
     reason = fmt::format("the work is CPU-bound ({}): {} keeps the cores busy",
@@ -89,7 +89,8 @@ std::string why(const RunResult& best,
     if (diagnosis(*r, "starvation")) {
       reason += fmt::format(
           "; {} runs only {:.1f} of {} ops at once (blocked workers)",
-          r->strategy, r->achieved_concurrency, r->requested_concurrency);
+          r->strategy, r->achieved_concurrency,
+          r->load.requested_concurrency());
       break;
     }
   }

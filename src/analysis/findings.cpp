@@ -6,11 +6,11 @@
 #include <cmath>
 #include <map>
 
+#include "analysis/run_groups.hpp"
 #include "apbench/series.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/units.hpp"
-#include "report/cells.hpp"
-#include "analysis/run_groups.hpp"
+#include "text/quantities.hpp"
 
 namespace apb {
 namespace {
@@ -22,10 +22,10 @@ const RunResult* find(const RunGroup& g, std::string_view strategy) {
 }
 
 std::string load_text(const RunResult& r) {
-  return r.requested_concurrency >= r.ops
-             ? fmt::format("{} ops all at once", r.ops)
-             : fmt::format("{} ops, {} in flight", r.ops,
-                           r.requested_concurrency);
+  const std::size_t requested = r.load.requested_concurrency();
+  return requested >= r.load.ops
+             ? fmt::format("{} ops all at once", r.load.ops)
+             : fmt::format("{} ops, {} in flight", r.load.ops, requested);
 }
 
 std::string speedup(const RunResult& r) {
@@ -163,7 +163,7 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
           "  parallel: {} (blocking waits hold {} of its {} oneTBB workers "
           "idle while they sleep).",
           format_duration(parallel->wall_s.median), parallel->concurrency,
-          parallel->threads));
+          parallel->load.threads));
   }
 
   // Strategies that computed a different answer are a bug, never noise.
@@ -213,7 +213,7 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
         g.front()->x == "offered_rate" ? "open loop" : "concurrency sweep");
     for (std::size_t i = 0; i < g.size(); ++i)
       line += fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
-                          report_detail::ops_rate(g[i]->max_throughput_ops_s));
+                          format_ops_rate(g[i]->max_throughput_ops_s));
     out.push_back(line + ".");
     if (slo) {
       std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
@@ -224,10 +224,10 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
       std::string knees =
           fmt::format("  Knee (highest throughput with {}): ", slo_text(*slo));
       for (std::size_t i = 0; i < g.size(); ++i)
-        knees += fmt::format(
-            "{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
-            g[i]->knee ? report_detail::ops_rate(g[i]->knee->throughput_ops_s)
-                       : std::string("none (no point met it)"));
+        knees += fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
+                             g[i]->knee
+                                 ? format_ops_rate(g[i]->knee->throughput_ops_s)
+                                 : std::string("none (no point met it)"));
       out.push_back(knees + ".");
     }
     // Latency from the due time far above the service time: ops waited to
@@ -242,9 +242,8 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
               "started: ops queued {} before a lane or the event loop got to "
               "them (a closed loop would hide this).",
               s->strategy,
-              p.offered_rate_ops_s
-                  ? report_detail::ops_rate(*p.offered_rate_ops_s)
-                  : "-",
+              p.offered_rate_ops_s ? format_ops_rate(*p.offered_rate_ops_s)
+                                   : "-",
               format_duration(p.latency_s.p99),
               format_duration(p.service_time_s->p99),
               format_duration(p.latency_s.p99 - p.service_time_s->p99)));

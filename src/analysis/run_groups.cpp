@@ -1,25 +1,24 @@
 #include "analysis/run_groups.hpp"
 
-#include <algorithm>
-#include <tuple>
+#include <optional>
+
+#include "apbench/comparison_key.hpp"
 
 namespace apb {
 
 std::vector<RunGroup> closed_loop_groups(const std::vector<RunResult>& runs) {
-  auto key = [](const RunResult& r) {
-    return std::tie(r.workload, r.params, r.ops, r.requested_concurrency,
-                    r.threads);
-  };
+  const auto group_of = comparison_groups(runs);
+  // Comparison group -> its place in `groups`, in first-seen order.
+  std::vector<std::optional<std::size_t>> slot(runs.size());
   std::vector<RunGroup> groups;
-  for (const auto& run : runs) {
-    if (run.load_mode != "closed") continue;
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
-      return key(*g.front()) == key(run);
-    });
-    if (it == groups.end())
-      groups.push_back({&run});
-    else
-      it->push_back(&run);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (runs[i].load.open()) continue;
+    auto& at = slot[group_of[i]];
+    if (!at) {
+      at = groups.size();
+      groups.emplace_back();
+    }
+    groups[*at].push_back(&runs[i]);
   }
   return groups;
 }

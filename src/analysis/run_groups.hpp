@@ -10,8 +10,8 @@ namespace apb {
 
 using RunGroup = std::vector<const RunResult*>;
 
-// Closed-loop runs grouped by (workload, params, ops, concurrency, threads),
-// groups and their runs in first-seen order. Open-loop runs are left out:
+// Closed-loop runs grouped by comparison key (comparison_key.hpp), groups
+// and their runs in first-seen order. Open-loop runs are left out:
 // their series describe them.
 std::vector<RunGroup> closed_loop_groups(const std::vector<RunResult>& runs);
 

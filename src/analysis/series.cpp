@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 
+#include "apbench/comparison_key.hpp"
 #include "apbench/error.hpp"
 #include "apbench/units.hpp"
-#include "report/cells.hpp"
 
 namespace apb {
 
@@ -39,25 +38,16 @@ Slo parse_slo(std::string_view text) {
   return slo;
 }
 
-std::string slo_text(const Slo& slo) {
-  return fmt::format("p{} <= {}", slo.percentile, format_duration(slo.limit_s));
-}
-
 namespace {
-
-bool meets(const RunResult& run, const Slo& slo) {
-  const auto at = latency_at(run, slo.percentile);
-  return at && *at <= slo.limit_s && run.dropped == 0;
-}
 
 SeriesPoint point_of(const RunResult& run, std::size_t index,
                      const std::optional<Slo>& slo) {
   SeriesPoint p;
   p.run_index = index;
-  if (run.load_mode == "open")
-    p.offered_rate_ops_s = run.rate_ops_s;
+  if (run.load.open())
+    p.offered_rate_ops_s = run.load.rate;
   else
-    p.concurrency = run.requested_concurrency;
+    p.concurrency = run.load.requested_concurrency();
   p.throughput_ops_s = run.throughput_ops_s.median;
   p.latency_s = run.latency_s;
   p.service_time_s = run.service_time_s;
@@ -65,37 +55,27 @@ SeriesPoint point_of(const RunResult& run, std::size_t index,
   p.errors = run.errors;
   if (slo) {
     p.slo_latency_s = latency_at(run, slo->percentile);
-    p.meets_slo = meets(run, *slo);
+    p.meets_slo = meets_slo(run, *slo);
   }
   return p;
-}
-
-bool behind_offered(const RunResult& run) {
-  return run.load_mode == "open" && run.rate_ops_s &&
-         run.throughput_ops_s.median < kSaturatedShare * *run.rate_ops_s;
 }
 
 }  // namespace
 
 std::vector<Series> build_series(const std::vector<RunResult>& runs,
                                  const std::optional<Slo>& slo) {
-  // Everything but the swept value identifies a series.
-  using Key =
-      std::tuple<std::string, std::string,
-                 std::vector<std::pair<std::string, std::string>>, std::string,
-                 unsigned, std::size_t, double, std::string, std::size_t>;
+  // A strategy and the key without the swept value identify a series.
+  using Key = std::pair<std::string, ComparisonKey>;
   std::map<Key, Series> by_key;
   std::vector<Key> order;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const RunResult& r = runs[i];
     if (r.status != RunStatus::ok || r.repetitions.empty()) continue;
-    const bool open = r.load_mode == "open";
+    const bool open = r.load.open();
     // Closed-loop runs at different concurrencies form a curve only when
     // they were swept (the default suite's separate loads are not a curve).
     if (!open && !r.swept) continue;
-    Key key{r.workload,   r.strategy, r.params,
-            r.load_mode,  r.threads,  open ? 0 : r.ops,
-            r.duration_s, r.arrival,  r.max_in_flight};
+    Key key{r.strategy, series_key(r)};
     auto [it, added] = by_key.try_emplace(key);
     if (added) {
       order.push_back(key);
@@ -128,24 +108,6 @@ std::vector<Series> build_series(const std::vector<RunResult>& runs,
     out.push_back(std::move(s));
   }
   return out;
-}
-
-std::optional<std::string> past_saturation(
-    const std::vector<const RunResult*>& points,
-    const std::optional<Slo>& slo) {
-  if (points.empty()) return std::nullopt;
-  const RunResult& last = *points.back();
-  if (last.status != RunStatus::ok)
-    return fmt::format("{} at the last point", to_string(last.status));
-  if (behind_offered(last))
-    return fmt::format("saturated at {} offered: achieved {} ({:.0f} %)",
-                       report_detail::ops_rate(*last.rate_ops_s),
-                       report_detail::ops_rate(last.throughput_ops_s.median),
-                       100 * last.throughput_ops_s.median / *last.rate_ops_s);
-  if (slo && points.size() >= 2 && !meets(last, *slo) &&
-      !meets(*points[points.size() - 2], *slo))
-    return fmt::format("{} broken at two successive points", slo_text(*slo));
-  return std::nullopt;
 }
 
 }  // namespace apb

@@ -8,10 +8,10 @@
 #include <sstream>
 
 #include "apbench/error.hpp"
-#include "text/names.hpp"
 #include "apbench/units.hpp"
 #include "cli/value_lists.hpp"
-#include "settings.hpp"
+#include "registry/settings.hpp"
+#include "text/names.hpp"
 
 namespace apb::cli {
 namespace {
@@ -110,36 +110,13 @@ std::vector<const Strategy*> select_strategies(const Options& o) {
 
 }  // namespace
 
-std::size_t Plan::run_count() const {
-  std::size_t n = 0;
-  for (const auto& sweep : sweeps)
-    n += sweep.points.size() * sweep.strategies.size();
-  return n;
-}
-
-RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
-                        const Load& load, const std::optional<Slo>& slo) {
-  RunRequest r;
-  r.workload = sweep.workload;
-  r.strategy = &strategy;
-  r.params = sweep.params;
-  r.load = load;
-  r.load.threads = sweep.common.threads;
-  r.repetitions = sweep.common.repetitions;
-  r.warmup = sweep.common.warmup;
-  r.seed = sweep.common.seed;
-  if (slo) r.extra_percentiles.push_back(slo->percentile);
-  r.swept = sweep.points.size() > 1;
-  return r;
-}
-
 void apply_setting(Params& params, const std::string& setting) {
   const auto [name, value] = split_setting(setting);
   params.set(name, value);
 }
 
-Common common_settings(const Options& o, bool sweeping) {
-  Common c;
+RunSettings common_settings(const Options& o, bool sweeping) {
+  RunSettings c;
   // A sweep measures many points: one repetition each, no warm-up, unless
   // asked, keeps a 10-point sweep within a couple of minutes.
   c.repetitions = static_cast<unsigned>(
@@ -244,15 +221,15 @@ Plan plan_from_options(const Options& o) {
   const auto workloads = select_workloads(o);
   const auto strategies = select_strategies(o);
   const auto points = load_points(o);
-  const Common common = common_settings(o, points.size() > 1);
+  const RunSettings settings = common_settings(o, points.size() > 1);
 
-  const auto settings = parse_settings(o.sets, workloads);
+  const auto sets = parse_settings(o.sets, workloads);
 
   for (const auto* w : workloads) {
     Sweep sweep;
     sweep.workload = w;
     sweep.params = Params(w->info.params);
-    apply_settings(settings, *w, sweep.params);
+    apply_settings(sets, *w, sweep.params);
     sweep.strategies = strategies;
     sweep.points = points;
     for (auto& load : sweep.points) {
@@ -260,7 +237,7 @@ Plan plan_from_options(const Options& o) {
       if (!load.open() && !o.concurrency)
         load.concurrency = w->info.default_concurrency;
     }
-    sweep.common = common;
+    sweep.settings = settings;
     plan.sweeps.push_back(std::move(sweep));
   }
   return plan;

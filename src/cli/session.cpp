@@ -10,16 +10,13 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 
-#include "apbench/advisor.hpp"
-#include "apbench/busy_work.hpp"
+#include "apbench/analysis.hpp"
 #include "apbench/context.hpp"
 #include "apbench/error.hpp"
-#include "apbench/findings.hpp"
+#include "apbench/plan.hpp"
 #include "apbench/report.hpp"
-#include "apbench/series.hpp"
 #include "apbench/units.hpp"
 #include "list.hpp"
 #include "plan.hpp"
@@ -47,8 +44,8 @@ std::vector<Output> open_outputs(const Options& o) {
     if (!*file)
       throw UsageError(fmt::format("cannot write {} '{}': {}", reporter.flag,
                                    it->second, std::strerror(errno)));
-    outs.push_back({reporter.flag, it->second, std::move(file),
-                    reporter.write});
+    outs.push_back(
+        {reporter.flag, it->second, std::move(file), reporter.write});
   }
   return outs;
 }
@@ -98,11 +95,11 @@ class Progress {
     clear();
     if (!verbose_) return;
     std::string point;
-    if (result.rate_ops_s)
-      point = fmt::format(" at {}", format_rate(*result.rate_ops_s));
+    if (result.load.open())
+      point = fmt::format(" at {}", format_rate(result.load.rate));
     std::string outcome = result.reason;
     if (result.status == RunStatus::ok) {
-      outcome = result.rate_ops_s
+      outcome = result.load.open()
                     ? fmt::format("{} achieved, p99 {}",
                                   format_rate(result.throughput_ops_s.median),
                                   format_duration(result.latency_s.p99))
@@ -130,25 +127,8 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-struct EarlyStop {
-  std::string workload, strategy;
-  std::vector<std::pair<std::string, std::string>> params;
-  std::string reason;
-};
-
-void write_all(Results& results, std::vector<Output>& outputs, bool color,
-               const std::vector<EarlyStop>& stops) {
-  compute_speedups(results.runs);
-  results.series = build_series(results.runs, results.slo);
-  for (auto& series : results.series)
-    for (const auto& stop : stops)
-      if (series.workload == stop.workload &&
-          series.strategy == stop.strategy && series.params == stop.params)
-        series.stopped_early = stop.reason;
-  results.advice = advise(results.runs);
-  results.summary = findings(results.runs);
-  for (auto& line : series_findings(results.series, results.slo))
-    results.summary.push_back(std::move(line));
+void write_all(Results& results, std::vector<Output>& outputs, bool color) {
+  analyse(results);
   write_console(std::cout, results, color);
   std::cout.flush();
   for (auto& out : outputs) {
@@ -172,78 +152,40 @@ int run_session(const Options& o, const std::string& command_line) {
 
   Results results;
   results.context = current_context(command_line);
-  results.slo = plan.slo;
   const bool tty = isatty(STDERR_FILENO) != 0;
   const bool color = !o.no_color && isatty(STDOUT_FILENO) != 0;
-  std::size_t units = 0;
-  for (const auto& sweep : plan.sweeps)
-    units += sweep.points.size() * sweep.strategies.size() *
-             (sweep.common.warmup + sweep.common.repetitions);
-  Progress progress(tty && !o.quiet, o.verbose, plan.run_count(), units);
-  if (plan.default_suite && !o.quiet)
+  Progress progress(tty && !o.quiet, o.verbose, plan.run_count(),
+                    plan.repetition_count());
+  if (!o.selects_runs() && !o.quiet)
     fmt::print(stderr,
                "apbench: running the default suite ({} runs, about a minute; "
                "see --help to choose your own)\n",
                plan.run_count());
 
-  // Calibrate busy work now, before any run's threads exist: a oneTBB
-  // worker still spinning on the other core would slow the timing.
-  busy_iterations_per_second();
+  PlanCallbacks callbacks;
+  callbacks.repetition = [&](const RunRequest& r, std::size_t in_group,
+                             unsigned rep, unsigned total) {
+    progress.update(r, in_group, rep, total);
+  };
+  callbacks.finished = [&](const RunResult& r) { progress.finished(r); };
+  callbacks.skipped = [&](const EarlyStop&, std::size_t runs,
+                          std::size_t repetitions) {
+    progress.skipped(runs, repetitions);
+  };
+  callbacks.stop_requested = [] { return interrupted.load(); };
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  std::vector<EarlyStop> stops;
-  for (const auto& sweep : plan.sweeps) {
-    // Strategies still in the sweep, and the indices of their runs so far.
-    std::vector<const Strategy*> active = sweep.strategies;
-    std::map<const Strategy*, std::vector<std::size_t>> history;
-    for (std::size_t k = 0; k < sweep.points.size() && !active.empty(); ++k) {
-      if (interrupted.load()) break;
-      // The strategies of one point are measured as a group, their
-      // repetitions interleaved (see run_group).
-      std::vector<RunRequest> group;
-      for (const auto* s : active)
-        group.push_back(make_request(sweep, *s, sweep.points[k], plan.slo));
-      std::vector<RunResult> measured;
-      try {
-        measured = run_group(
-            group,
-            [&](const RunRequest& r, std::size_t in_group, unsigned rep,
-                unsigned total) { progress.update(r, in_group, rep, total); },
-            [] { return interrupted.load(); });
-      } catch (const UsageError&) {
-        progress.clear();
-        write_all(results, outputs, color, stops);  // keep what was measured
-        throw;
-      }
-      for (std::size_t i = 0; i < measured.size(); ++i) {
-        progress.finished(measured[i]);
-        history[active[i]].push_back(results.runs.size());
-        results.runs.push_back(std::move(measured[i]));
-      }
-      if (k + 1 == sweep.points.size()) break;
-      // A strategy clearly past saturation skips the higher points.
-      std::vector<const Strategy*> still;
-      for (const auto* s : active) {
-        std::vector<const RunResult*> runs;
-        for (std::size_t index : history[s])
-          runs.push_back(&results.runs[index]);
-        if (auto reason = past_saturation(runs, plan.slo)) {
-          const std::size_t left = sweep.points.size() - k - 1;
-          progress.skipped(
-              left, left * (sweep.common.warmup + sweep.common.repetitions));
-          stops.push_back({sweep.workload->info.name, std::string(s->name()),
-                           sweep.params.values(), *reason});
-        } else {
-          still.push_back(s);
-        }
-      }
-      active = std::move(still);
-    }
+  try {
+    run_plan(plan, results, callbacks);
+  } catch (const UsageError&) {
+    progress.clear();
+    write_all(results, outputs, color);  // keep what was measured
+    throw;
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  write_all(results, outputs, color, stops);
+  write_all(results, outputs, color);
   if (interrupted.load()) {
     fmt::print(stderr,
                "apbench: interrupted after {} of {} runs; results so "

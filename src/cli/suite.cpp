@@ -30,10 +30,9 @@ const std::vector<SuiteEntry>& entries() {
 
 }  // namespace
 
-Plan default_suite(const Common& common) {
+Plan default_suite(const RunSettings& settings) {
   const auto& registry = Registry::instance();
   Plan plan;
-  plan.default_suite = true;
   for (const auto& entry : entries()) {
     Sweep sweep;
     sweep.workload = &registry.workload(entry.workload);
@@ -46,7 +45,7 @@ Plan default_suite(const Common& common) {
     load.ops = entry.ops;
     load.concurrency = entry.concurrency;
     sweep.points.push_back(load);
-    sweep.common = common;
+    sweep.settings = settings;
     plan.sweeps.push_back(std::move(sweep));
   }
   return plan;

@@ -7,7 +7,6 @@
 #include <new>
 #include <string>
 #include <thread>
-#include <tuple>
 
 #include "apbench/batch.hpp"
 #include "apbench/diagnostics.hpp"
@@ -149,7 +148,7 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
   result.wall_s = summarize(collect(reps, [](auto& r) { return r.wall_s; }));
   // An open loop's ops arrive over its whole schedule: when the last one
   // finishes early, the rate is still per schedule length.
-  const double span = result.load_mode == "open" ? result.duration_s : 0.0;
+  const double span = result.load.open() ? result.load.duration_s : 0.0;
   result.throughput_ops_s = summarize(collect(reps, [span](auto& r) {
     const double wall = std::max(r.wall_s, span);
     return wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0;
@@ -172,8 +171,7 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
                                 })).median;
 
   result.latency_s = latency_summary(latency);
-  if (result.load_mode == "open")
-    result.service_time_s = latency_summary(service);
+  if (result.load.open()) result.service_time_s = latency_summary(service);
   result.latency_spectrum = spectrum(latency, extra_percentiles);
 
   result.errors = 0;
@@ -221,17 +219,12 @@ class Measurement::State {
       schedule_ = arrival_schedule(req_.load.arrival, req_.load.rate,
                                    req_.load.duration_s, req_.seed);
       req_.load.ops = schedule_.size();
-      result_.load_mode = "open";
-      result_.rate_ops_s = req_.load.rate;
-      result_.duration_s = req_.load.duration_s;
-      result_.arrival = std::string(to_string(req_.load.arrival));
-      result_.max_in_flight = req_.load.max_in_flight;
     }
-    result_.ops = req_.load.ops;
-    result_.requested_concurrency = req_.load.requested_concurrency();
+    // As requested: a workload's own limit below changes only what the
+    // strategy runs, not which runs compare.
+    result_.load = req_.load;
     result_.concurrency = req_.strategy->effective_concurrency(req_.load);
     // (recomputed after setup when the workload limits ops in flight)
-    result_.threads = req_.load.threads;
     result_.cores = cores_;
     result_.seed = req_.seed;
     result_.warmup = req_.warmup;
@@ -387,25 +380,6 @@ std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
 
 RunResult run(const RunRequest& request, const ProgressFn& progress) {
   return run_group({request}, progress).front();
-}
-
-void compute_speedups(std::vector<RunResult>& runs) {
-  auto key = [](const RunResult& r) {
-    return std::tie(r.workload, r.params, r.ops, r.requested_concurrency,
-                    r.threads);
-  };
-  for (auto& run : runs) {
-    if (run.status != RunStatus::ok || run.wall_s.median <= 0 ||
-        run.load_mode != "closed")
-      continue;
-    for (const auto& base : runs) {
-      if (base.strategy == "sequential" && base.status == RunStatus::ok &&
-          key(base) == key(run) && base.wall_s.median > 0) {
-        run.speedup_vs_sequential = base.wall_s.median / run.wall_s.median;
-        break;
-      }
-    }
-  }
 }
 
 }  // namespace apb

@@ -6,14 +6,6 @@
 
 namespace apb {
 
-std::string_view to_string(LoadMode mode) {
-  return mode == LoadMode::open ? "open" : "closed";
-}
-
-std::string_view to_string(Arrival arrival) {
-  return arrival == Arrival::poisson ? "poisson" : "constant";
-}
-
 std::vector<std::int64_t> arrival_schedule(Arrival arrival, double rate,
                                            double duration_s,
                                            std::uint64_t seed) {

@@ -12,7 +12,7 @@
 #include "apbench/gbench_name.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
-#include "cli/settings.hpp"
+#include "registry/settings.hpp"
 #include "text/names.hpp"
 
 namespace apb::gbench {
@@ -118,13 +118,13 @@ Load load_for(const Options& options, const WorkloadInfo& info) {
 std::vector<std::string> register_benchmarks(const Options& options) {
   const auto workloads = select_workloads(options);
   const auto strategies = select_strategies(options);
-  const auto settings = cli::parse_settings(options.settings, workloads);
+  const auto settings = parse_settings(options.settings, workloads);
 
   // Every request and name first: a bad setting registers nothing.
   std::vector<std::pair<std::string, RunRequest>> benchmarks;
   for (const auto* w : workloads) {
     Params params(w->info.params);
-    cli::apply_settings(settings, *w, params);
+    apply_settings(settings, *w, params);
     for (const auto* s : strategies) {
       RunRequest r;
       r.workload = w;

@@ -6,16 +6,15 @@
 #include <cmath>
 #include <map>
 
-#include "apbench/series.hpp"
+#include "apbench/comparison_key.hpp"
 #include "apbench/units.hpp"
+#include "text/quantities.hpp"
 
 namespace apb::report_detail {
 namespace {
 
 bool same_table(const RunResult& a, const RunResult& b) {
-  return a.workload == b.workload && a.params == b.params && a.ops == b.ops &&
-         a.load_mode == b.load_mode && a.rate_ops_s == b.rate_ops_s &&
-         a.requested_concurrency == b.requested_concurrency;
+  return comparison_key(a) == comparison_key(b);
 }
 
 }  // namespace
@@ -82,25 +81,13 @@ std::string checksum_text(std::uint64_t value) {
   return fmt::format("0x{:016x}", value);
 }
 
-std::string percent(double fraction) {
-  if (!std::isfinite(fraction)) return "-";
-  return fmt::format("{:.1f} %", fraction * 100.0);
-}
+std::string percent(double fraction) { return format_percent(fraction); }
+
+std::string ops_rate(double per_second) { return format_ops_rate(per_second); }
 
 std::string ratio(const std::optional<double>& value) {
   if (!value || !std::isfinite(*value)) return "-";
   return fmt::format("{:.2f}x", *value);
-}
-
-// format_rate gives "12.35 k/s"; the tables say what is counted:
-// "12.35 kops/s", "2.500 ops/s".
-std::string ops_rate(double per_second) {
-  std::string text = format_rate(per_second);
-  if (text == "-") return text;
-  const auto slash = text.rfind("/s");
-  if (slash == std::string::npos) return text + " ops/s";
-  text.insert(slash, "ops");
-  return text;
 }
 
 // Medians of whole counts can fall halfway; only then show a decimal.
@@ -112,9 +99,9 @@ std::string count(double value) {
 
 // 0 and "as many as ops" both mean every op is in flight at once.
 std::string concurrency_text(const RunResult& run) {
-  if (run.requested_concurrency == 0 || run.requested_concurrency == run.ops)
-    return "all";
-  return std::to_string(run.requested_concurrency);
+  const std::size_t requested = run.load.requested_concurrency();
+  if (requested == 0 || requested == run.load.ops) return "all";
+  return std::to_string(requested);
 }
 
 std::string repetitions_text(const RunResult& run) {
@@ -226,7 +213,7 @@ std::vector<std::string> open_loop_cells(const RunResult& run,
   const LatencySummary service = run.service_time_s.value_or(LatencySummary{});
   return {
       std::move(strategy_cell),
-      run.rate_ops_s ? ops_rate(*run.rate_ops_s) : std::string("-"),
+      run.load.open() ? ops_rate(run.load.rate) : std::string("-"),
       ops_rate(run.throughput_ops_s.median),
       latency(run.latency_s.p50),
       latency(run.latency_s.p99),
@@ -261,10 +248,11 @@ std::string curve_title(const Results& results, const Series& s) {
       fmt::format("{} ({}): ", run.workload, to_string(run.kind));
   if (s.x == "offered_rate")
     title += fmt::format("open-loop sweep, {} per point, {} arrivals",
-                         format_duration(run.duration_s), run.arrival);
+                         format_duration(run.load.duration_s),
+                         to_string(run.load.arrival));
   else
-    title +=
-        fmt::format("closed-loop concurrency sweep, {} ops per point", run.ops);
+    title += fmt::format("closed-loop concurrency sweep, {} ops per point",
+                         run.load.ops);
   title += fmt::format(", {} per point", repetitions_text(run));
   std::string params;
   for (const auto& [name, value] : run.params)

@@ -21,7 +21,7 @@ inline constexpr std::size_t kMaxErrorMessages = 5;
 // A run with numbers for a table row: ok, with at least one repetition.
 bool measured(const RunResult& run);
 
-// Consecutive runs of the same workload, parameters and load form one table.
+// Consecutive runs with the same comparison key form one table.
 std::vector<std::vector<const RunResult*>> group_tables(
     const std::vector<RunResult>& runs);
 

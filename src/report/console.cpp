@@ -91,7 +91,7 @@ class TableWriter {
     write_header(runs);
 
     // An open loop's wall time is its schedule's: no "fastest" there.
-    const bool open = runs.front()->load_mode == "open";
+    const bool open = runs.front()->load.open();
     const auto& titles =
         open ? report_detail::open_loop_titles() : column_titles();
     const RunResult* best = open ? nullptr : report_detail::fastest(runs);
@@ -135,14 +135,14 @@ class TableWriter {
   void write_header(const std::vector<const RunResult*>& runs) {
     const RunResult& first = *runs.front();
     std::string line = fmt::format("{} ({}): {} ops", first.workload,
-                                   to_string(first.kind), first.ops);
-    if (first.load_mode == "open")
+                                   to_string(first.kind), first.load.ops);
+    if (first.load.open())
       line += fmt::format(
           ", open loop at {} for {} ({} arrivals, at most {} "
           "in flight)",
-          report_detail::ops_rate(first.rate_ops_s.value_or(0)),
-          format_duration(first.duration_s), first.arrival,
-          first.max_in_flight);
+          report_detail::ops_rate(first.load.rate),
+          format_duration(first.load.duration_s), to_string(first.load.arrival),
+          first.load.max_in_flight);
     else
       line += fmt::format(", concurrency {}",
                           report_detail::concurrency_text(first));

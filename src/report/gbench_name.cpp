@@ -30,20 +30,9 @@ std::string gbench_name(
 }
 
 std::string gbench_name(const RunResult& run) {
-  Load load;
-  load.ops = run.ops;
-  // As requested, not as limited by the workload: the adapter names a run
-  // before it is set up.
-  load.concurrency = run.requested_concurrency;
-  load.threads = run.threads;
-  if (run.load_mode == "open") {
-    load.mode = LoadMode::open;
-    load.rate = run.rate_ops_s.value_or(0);
-    load.duration_s = run.duration_s;
-    load.arrival =
-        run.arrival == "poisson" ? Arrival::poisson : Arrival::constant;
-  }
-  return gbench_name(run.workload, run.strategy, run.params, load);
+  // The load as requested, not as limited by the workload: the adapter
+  // names a run before it is set up.
+  return gbench_name(run.workload, run.strategy, run.params, run.load);
 }
 
 }  // namespace apb

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "apbench/comparison_key.hpp"
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
 #include "report/cells.hpp"
@@ -144,7 +145,7 @@ json::object context_object(const RunContext& c) {
   return o;
 }
 
-json::object run_object(const RunResult& run) {
+json::object run_object(const RunResult& run, std::size_t group) {
   const Measure m{run.status == RunStatus::ok || !run.repetitions.empty()};
   json::object o;
   o["workload"] = text(run.workload);
@@ -157,22 +158,27 @@ json::object run_object(const RunResult& run) {
   for (const auto& [name, value] : run.params) params[name] = text(value);
   o["params"] = std::move(params);
 
+  const Load& run_load = run.load;
   json::object load;
-  load["mode"] = text(run.load_mode);
-  load["ops"] = static_cast<std::uint64_t>(run.ops);
+  load["mode"] = text(to_string(run_load.mode));
+  load["ops"] = static_cast<std::uint64_t>(run_load.ops);
   load["concurrency"] = static_cast<std::uint64_t>(run.concurrency);
   load["requested_concurrency"] =
-      static_cast<std::uint64_t>(run.requested_concurrency);
-  load["threads"] = run.threads;
+      static_cast<std::uint64_t>(run_load.requested_concurrency());
+  load["threads"] = run_load.threads;
   load["swept"] = run.swept;
-  const bool open = run.load_mode == "open";
-  load["rate_ops_s"] = open ? number(run.rate_ops_s) : json::value(nullptr);
-  load["duration_s"] = open ? number(run.duration_s) : json::value(nullptr);
-  load["arrival"] = open ? text(run.arrival) : json::value(nullptr);
+  const bool open = run_load.open();
+  load["rate_ops_s"] = open ? number(run_load.rate) : json::value(nullptr);
+  load["duration_s"] =
+      open ? number(run_load.duration_s) : json::value(nullptr);
+  load["arrival"] =
+      open ? text(to_string(run_load.arrival)) : json::value(nullptr);
   load["max_in_flight"] =
-      open ? json::value(static_cast<std::uint64_t>(run.max_in_flight))
+      open ? json::value(static_cast<std::uint64_t>(run_load.max_in_flight))
            : json::value(nullptr);
   o["load"] = std::move(load);
+  // Runs with equal comparison keys share a group (comparison_key.hpp).
+  o["group"] = static_cast<std::uint64_t>(group);
 
   o["seed"] = run.seed;
   o["warmup"] = run.warmup;
@@ -365,7 +371,9 @@ void write_json(std::ostream& out, const Results& results) {
   root["schema"] = Results::schema;
   root["context"] = context_object(results.context);
   json::array runs;
-  for (const RunResult& run : results.runs) runs.push_back(run_object(run));
+  const auto groups = comparison_groups(results.runs);
+  for (std::size_t i = 0; i < results.runs.size(); ++i)
+    runs.push_back(run_object(results.runs[i], groups[i]));
   root["runs"] = std::move(runs);
   if (results.slo) {
     json::object slo;

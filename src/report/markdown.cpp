@@ -105,14 +105,14 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
                      to_string(first.kind));
 
   std::vector<std::string> facts;
-  facts.push_back(fmt::format("{} ops", first.ops));
-  const bool open = first.load_mode == "open";
+  facts.push_back(fmt::format("{} ops", first.load.ops));
+  const bool open = first.load.open();
   if (open)
     facts.push_back(fmt::format(
         "open loop at {} for {} ({} arrivals, at most {} in flight)",
-        report_detail::ops_rate(first.rate_ops_s.value_or(0)),
-        format_duration(first.duration_s), escape(first.arrival),
-        first.max_in_flight));
+        report_detail::ops_rate(first.load.rate),
+        format_duration(first.load.duration_s),
+        escape(to_string(first.load.arrival)), first.load.max_in_flight));
   else
     facts.push_back("concurrency " + report_detail::concurrency_text(first));
   if (const RunResult* sample = report_detail::first_measured(runs))

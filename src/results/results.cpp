@@ -1,6 +1,10 @@
 #include "apbench/results.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
+
+#include "apbench/units.hpp"
 
 namespace apb {
 
@@ -20,6 +24,10 @@ std::optional<double> latency_at(const RunResult& run, double percentile) {
   for (const auto& point : run.latency_spectrum)
     if (std::abs(point.percentile - percentile) < 1e-9) return point.latency_s;
   return std::nullopt;
+}
+
+std::string slo_text(const Slo& slo) {
+  return fmt::format("p{} <= {}", slo.percentile, format_duration(slo.limit_s));
 }
 
 }  // namespace apb

@@ -159,6 +159,28 @@ else
   fail "two inputs: suffixed file names" "$(find "$tmp/two" -printf '%f ')"
 fi
 
+# --- "group" decides which runs share a chart, not the loads ---------------
+"$py" - "$sample" "$tmp/grouped.json" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+workloads = []
+for run in doc["runs"]:
+    if run["workload"] not in workloads:
+        workloads.append(run["workload"])
+    run["group"] = workloads.index(run["workload"])
+    # Equal loads, yet apbench put these in a group of their own.
+    if run["workload"] == "io.sleep" and run["strategy"] in ("parallel", "hybrid"):
+        run["group"] = 99
+json.dump(doc, open(sys.argv[2], "w"))
+EOF
+"$charts" "$tmp/grouped.json" --out "$tmp/grouped" >/dev/null 2>&1
+if [ -f "$tmp/grouped/io.sleep-wall.svg" ] && [ -f "$tmp/grouped/io.sleep-wall-2.svg" ] \
+    && [ ! -e "$tmp/grouped/cpu.mandelbrot-wall-2.svg" ]; then
+  pass "runs grouped by their \"group\""
+else
+  fail "runs grouped by their \"group\"" "$(find "$tmp/grouped" -printf '%f ')"
+fi
+
 # --- a file without the newer keys (no series, stages, spectrum, slo) -------
 "$py" - "$sample" "$tmp/old.json" <<'EOF'
 import json, sys

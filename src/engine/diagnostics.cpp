@@ -30,38 +30,41 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
   // flight while the CPU idles means the pool threads that should run them
   // are blocked, not busy. Only pools of blocking workers starve this way
   // (sequential and async run one op or one thread by design).
-  const double requested = static_cast<double>(run.requested_concurrency);
+  const std::size_t requested_ops = run.load.requested_concurrency();
+  const double requested = static_cast<double>(requested_ops);
+  const bool closed = !run.load.open();
+  const unsigned threads = run.load.threads;
   const bool blocking_pool =
       run.strategy == "parallel" || run.strategy == "tbb-pipeline";
-  if (run.load_mode == "closed" && blocking_pool && requested >= 2 &&
+  if (closed && blocking_pool && requested >= 2 &&
       run.achieved_concurrency < kStarvedShare * requested &&
       run.cpu_utilization < kStarvedCpu)
     out.push_back(
         {"starvation",
          fmt::format("{:.1f} ops in flight on average of {} requested, CPU "
                      "{:.0f} %: blocking waits hold the {} worker threads",
-                     run.achieved_concurrency, run.requested_concurrency,
-                     run.cpu_utilization * 100, run.threads)});
+                     run.achieved_concurrency, requested_ops,
+                     run.cpu_utilization * 100, threads)});
 
   // A fixed pool running blocking calls (parallel's oneTBB workers,
   // tbb-pipeline's filters) had its ops in flight yet mostly waited:
   // blocking I/O holds the workers, so the cores idle.
-  const double workers = std::min<double>(run.threads, requested);
+  const double workers = std::min<double>(threads, requested);
   const double busy =
-      run.threads > 0 ? run.cpu_utilization * run.cores / run.threads : 0;
+      threads > 0 ? run.cpu_utilization * run.cores / threads : 0;
   if (blocking_pool &&
       out.end() == std::find_if(out.begin(), out.end(),
                                 [](const Diagnosis& d) {
                                   return d.kind == "starvation";
                                 }) &&
-      run.load_mode == "closed" && workers >= 1 &&
-      run.achieved_concurrency >= 0.8 * workers && busy < kStarvedCpu)
+      closed && workers >= 1 && run.achieved_concurrency >= 0.8 * workers &&
+      busy < kStarvedCpu)
     out.push_back(
         {"blocked_workers",
          fmt::format("its {} worker threads were busy computing only {:.0f} % "
                      "of the time with {:.1f} ops in flight: blocking waits "
                      "hold them (CPU {:.0f} %); async I/O (hybrid) frees them",
-                     run.threads, busy * 100, run.achieved_concurrency,
+                     threads, busy * 100, run.achieved_concurrency,
                      run.cpu_utilization * 100)});
 
   // Many threads hurt when they compete for the cores (or when there are

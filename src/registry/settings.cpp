@@ -1,4 +1,4 @@
-#include "settings.hpp"
+#include "registry/settings.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include "apbench/error.hpp"
 #include "text/names.hpp"
 
-namespace apb::cli {
+namespace apb {
 namespace {
 
 Setting split(const std::string& text) {
@@ -96,4 +96,4 @@ void apply_settings(const std::vector<Setting>& settings,
     if (s.workload == workload.info.name) params.set(s.name, s.value);
 }
 
-}  // namespace apb::cli
+}  // namespace apb

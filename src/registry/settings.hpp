@@ -8,7 +8,7 @@
 #include "apbench/params.hpp"
 #include "apbench/registry.hpp"
 
-namespace apb::cli {
+namespace apb {
 
 struct Setting {
   std::string workload;  // empty: every selected workload with `name`
@@ -26,4 +26,4 @@ std::vector<Setting> parse_settings(
 void apply_settings(const std::vector<Setting>& settings,
                     const WorkloadEntry& workload, Params& params);
 
-}  // namespace apb::cli
+}  // namespace apb

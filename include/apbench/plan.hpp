@@ -1,0 +1,77 @@
+#pragma once
+// A plan of runs and the one call that measures it all. A program of its
+// own builds a Plan, then run_plan() -> analyse() (analysis.hpp) -> a
+// reporter (report.hpp); the command line builds its Plan from flags.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "apbench/load.hpp"
+#include "apbench/registry.hpp"
+#include "apbench/results.hpp"
+#include "apbench/runner.hpp"
+
+namespace apb {
+
+// Settings every run of a sweep shares.
+struct RunSettings {
+  unsigned repetitions = 3;
+  unsigned warmup = 1;
+  unsigned threads = 0;  // 0: hardware threads
+  std::uint64_t seed = 1;
+};
+
+// One workload with its parameters, measured under each strategy at one or
+// more load points, in order (rates or concurrencies ascending). The
+// strategies of a point are measured together (run_group); a strategy past
+// saturation (past_saturation, saturation.hpp) skips the remaining points.
+struct Sweep {
+  const WorkloadEntry* workload = nullptr;
+  Params params;
+  std::vector<const Strategy*> strategies;
+  std::vector<Load> points;
+  RunSettings settings;
+};
+
+struct Plan {
+  std::vector<Sweep> sweeps;
+  // Judges the early stop and the knees; its percentile joins every
+  // run's latency spectrum.
+  std::optional<Slo> slo;
+  std::size_t run_count() const;  // at most: sweeps may stop early
+  // Repetitions of all runs, warm-ups included, at most (for an ETA).
+  std::size_t repetition_count() const;
+};
+
+// What run_plan reports as it goes; every member is optional.
+struct PlanCallbacks {
+  ProgressFn repetition;  // before each repetition (see runner.hpp)
+  // After each run, with its result, already appended to Results::runs.
+  std::function<void(const RunResult&)> finished;
+  // A strategy left its sweep early: `runs` of its runs, with `repetitions`
+  // repetitions (warm-ups included), will not run.
+  std::function<void(const EarlyStop&, std::size_t runs,
+                     std::size_t repetitions)>
+      skipped;
+  // Polled between rounds of repetitions: true ends the plan early (runs
+  // keep the repetitions measured so far; later points do not run).
+  StopFn stop_requested;
+};
+
+// Measures the plan sweep by sweep, appending runs to `results.runs` and
+// early stops to `results.early_stops`, and sets `results.slo`; the context
+// is the caller's to fill (current_context, context.hpp). A UsageError (a
+// bad parameter value found at a run's setup) propagates, and `results`
+// then holds every run measured before it, ready to analyse and write.
+void run_plan(const Plan& plan, Results& results,
+              const PlanCallbacks& callbacks = {});
+// The same into a new Results with this machine's context.
+Results run_plan(const Plan& plan, const PlanCallbacks& callbacks = {});
+
+// The run of `strategy` at point `load` of the sweep.
+RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
+                        const Load& load, const std::optional<Slo>& slo);
+
+}  // namespace apb

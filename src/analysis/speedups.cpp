@@ -1,0 +1,25 @@
+#include "apbench/analysis.hpp"
+#include "apbench/comparison_key.hpp"
+
+namespace apb {
+
+void compute_speedups(std::vector<RunResult>& runs) {
+  const auto groups = comparison_groups(runs);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    RunResult& run = runs[i];
+    // An open loop's wall time is its schedule's: no speed-up there.
+    if (run.status != RunStatus::ok || run.wall_s.median <= 0 ||
+        run.load.open())
+      continue;
+    for (std::size_t j = 0; j < runs.size(); ++j) {
+      const RunResult& base = runs[j];
+      if (base.strategy == "sequential" && base.status == RunStatus::ok &&
+          groups[j] == groups[i] && base.wall_s.median > 0) {
+        run.speedup_vs_sequential = base.wall_s.median / run.wall_s.median;
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace apb

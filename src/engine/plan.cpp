@@ -1,0 +1,110 @@
+#include "apbench/plan.hpp"
+
+#include <map>
+
+#include "apbench/busy_work.hpp"
+#include "apbench/context.hpp"
+#include "apbench/saturation.hpp"
+
+namespace apb {
+namespace {
+
+std::size_t repetitions_per_run(const Sweep& sweep) {
+  return sweep.settings.warmup + sweep.settings.repetitions;
+}
+
+// Measures one sweep: its points in order, the strategies of a point as one
+// interleaved group, each strategy until it is past saturation.
+void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
+               Results& results, const PlanCallbacks& callbacks) {
+  const auto stopping = [&] {
+    return callbacks.stop_requested && callbacks.stop_requested();
+  };
+  // Strategies still in the sweep, and the indices of their runs so far.
+  std::vector<const Strategy*> active = sweep.strategies;
+  std::map<const Strategy*, std::vector<std::size_t>> history;
+  for (std::size_t k = 0; k < sweep.points.size() && !active.empty(); ++k) {
+    if (stopping()) return;
+    std::vector<RunRequest> group;
+    for (const auto* s : active)
+      group.push_back(make_request(sweep, *s, sweep.points[k], slo));
+    std::vector<RunResult> measured =
+        run_group(group, callbacks.repetition, callbacks.stop_requested);
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+      history[active[i]].push_back(results.runs.size());
+      results.runs.push_back(std::move(measured[i]));
+      if (callbacks.finished) callbacks.finished(results.runs.back());
+    }
+    if (k + 1 == sweep.points.size()) break;
+    // A strategy clearly past saturation skips the higher points.
+    std::vector<const Strategy*> still;
+    for (const auto* s : active) {
+      std::vector<const RunResult*> runs;
+      for (std::size_t index : history[s]) runs.push_back(&results.runs[index]);
+      if (auto reason = past_saturation(runs, slo)) {
+        results.early_stops.push_back({history[s].back(), *reason});
+        const std::size_t left = sweep.points.size() - k - 1;
+        if (callbacks.skipped)
+          callbacks.skipped(results.early_stops.back(), left,
+                            left * repetitions_per_run(sweep));
+      } else {
+        still.push_back(s);
+      }
+    }
+    active = std::move(still);
+  }
+}
+
+}  // namespace
+
+std::size_t Plan::run_count() const {
+  std::size_t n = 0;
+  for (const auto& sweep : sweeps)
+    n += sweep.points.size() * sweep.strategies.size();
+  return n;
+}
+
+std::size_t Plan::repetition_count() const {
+  std::size_t n = 0;
+  for (const auto& sweep : sweeps)
+    n += sweep.points.size() * sweep.strategies.size() *
+         repetitions_per_run(sweep);
+  return n;
+}
+
+RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
+                        const Load& load, const std::optional<Slo>& slo) {
+  RunRequest r;
+  r.workload = sweep.workload;
+  r.strategy = &strategy;
+  r.params = sweep.params;
+  r.load = load;
+  r.load.threads = sweep.settings.threads;
+  r.repetitions = sweep.settings.repetitions;
+  r.warmup = sweep.settings.warmup;
+  r.seed = sweep.settings.seed;
+  if (slo) r.extra_percentiles.push_back(slo->percentile);
+  r.swept = sweep.points.size() > 1;
+  return r;
+}
+
+void run_plan(const Plan& plan, Results& results,
+              const PlanCallbacks& callbacks) {
+  results.slo = plan.slo;
+  // Calibrate busy work now, before any run's threads exist: a oneTBB
+  // worker still spinning on the other core would slow the timing.
+  busy_iterations_per_second();
+  for (const auto& sweep : plan.sweeps) {
+    if (callbacks.stop_requested && callbacks.stop_requested()) return;
+    run_sweep(sweep, plan.slo, results, callbacks);
+  }
+}
+
+Results run_plan(const Plan& plan, const PlanCallbacks& callbacks) {
+  Results results;
+  results.context = current_context("");
+  run_plan(plan, results, callbacks);
+  return results;
+}
+
+}  // namespace apb

@@ -1,0 +1,106 @@
+// analyse(): speed-ups, series, early stops, advice and summary of a
+// hand-built result set, in one call.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "apbench/analysis.hpp"
+#include "apbench/stats.hpp"
+
+namespace apb {
+namespace {
+
+RunResult measured_closed(std::string strategy, std::vector<double> walls,
+                          unsigned threads = 2) {
+  RunResult r;
+  r.workload = "io.sleep";
+  r.kind = WorkloadKind::io;
+  r.strategy = std::move(strategy);
+  r.params = {{"delay", "10ms"}};
+  r.load.ops = 10;
+  r.load.threads = threads;
+  r.cores = 2;
+  for (double w : walls) {
+    Repetition rep;
+    rep.wall_s = w;
+    rep.ops_ok = 10;
+    r.repetitions.push_back(rep);
+  }
+  r.wall_s = summarize(walls);
+  r.latency_s.count = 10 * walls.size();
+  r.latency_s.mean = 0.010;
+  r.cpu_utilization = 0.01;
+  return r;
+}
+
+RunResult measured_open(std::string strategy, double rate, double achieved) {
+  RunResult r = measured_closed(std::move(strategy), {0.5});
+  r.load.mode = LoadMode::open;
+  r.load.rate = rate;
+  r.load.duration_s = 0.5;
+  r.load.ops = static_cast<std::size_t>(rate / 2);
+  r.swept = true;
+  r.throughput_ops_s.median = achieved;
+  r.latency_s.p99 = 0.012;
+  r.latency_spectrum = {{50, 0.010}, {99, 0.012}};
+  return r;
+}
+
+Results hand_built() {
+  Results results;
+  results.runs = {
+      measured_closed("sequential", {0.100, 0.101, 0.102}),
+      measured_closed("async", {0.010, 0.011, 0.010}),
+      // The same load on more threads: another question, no speed-up.
+      measured_closed("async", {0.012, 0.012, 0.013}, 4),
+      measured_open("sequential", 100, 99),
+      measured_open("async", 100, 100),
+      measured_open("async", 200, 199),
+  };
+  // sequential stopped after its first rate.
+  results.early_stops.push_back({3, "saturated"});
+  return results;
+}
+
+TEST(Analyse, FillsSpeedupsSeriesAdviceAndSummary) {
+  Results results = hand_built();
+  analyse(results);
+  const auto& runs = results.runs;
+  ASSERT_TRUE(runs[1].speedup_vs_sequential.has_value());
+  EXPECT_NEAR(*runs[1].speedup_vs_sequential, 0.101 / 0.010, 1e-9);
+  EXPECT_DOUBLE_EQ(*runs[0].speedup_vs_sequential, 1.0);
+  EXPECT_FALSE(runs[2].speedup_vs_sequential.has_value());
+  EXPECT_FALSE(runs[3].speedup_vs_sequential.has_value());  // open loop
+
+  ASSERT_EQ(results.series.size(), 2u);
+  EXPECT_EQ(results.series[0].strategy, "sequential");
+  EXPECT_EQ(results.series[0].stopped_early, "saturated");
+  EXPECT_EQ(results.series[1].strategy, "async");
+  EXPECT_EQ(results.series[1].points.size(), 2u);
+  EXPECT_EQ(results.series[1].stopped_early, "");
+
+  // One closed-loop group with two runs gets advice; async alone on 4
+  // threads does not.
+  ASSERT_EQ(results.advice.size(), 1u);
+  EXPECT_EQ(results.advice[0].best, "async");
+  EXPECT_EQ(results.advice[0].first_run, 0u);
+  ASSERT_FALSE(results.summary.empty());
+  EXPECT_NE(results.summary.front().find("fastest is async"), std::string::npos)
+      << results.summary.front();
+}
+
+TEST(Analyse, IsRepeatable) {
+  Results once = hand_built();
+  analyse(once);
+  Results twice = once;
+  analyse(twice);
+  EXPECT_EQ(twice.summary, once.summary);
+  EXPECT_EQ(twice.series.size(), once.series.size());
+  EXPECT_EQ(twice.advice.size(), once.advice.size());
+  EXPECT_EQ(twice.runs[1].speedup_vs_sequential,
+            once.runs[1].speedup_vs_sequential);
+}
+
+}  // namespace
+}  // namespace apb
