@@ -4,8 +4,8 @@
 
 #include <chrono>
 
-#include "engine/compute_policies.hpp"
 #include "apbench/batch.hpp"
+#include "engine/compute_policies.hpp"
 
 namespace {
 

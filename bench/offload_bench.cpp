@@ -15,8 +15,8 @@
 #include <thread>
 #include <utility>
 
-#include "engine/tbb_setup.hpp"
 #include "apbench/offload.hpp"
+#include "engine/tbb_setup.hpp"
 
 namespace {
 

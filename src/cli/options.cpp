@@ -1,11 +1,11 @@
 #include "options.hpp"
 
-#include "apbench/report.hpp"
-#include "apbench_build_info.hpp"
-
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+
+#include "apbench/report.hpp"
+#include "apbench_build_info.hpp"
 
 namespace apb::cli {
 

@@ -1,5 +1,4 @@
 #include "apbench/context.hpp"
-#include "apbench_build_info.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -12,6 +11,7 @@
 #include <fstream>
 
 #include "apbench/runner.hpp"
+#include "apbench_build_info.hpp"
 
 namespace apb {
 namespace {

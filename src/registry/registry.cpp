@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include "apbench/error.hpp"
-#include "text/names.hpp"
 #include "strategies/builtin.hpp"
+#include "text/names.hpp"
 
 namespace apb {
 namespace {

@@ -1,8 +1,8 @@
 // async: every op a coroutine on ONE io_context thread, all in flight at
 // once and awaited together: C#'s Task.WhenAll. Waits overlap; CPU work
 // runs on (and blocks) the one thread.
-#include "engine/compute_policies.hpp"
 #include "builtin.hpp"
+#include "engine/compute_policies.hpp"
 #include "forms.hpp"
 #include "lanes.hpp"
 

@@ -4,8 +4,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/compute_policies.hpp"
 #include "builtin.hpp"
+#include "engine/compute_policies.hpp"
 #include "forms.hpp"
 #include "lanes.hpp"
 

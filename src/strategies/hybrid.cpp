@@ -1,9 +1,9 @@
 // hybrid: I/O as coroutines on one io_context thread, CPU work offloaded
 // with co_await apb::offload to a oneTBB arena and split across its
 // workers; the coroutine resumes on its executor (C#'s await Task.Run).
+#include "builtin.hpp"
 #include "engine/compute_policies.hpp"
 #include "engine/tbb_setup.hpp"
-#include "builtin.hpp"
 #include "forms.hpp"
 #include "lanes.hpp"
 

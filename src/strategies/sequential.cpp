@@ -1,7 +1,7 @@
 // sequential: one op after another on the calling thread, the baseline
 // every speed-up is measured against (the seed post's `foreach await`).
-#include "engine/compute_policies.hpp"
 #include "builtin.hpp"
+#include "engine/compute_policies.hpp"
 #include "forms.hpp"
 #include "lanes.hpp"
 

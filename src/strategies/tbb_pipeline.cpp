@@ -10,11 +10,11 @@
 #include <memory>
 #include <thread>
 
-#include "engine/compute_policies.hpp"
-#include "engine/tbb_setup.hpp"
 #include "apbench/detail/tsan.hpp"
 #include "apbench/pipeline.hpp"
 #include "builtin.hpp"
+#include "engine/compute_policies.hpp"
+#include "engine/tbb_setup.hpp"
 
 namespace apb {
 namespace {

@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/compute_policies.hpp"
 #include "builtin.hpp"
+#include "engine/compute_policies.hpp"
 #include "forms.hpp"
 
 namespace apb {

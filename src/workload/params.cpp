@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "apbench/error.hpp"
-#include "text/names.hpp"
 #include "apbench/units.hpp"
+#include "text/names.hpp"
 
 namespace apb {
 namespace {
