@@ -26,9 +26,17 @@ ResourceUsage resource_usage() {
 }
 
 ResourceUsage operator-(const ResourceUsage& a, const ResourceUsage& b) {
-  return {a.user_s - b.user_s, a.system_s - b.system_s,
-          a.voluntary_switches - b.voluntary_switches,
-          a.involuntary_switches - b.involuntary_switches};
+  // The runner subtracts the thread monitor's own usage from the process's,
+  // and the two are not read at the same instants (the monitor starts
+  // before the process's first reading), so the difference can dip a
+  // switch or two below zero (seen: -1 voluntary switches): none is.
+  auto count = [](std::int64_t after, std::int64_t before) {
+    return std::max<std::int64_t>(0, after - before);
+  };
+  return {std::max(0.0, a.user_s - b.user_s),
+          std::max(0.0, a.system_s - b.system_s),
+          count(a.voluntary_switches, b.voluntary_switches),
+          count(a.involuntary_switches, b.involuntary_switches)};
 }
 
 bool reset_peak_rss() {
