@@ -1,6 +1,7 @@
 #pragma once
 // Reporters: the same Results as a console table, JSON (the stable,
 // versioned interface), CSV and Markdown.
+#include <cstddef>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -10,9 +11,22 @@
 
 namespace apb {
 
+// How the console report is laid out.
+struct ConsoleOptions {
+  bool color = false;       // ANSI colours (for terminals)
+  std::size_t width = 100;  // columns of the terminal (at least 60 are used)
+  // Every column of every table, however wide; otherwise a table keeps its
+  // most important columns (strategy, wall, 95% CI, speed-up, efficiency,
+  // throughput, p99, ...) that fit `width` and names the others once.
+  bool wide = false;
+};
+
 // Human-readable table(s), one per workload, with units on every number,
-// the sequential baseline and the ratios; then the summary lines.
-// `color` adds ANSI colours (for terminals).
+// the sequential baseline and the ratios; then the summary lines. Long
+// lines wrap to the width.
+void write_console(std::ostream& out, const Results& results,
+                   const ConsoleOptions& options);
+// The same at 100 columns; `color` adds ANSI colours.
 void write_console(std::ostream& out, const Results& results, bool color);
 
 // Schema "apbench.results/1", documented in docs/results-schema.md.

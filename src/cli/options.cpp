@@ -16,8 +16,10 @@ Values take units: durations ns us ms s (500ms), sizes B KiB MiB (4KiB),
 counts plain or with k/M (10k). --rate and --concurrency take a list
 (100,200,400) or a log-spaced range (100..10k = 10 points, 100..10k:20).
 Without --filter/--kind/--strategy/--ops/--concurrency/--rate/--set,
-apbench runs its default suite, which reproduces the two seed posts
-(sequential vs Task.WhenAll, async vs parallel).
+apbench runs its default suite (about a minute): ten 500 ms waits one after
+another vs all at once; async vs parallel on CPU work (coroutines add no
+cores, oneTBB does); and a service that fetches, then processes each request,
+with 2 and with all 16 requests in flight.
 
 Examples:
   apbench --list
@@ -108,6 +110,10 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                "log each run on stderr as it finishes");
   app.add_flag("--no-color", o.no_color,
                "plain console output without colours");
+  app.add_flag("--wide", o.wide,
+               "show every column of the console tables, however wide (by "
+               "default they keep the most important columns that fit the "
+               "terminal, or 100 columns off a terminal)");
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,7 @@ struct Options {
   bool quiet = false;
   bool verbose = false;
   bool no_color = false;
+  bool wide = false;  // every console column, whatever the width
   std::vector<std::string> filters;
   std::vector<std::string> kinds;
   std::vector<std::string> strategies;  // comma lists, split later
