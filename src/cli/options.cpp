@@ -105,15 +105,17 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
   for (const auto& reporter : reporters())
     app.add_option(reporter.flag, o.outputs[reporter.name], reporter.help)
         ->type_name("FILE");
+  app.add_option("--charts", o.charts_dir,
+                 "write this run's charts (SVG, with charts.md) into DIR, "
+                 "through apbench-charts (needs python3-matplotlib)")
+      ->type_name("DIR");
   app.add_flag("--quiet,-q", o.quiet, "no progress line on stderr");
   app.add_flag("--verbose,-v", o.verbose,
                "log each run on stderr as it finishes");
   app.add_flag("--no-color", o.no_color,
                "plain console output without colours");
   app.add_flag("--wide", o.wide,
-               "show every column of the console tables, however wide (by "
-               "default they keep the most important columns that fit the "
-               "terminal, or 100 columns off a terminal)");
+               "every column of the console tables, however wide");
 
   try {
     app.parse(argc, argv);

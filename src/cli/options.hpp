@@ -24,6 +24,7 @@ struct Options {
   // Output files by reporter name ("json" -> "results.json"); see
   // apb::reporters().
   std::map<std::string, std::string> outputs;
+  std::string charts_dir;  // --charts: this run's SVG charts go here
 
   // True when the user chose what to run (otherwise: the default suite).
   bool selects_runs() const {

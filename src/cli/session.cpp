@@ -129,7 +129,7 @@ class Progress {
 };
 
 void write_all(Results& results, std::vector<Output>& outputs,
-               const ConsoleOptions& console) {
+               const ConsoleOptions& console, const std::string& charts_dir) {
   analyse(results);
   write_console(std::cout, results, console);
   std::cout.flush();
@@ -139,6 +139,12 @@ void write_all(Results& results, std::vector<Output>& outputs,
     if (!*out.file)
       fmt::print(stderr, "apbench: error: writing {} '{}' failed\n", out.flag,
                  out.path);
+  }
+  if (!charts_dir.empty()) {
+    const auto run = run_chart_tool(results, {"--out", charts_dir}, false);
+    if (!run.ok)
+      fmt::print(stderr, "apbench: error: --charts '{}': {}\n", charts_dir,
+                 run.error);
   }
 }
 
@@ -188,12 +194,13 @@ int run_session(const Options& o, const std::string& command_line) {
     run_plan(plan, results, callbacks);
   } catch (const UsageError&) {
     progress.clear();
-    write_all(results, outputs, console);  // keep what was measured
+    write_all(results, outputs, console,
+              o.charts_dir);  // keep what was measured
     throw;
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  write_all(results, outputs, console);
+  write_all(results, outputs, console, o.charts_dir);
   if (interrupted.load()) {
     fmt::print(stderr,
                "apbench: interrupted after {} of {} runs; results so "
