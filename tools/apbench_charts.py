@@ -1213,6 +1213,9 @@ def page_sections(groups, sgroups):
     shows them, where the sweep first appears."""
     series_of_run = {}
     for sgroup in sgroups:
+        # A single point is an ordinary table, as on the console.
+        if max(len(s.get("points") or []) for s in sgroup.series) < 2:
+            continue
         for series in sgroup.series:
             for point in series.get("points") or []:
                 index = obj(point).get("run_index")

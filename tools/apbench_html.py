@@ -247,7 +247,7 @@ STYLE = """
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto,
   "DejaVu Sans", sans-serif; color: var(--fg); margin: 0 auto;
-  padding: 1rem; max-width: 72rem; line-height: 1.45; }
+  padding: 1rem; max-width: 84rem; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin: 0.2rem 0 0.6rem; }
 h2 { font-size: 1.2rem; margin: 2rem 0 0.3rem; padding-top: 0.6rem;
   border-top: 2px solid var(--rule); }
@@ -262,9 +262,9 @@ code { font-family: "DejaVu Sans Mono", ui-monospace, monospace;
 .notice { border-left: 4px solid var(--warn); background: #fff8e5;
   padding: 0.4rem 0.7rem; margin: 0.8rem 0; }
 .scroll { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 0.88rem; margin: 0.4rem 0;
+table { border-collapse: collapse; font-size: 0.84rem; margin: 0.4rem 0;
   font-variant-numeric: tabular-nums; }
-th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid var(--rule);
+th, td { padding: 0.25rem 0.45rem; border-bottom: 1px solid var(--rule);
   white-space: nowrap; text-align: right; }
 th { background: var(--bg-head); font-weight: 600; }
 th:first-child, td:first-child { text-align: left; }
@@ -285,8 +285,6 @@ nav ol { columns: 2 18rem; padding-left: 1.4rem; margin: 0.3rem 0; }
 @media (max-width: 40rem) {
   body { padding: 0.6rem; }
   table { font-size: 0.8rem; }
-  .context dl { grid-template-columns: 1fr; }
-  .context dt { margin-top: 0.3rem; }
 }
 @media print {
   body { max-width: none; padding: 0; }
@@ -299,8 +297,17 @@ nav ol { columns: 2 18rem; padding-left: 1.4rem; margin: 0.3rem 0; }
 """
 
 
+_UNIT = re.compile(r"(\d) (%|ns|us|ms|s|x|B|KiB|MiB|GiB|[kMG]?ops/s)(?![\w/])")
+
+
 def esc(text):
     return html.escape(str(text), quote=True)
+
+
+def prose(text):
+    """Escaped running text: a number and its unit never part at a line
+    break ("88.8 %" is not split after "88.8")."""
+    return _UNIT.sub("\\1\u00a0\\2", esc(text))
 
 
 def table(titles, rows, row_classes=None):
@@ -390,7 +397,7 @@ def run_items(runs):
     if not items:
         return ""
     return '<ul class="items">' + "".join(
-        f'<li class="{cls}">{esc(text)}</li>' for cls, text in items) + \
+        f'<li class="{cls}">{prose(text)}</li>' for cls, text in items) + \
         "</ul>"
 
 
@@ -443,7 +450,7 @@ def curve_section(sgroup, slo):
              for s in series if s.get("stopped_early")]
     if notes:
         out += '<ul class="items">' + "".join(
-            f'<li class="note">{esc(n)}</li>' for n in notes) + "</ul>"
+            f'<li class="note">{prose(n)}</li>' for n in notes) + "</ul>"
     return out
 
 
@@ -479,7 +486,7 @@ def inline_svg(svg_text, prefix):
 def figure(chart, svg_text, number):
     return (f'<figure id="chart-{number}">'
             f"{inline_svg(svg_text, f'c{number}')}"
-            f"<figcaption>{esc(chart.caption)}</figcaption></figure>")
+            f"<figcaption>{prose(chart.caption)}</figcaption></figure>")
 
 
 def context_block(source):
@@ -535,7 +542,7 @@ def page(sources, sections_of, charts_by_item, svg_of, notice):
                 for a in advice:
                     if a.get("run_index") == first_index and a.get("text"):
                         inner += (f'<p class="advice"><strong>advice:</strong>'
-                                  f" {esc(a['text'])}</p>")
+                                  f" {prose(a['text'])}</p>")
             else:
                 sgroup = content
                 title = f"{sgroup.workload}: " + (
@@ -550,8 +557,11 @@ def page(sources, sections_of, charts_by_item, svg_of, notice):
             for chart in charts_by_item.get(id(item), []):
                 chart_number += 1
                 inner += figure(chart, svg_of(chart), chart_number)
-            nav.append(f'<li><a href="#{anchor}">{esc(title)}</a></li>')
-            facts_html = " \u00b7 ".join(esc(f) for f in facts if f)
+            # Two groups of one workload differ in their load: say it.
+            nav_text = title + (f": {facts[0]}, {facts[1]}"
+                                if kind == "runs" else "")
+            nav.append(f'<li><a href="#{anchor}">{prose(nav_text)}</a></li>')
+            facts_html = " \u00b7 ".join(prose(f) for f in facts if f)
             body.append(f'<section id="{anchor}"><h2>{esc(title)}</h2>'
                         f'<p class="facts">{facts_html}</p>{inner}</section>')
         summary = [s for s in doc.get("summary") or [] if isinstance(s, str)]
@@ -580,7 +590,7 @@ def summary_list(lines):
     out, open_nested = ["<ul class=\"summary\">"], False
     for i, line in enumerate(lines):
         nested = line.startswith("  ") and i > 0
-        text = esc(line.strip())
+        text = prose(line.strip())
         if nested and not open_nested:
             out[-1] = out[-1][:-len("</li>")] + "<ul>"
             open_nested = True
