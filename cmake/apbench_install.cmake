@@ -22,7 +22,7 @@ if(TARGET apbench_gbench_main)
 endif()
 install(DIRECTORY include/apbench DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(PROGRAMS tools/apbench-charts DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES tools/apbench_charts.py
+install(FILES tools/apbench_charts.py tools/apbench_html.py
         DESTINATION ${CMAKE_INSTALL_DATADIR}/apbench)
 
 install(EXPORT apbenchTargets NAMESPACE apbench::

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "apbench/results.hpp"
+#include "text/wrap.hpp"
 
 namespace apb {
 namespace {
@@ -165,6 +166,12 @@ Results sample_results() {
 std::string console(const Results& results, bool color) {
   std::ostringstream out;
   write_console(out, results, color);
+  return out.str();
+}
+
+std::string console(const Results& results, const ConsoleOptions& options) {
+  std::ostringstream out;
+  write_console(out, results, options);
   return out.str();
 }
 
@@ -366,7 +373,7 @@ TEST(ReportJson, EmptyResults) {
 
 TEST(ReportConsole, ShowsRunsUnitsReasonsAndSummary) {
   const Results results = sample_results();
-  const std::string text = console(results, false);
+  const std::string text = console(results, ConsoleOptions{.wide = true});
   for (const RunResult& run : results.runs)
     EXPECT_NE(text.find(run.strategy), std::string::npos) << run.strategy;
   for (const char* piece : {"io.sleep (io): 10 ops",
@@ -426,6 +433,44 @@ TEST(ReportConsole, ColumnsAligned) {
     }
   }
   EXPECT_EQ(rows, 4u) << text;
+}
+
+// Every line fits the width; the columns left out are named once, and
+// --wide brings them back. Long text wraps instead of being cut.
+TEST(ReportConsole, FitsTheWidthAndWrapsLongText) {
+  Results results = sample_results();
+  const std::string long_note(150, 'n');
+  results.runs[0].notes.push_back(
+      {"remark", "a note longer than a line, " + long_note + " end of note"});
+  results.summary.push_back(
+      "  a nested point about the line above, long enough to need a second "
+      "line at sixty columns");
+  for (std::size_t width : {60u, 80u, 100u}) {
+    const std::string text = console(results, ConsoleOptions{.width = width});
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+      EXPECT_LE(display_width(line), width) << line << "\n" << text;
+    EXPECT_NE(text.find("not shown at this width:"), std::string::npos) << text;
+    // Wrapped, not cut: the note's end is there, once the lines are joined.
+    std::string flat;
+    for (char c : text)
+      if (c != '\n' && !(c == ' ' && !flat.empty() && flat.back() == ' '))
+        flat += c;
+    EXPECT_NE(flat.find("end of note"), std::string::npos) << text;
+    EXPECT_EQ(text.find("-   a nested"), std::string::npos) << text;
+    EXPECT_NE(text.find("      - a nested point"), std::string::npos) << text;
+  }
+  const std::string narrow = console(results, ConsoleOptions{.width = 80});
+  EXPECT_EQ(narrow.find("peak mem"), std::string::npos) << narrow;
+  // The key columns stay.
+  for (const char* title : {"wall median", "95% CI", "speed-up"})
+    EXPECT_NE(narrow.find(title), std::string::npos) << title << "\n" << narrow;
+  const std::string wide =
+      console(results, ConsoleOptions{.width = 80, .wide = true});
+  EXPECT_NE(wide.find("peak mem"), std::string::npos) << wide;
+  EXPECT_NE(wide.find("ctx sw vol/inv"), std::string::npos) << wide;
+  EXPECT_EQ(wide.find("not shown at this width"), std::string::npos) << wide;
 }
 
 TEST(ReportConsole, EmptyResults) {

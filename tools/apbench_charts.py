@@ -1,6 +1,7 @@
 """Turn apbench results JSON into SVG charts and a Markdown page showing them.
 
-Usage: apbench-charts RESULTS.json [MORE.json...] --out DIR [--title-prefix T]
+Usage: apbench-charts RESULTS.json [MORE.json...] [--out DIR] [--html FILE]
+                      [--title-prefix T]
 
 The results JSON (schema ``apbench.results/1``, docs/results-schema.md) is the
 stable interface of apbench, so this tool reads nothing else. Run it through
@@ -13,6 +14,7 @@ titles and legends can be searched.
 """
 
 import argparse
+import io
 import json
 import math
 import os
@@ -20,22 +22,38 @@ import re
 import sys
 import textwrap
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-# pylint: disable=wrong-import-position
-from matplotlib import ticker  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.path import Path  # noqa: E402
+# matplotlib is imported by load_matplotlib(): the HTML page (--html) is
+# written without it, with every table and a line saying what is missing.
+matplotlib = ticker = FigureCanvasAgg = Figure = Line2D = Patch = Path = None
+HAS_LEGEND_ALIGNMENT = False
 
 PROG = "apbench-charts"
-# Legend(alignment=...) is matplotlib 3.6+ (Debian 12 has 3.6.3).
-HAS_LEGEND_ALIGNMENT = tuple(
-    int(p) for p in re.findall(r"\d+", matplotlib.__version__)[:2]) >= (3, 6)
+
+
+def load_matplotlib():
+    """Import matplotlib; None when it worked, else why it did not."""
+    # pylint: disable=global-statement,import-outside-toplevel
+    global matplotlib, ticker, FigureCanvasAgg, Figure, Line2D, Patch, Path
+    global HAS_LEGEND_ALIGNMENT
+    try:
+        import matplotlib as mpl
+        mpl.use("Agg")
+        from matplotlib import ticker as tick
+        from matplotlib.backends.backend_agg import FigureCanvasAgg as Canvas
+        from matplotlib.figure import Figure as Fig
+        from matplotlib.lines import Line2D as Line
+        from matplotlib.patches import Patch as Pat
+        from matplotlib.path import Path as Pth
+    except ImportError as err:
+        return str(err) or "matplotlib cannot be imported"
+    matplotlib, ticker, FigureCanvasAgg, Figure = mpl, tick, Canvas, Fig
+    Line2D, Patch, Path = Line, Pat, Pth
+    # Legend(alignment=...) is matplotlib 3.6+ (Debian 12 has 3.6.3).
+    HAS_LEGEND_ALIGNMENT = tuple(
+        int(p) for p in re.findall(r"\d+", mpl.__version__)[:2]) >= (3, 6)
+    return None
+
+
 SCHEMA = "apbench.results/1"
 
 # Fixed colours for the strategies apbench ships, so a strategy looks the same
@@ -59,7 +77,9 @@ FALLBACK_COLOURS = [
 ]
 
 # Hatches tell the stages of a pipeline apart inside a strategy's colour.
-STAGE_HATCHES = ["", "///", "...", "xxx", "\\\\\\", "ooo", "+++", "---"]
+# Line hatches first: dot and circle hatches are drawn as thousands of tiny
+# paths in SVG (about 150 KB per bar), which a page with inline charts feels.
+STAGE_HATCHES = ["", "///", "xxx", "\\\\\\", "|||", "+++", "---", "..."]
 
 FIG_SIZE = (9.0, 5.0)
 SUBTITLE_WIDTH = 100  # characters of 9 pt text that fit over the plot
@@ -170,6 +190,9 @@ class Source:
         self.name = os.path.basename(path)
         self.doc = doc
         self.context = obj(doc.get("context"))
+        # Position of each run in the file, by identity (advice and series
+        # points refer to runs by index).
+        self.index_of = {id(r): i for i, r in enumerate(doc["runs"])}
 
 
 class Group:
@@ -534,6 +557,7 @@ class Chart:
         self.caption = caption
         self.fig = fig
         self.workload = workload
+        self.item = None  # the Group or SeriesGroup it shows
 
 
 def wall_value(run, key):
@@ -1146,14 +1170,16 @@ def markdown(charts, sources, prefix):
     return "\n".join(lines)
 
 
-def make_charts(sources, prefix):
-    """Every chart the inputs support, grouped by workload in input order."""
+def make_charts(sources, prefix, groups=None, sgroups=None):
+    """Every chart the inputs support, grouped by workload in input order;
+    groups and sgroups: build_groups() and build_series_groups() of the
+    sources when the caller has them already."""
     names = [obj(r).get("strategy") for s in sources for r in s.doc["runs"]]
     names += [obj(x).get("strategy") for s in sources
               for x in s.doc.get("series") or []]
     palette = Palette(n for n in names if isinstance(n, str))
     charts = []
-    for group in build_groups(sources):
+    for group in groups if groups is not None else build_groups(sources):
         # One point of a sweep is drawn on its latency-throughput chart;
         # a chart per point would bury it.
         if any(obj(obj(r).get("load")).get("swept") is True
@@ -1163,12 +1189,15 @@ def make_charts(sources, prefix):
                       chart_stages):
             chart = maker(group, palette, prefix)
             if chart is not None:
+                chart.item = group
                 charts.append(chart)
-    for sgroup in build_series_groups(sources):
+    for sgroup in sgroups if sgroups is not None \
+            else build_series_groups(sources):
         chart = chart_latency_throughput(sgroup, palette,
                                          sgroup.source.doc.get("slo"),
                                          prefix)
         if chart is not None:
+            chart.item = sgroup
             charts.append(chart)
     order = []
     for chart in charts:
@@ -1176,6 +1205,76 @@ def make_charts(sources, prefix):
             order.append(chart.workload)
     charts.sort(key=lambda c: order.index(c.workload))
     return charts
+
+
+def page_sections(groups, sgroups):
+    """For the HTML page: per source, its run groups in the order their
+    runs appear, a sweep's groups replaced by the one series group that
+    shows them, where the sweep first appears."""
+    series_of_run = {}
+    for sgroup in sgroups:
+        # A single point is an ordinary table, as on the console.
+        if max(len(s.get("points") or []) for s in sgroup.series) < 2:
+            continue
+        for series in sgroup.series:
+            for point in series.get("points") or []:
+                index = obj(point).get("run_index")
+                if isinstance(index, int):
+                    series_of_run[(id(sgroup.source), index)] = sgroup
+    by_source = {}
+    for group in groups:
+        by_source.setdefault(id(group.source), []).append(group)
+
+    def sections_of(source):
+        shown = set()
+        mine = by_source.get(id(source), [])
+        for group in sorted(mine, key=lambda g: min(
+                source.index_of[id(r)] for r in g.runs)):
+            runs = sorted(group.runs, key=lambda r: source.index_of[id(r)])
+            sgroup = series_of_run.get((id(source),
+                                        source.index_of[id(runs[0])]))
+            if sgroup is not None:
+                if id(sgroup) not in shown:
+                    shown.add(id(sgroup))
+                    yield ("curve", sgroup, sgroup)
+                continue
+            yield ("runs", runs, group)
+    return sections_of
+
+
+def svg_text(chart):
+    """A chart as SVG text, for inlining."""
+    stream = io.StringIO()
+    chart.fig.savefig(stream, format="svg", metadata={"Date": None})
+    return stream.getvalue()
+
+
+MATPLOTLIB_HINT = ("install the Debian package python3-matplotlib "
+                   "(scripts/setup.sh does) or pip install matplotlib")
+
+
+def write_html(path, sources, prefix, missing):
+    """The one-page report; charts when matplotlib is there (missing is
+    None), else every table and a line saying what is missing."""
+    # pylint: disable=import-outside-toplevel
+    import apbench_html
+    groups, sgroups = build_groups(sources), build_series_groups(sources)
+    charts = [] if missing else make_charts(sources, prefix, groups, sgroups)
+    by_item = {}
+    for chart in charts:
+        by_item.setdefault(id(chart.item), []).append(chart)
+    notice = None
+    if missing:
+        notice = (f"Charts are left out: this Python cannot import "
+                  f"matplotlib ({missing}); {MATPLOTLIB_HINT}, then run "
+                  f"again. Every table is here.")
+    text = apbench_html.page(sources, page_sections(groups, sgroups), by_item,
+                             svg_text, notice)
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(text)
 
 
 def parse_args(argv):
@@ -1188,15 +1287,24 @@ def parse_args(argv):
                         help="apbench results files (schema "
                              f"{SCHEMA}); each file's runs are charted "
                              "with its own machine caption")
-    parser.add_argument("--out", required=True, metavar="DIR",
+    parser.add_argument("--out", metavar="DIR",
                         help="folder for the SVG files and charts.md "
                              "(created if missing)")
+    parser.add_argument("--html", metavar="FILE",
+                        help="write one self-contained HTML page: context, "
+                             "every table, diagnoses, advice, summary and "
+                             "the charts inline (- for stdout); without "
+                             "matplotlib, the page without charts")
     parser.add_argument("--title-prefix", default="", metavar="TEXT",
                         help="text put before every chart title, e.g. a "
                              "machine name")
     parser.add_argument("--png", action="store_true",
                         help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not args.out and not args.html:
+        parser.error("give --out DIR (SVG charts), --html FILE (a page), "
+                     "or both")
+    return args
 
 
 def main(argv=None):
@@ -1209,7 +1317,25 @@ def main(argv=None):
     except InputError as err:
         print(f"{PROG}: {err}", file=sys.stderr)
         return 2
-    configure_matplotlib()
+    missing = load_matplotlib()
+    if missing and args.out:
+        print(f"{PROG}: no matplotlib ({missing}): {MATPLOTLIB_HINT}",
+              file=sys.stderr)
+        return 2
+    if not missing:
+        configure_matplotlib()
+    if args.html:
+        try:
+            write_html(args.html, sources, args.title_prefix, missing)
+        except OSError as err:
+            print(f"{PROG}: {err.filename or args.html}: "
+                  f"{err.strerror or err}", file=sys.stderr)
+            return 1
+        if args.html != "-":
+            print(f"{PROG}: wrote {args.html}"
+                  f"{' without charts (no matplotlib)' if missing else ''}")
+    if not args.out:
+        return 0
     charts = make_charts(sources, args.title_prefix)
     try:
         os.makedirs(args.out, exist_ok=True)

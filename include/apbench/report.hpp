@@ -1,8 +1,10 @@
 #pragma once
 // Reporters: the same Results as a console table, JSON (the stable,
 // versioned interface), CSV and Markdown.
+#include <cstddef>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,9 +12,22 @@
 
 namespace apb {
 
+// How the console report is laid out.
+struct ConsoleOptions {
+  bool color = false;       // ANSI colours (for terminals)
+  std::size_t width = 100;  // columns of the terminal (at least 60 are used)
+  // Every column of every table, however wide; otherwise a table keeps its
+  // most important columns (strategy, wall, 95% CI, speed-up, efficiency,
+  // throughput, p99, ...) that fit `width` and names the others once.
+  bool wide = false;
+};
+
 // Human-readable table(s), one per workload, with units on every number,
-// the sequential baseline and the ratios; then the summary lines.
-// `color` adds ANSI colours (for terminals).
+// the sequential baseline and the ratios; then the summary lines. Long
+// lines wrap to the width.
+void write_console(std::ostream& out, const Results& results,
+                   const ConsoleOptions& options);
+// The same at 100 columns; `color` adds ANSI colours.
 void write_console(std::ostream& out, const Results& results, bool color);
 
 // Schema "apbench.results/1", documented in docs/results-schema.md.
@@ -32,6 +47,30 @@ void write_markdown(std::ostream& out, const Results& results);
 // mean/median/stddev aggregates, and n/a or failed runs as errors without a
 // time.
 void write_gbench_json(std::ostream& out, const Results& results);
+
+// One self-contained HTML page (no network, scripts or fonts): context,
+// every table, stage breakdowns, diagnoses, advice, summary, and the charts
+// inline as SVG. The chart tool (apbench-charts) writes it, so the page and
+// the charts have one implementation; without matplotlib its page has every
+// table and a line saying what is missing. When the tool cannot run at all
+// (no Python 3), the page holds the Markdown report as text and says why.
+void write_html(std::ostream& out, const Results& results);
+
+// The chart tool, apbench-charts (Python + matplotlib): $APBENCH_CHARTS if
+// set, else beside the running executable (an install's bin/), else this
+// build's source tree or install prefix; nullopt when none is there.
+std::optional<std::string> chart_tool();
+
+// Runs the chart tool on `results` (written to a temporary JSON file) with
+// `args` (e.g. {"--out", "charts/"}); with `html`, also asks for the page
+// and returns its text. `error` says why when `ok` is false.
+struct ChartToolRun {
+  bool ok = false;
+  std::string error;
+  std::string html;
+};
+ChartToolRun run_chart_tool(const Results& results,
+                            const std::vector<std::string>& args, bool html);
 
 // A reporter the command line offers as `flag FILE`: the built-in ones
 // (json, csv, markdown, gbench-json) and any registered with

@@ -16,8 +16,10 @@ Values take units: durations ns us ms s (500ms), sizes B KiB MiB (4KiB),
 counts plain or with k/M (10k). --rate and --concurrency take a list
 (100,200,400) or a log-spaced range (100..10k = 10 points, 100..10k:20).
 Without --filter/--kind/--strategy/--ops/--concurrency/--rate/--set,
-apbench runs its default suite, which reproduces the two seed posts
-(sequential vs Task.WhenAll, async vs parallel).
+apbench runs its default suite (about a minute): ten 500 ms waits one after
+another vs all at once; async vs parallel on CPU work (coroutines add no
+cores, oneTBB does); and a service that fetches, then processes each request,
+with 2 and with all 16 requests in flight.
 
 Examples:
   apbench --list
@@ -103,11 +105,17 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
   for (const auto& reporter : reporters())
     app.add_option(reporter.flag, o.outputs[reporter.name], reporter.help)
         ->type_name("FILE");
+  app.add_option("--charts", o.charts_dir,
+                 "write this run's charts (SVG, with charts.md) into DIR, "
+                 "through apbench-charts (needs python3-matplotlib)")
+      ->type_name("DIR");
   app.add_flag("--quiet,-q", o.quiet, "no progress line on stderr");
   app.add_flag("--verbose,-v", o.verbose,
                "log each run on stderr as it finishes");
   app.add_flag("--no-color", o.no_color,
                "plain console output without colours");
+  app.add_flag("--wide", o.wide,
+               "every column of the console tables, however wide");
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,7 @@ struct Options {
   bool quiet = false;
   bool verbose = false;
   bool no_color = false;
+  bool wide = false;  // every console column, whatever the width
   std::vector<std::string> filters;
   std::vector<std::string> kinds;
   std::vector<std::string> strategies;  // comma lists, split later
@@ -23,6 +24,7 @@ struct Options {
   // Output files by reporter name ("json" -> "results.json"); see
   // apb::reporters().
   std::map<std::string, std::string> outputs;
+  std::string charts_dir;  // --charts: this run's SVG charts go here
 
   // True when the user chose what to run (otherwise: the default suite).
   bool selects_runs() const {

@@ -20,6 +20,7 @@
 #include "apbench/units.hpp"
 #include "list.hpp"
 #include "plan.hpp"
+#include "terminal_width.hpp"
 
 namespace apb::cli {
 namespace {
@@ -127,9 +128,10 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-void write_all(Results& results, std::vector<Output>& outputs, bool color) {
+void write_all(Results& results, std::vector<Output>& outputs,
+               const ConsoleOptions& console, const std::string& charts_dir) {
   analyse(results);
-  write_console(std::cout, results, color);
+  write_console(std::cout, results, console);
   std::cout.flush();
   for (auto& out : outputs) {
     out.write(*out.file, results);
@@ -137,6 +139,12 @@ void write_all(Results& results, std::vector<Output>& outputs, bool color) {
     if (!*out.file)
       fmt::print(stderr, "apbench: error: writing {} '{}' failed\n", out.flag,
                  out.path);
+  }
+  if (!charts_dir.empty()) {
+    const auto run = run_chart_tool(results, {"--out", charts_dir}, false);
+    if (!run.ok)
+      fmt::print(stderr, "apbench: error: --charts '{}': {}\n", charts_dir,
+                 run.error);
   }
 }
 
@@ -153,13 +161,19 @@ int run_session(const Options& o, const std::string& command_line) {
   Results results;
   results.context = current_context(command_line);
   const bool tty = isatty(STDERR_FILENO) != 0;
-  const bool color = !o.no_color && isatty(STDOUT_FILENO) != 0;
+  const ConsoleOptions console{
+      .color = !o.no_color && isatty(STDOUT_FILENO) != 0,
+      .width = terminal_width(),
+      .wide = o.wide};
   Progress progress(tty && !o.quiet, o.verbose, plan.run_count(),
                     plan.repetition_count());
   if (!o.selects_runs() && !o.quiet)
     fmt::print(stderr,
                "apbench: running the default suite ({} runs, about a minute; "
-               "see --help to choose your own)\n",
+               "see --help to choose your own):\n"
+               "  waits one after another vs all at once, async vs parallel "
+               "on CPU work,\n"
+               "  and a service that fetches, then processes each request\n",
                plan.run_count());
 
   PlanCallbacks callbacks;
@@ -180,12 +194,13 @@ int run_session(const Options& o, const std::string& command_line) {
     run_plan(plan, results, callbacks);
   } catch (const UsageError&) {
     progress.clear();
-    write_all(results, outputs, color);  // keep what was measured
+    write_all(results, outputs, console,
+              o.charts_dir);  // keep what was measured
     throw;
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  write_all(results, outputs, color);
+  write_all(results, outputs, console, o.charts_dir);
   if (interrupted.load()) {
     fmt::print(stderr,
                "apbench: interrupted after {} of {} runs; results so "

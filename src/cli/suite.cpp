@@ -1,5 +1,6 @@
-// The default suite: what `apbench` with no selection runs. It reproduces
-// both seed posts in about a minute on 2 cores.
+// The default suite: what `apbench` with no selection runs, in about a
+// minute on 2 cores: waits one after another vs all at once, async vs
+// parallel on CPU work, and a service that fetches, then processes.
 #include "plan.hpp"
 
 namespace apb::cli {
@@ -13,9 +14,9 @@ struct SuiteEntry {
   std::vector<const char*> settings;
 };
 
-// 1. Seed post 1: ten 500 ms calls one after another vs Task.WhenAll.
-// 2. Seed post 2, CPU side: coroutines add no cores; oneTBB does.
-// 3. Seed post 2, the web API: fetch, process, respond with two requests
+// 1. Ten 500 ms calls one after another vs all at once (Task.WhenAll).
+// 2. CPU work: coroutines add no cores; oneTBB does.
+// 3. A web API: fetch, process, respond with two requests
 //    in flight (cores to spare per request: hybrid splits the processing)
 //    and with all in flight (CPU saturated: every all-core strategy ties).
 const std::vector<SuiteEntry>& entries() {

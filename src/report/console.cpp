@@ -1,5 +1,7 @@
 // Console reporter: one aligned table per workload, units on every number,
-// then the summary lines.
+// then the summary lines. Everything fits the width it is given: tables keep
+// their most important columns (the others under --wide or in the files) and
+// long lines wrap at spaces instead of being cut.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include "apbench/results.hpp"
 #include "apbench/units.hpp"
 #include "report/cells.hpp"
+#include "text/wrap.hpp"
 
 namespace apb {
 namespace {
@@ -28,7 +31,11 @@ constexpr std::string_view kWarn = "\x1b[33m";    // yellow
 constexpr std::string_view kFail = "\x1b[31m";    // red
 constexpr std::string_view kDim = "\x1b[2m";
 
-constexpr std::size_t kMaxMessageLength = 120;
+// An error message is the user's text and may be a whole page: its first
+// part says what went wrong.
+constexpr std::size_t kMaxMessageLength = 240;
+// Narrower than this, tables cannot show even their key columns.
+constexpr std::size_t kMinWidth = 60;
 
 class Painter {
  public:
@@ -42,18 +49,16 @@ class Painter {
   bool color_;
 };
 
-// Columns a UTF-8 string takes on a terminal (continuation bytes take none).
-std::size_t display_width(std::string_view text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string one_line(std::string_view text) {
-  std::string line;
-  for (char c : text) line += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  if (line.size() > kMaxMessageLength) {
+std::string shortened(std::string_view text) {
+  std::string line(text);
+  if (display_width(line) > kMaxMessageLength) {
     line.resize(kMaxMessageLength - 3);
+    // Never end inside a UTF-8 sequence.
+    while (!line.empty() &&
+           (static_cast<unsigned char>(line.back()) & 0xC0) == 0x80)
+      line.pop_back();
+    if (!line.empty() && (static_cast<unsigned char>(line.back()) & 0x80))
+      line.pop_back();
     line += "...";
   }
   return line;
@@ -76,16 +81,55 @@ const std::vector<std::string>& column_titles() {
   return titles;
 }
 
+// The columns of each table kind, most important first (indices into the
+// shared cells): a narrow terminal drops them from the end.
+const std::vector<std::size_t>& closed_loop_order() {
+  // strategy, wall, 95% CI, speed-up, efficiency, throughput, p99, p50, max,
+  // CPU, errors, peak mem, ctx sw
+  static const std::vector<std::size_t> order = {0, 1, 2, 3,  4,  5, 7,
+                                                 6, 8, 9, 12, 11, 10};
+  return order;
+}
+const std::vector<std::size_t>& open_loop_order() {
+  // strategy, offered, achieved, p99, service p99, dropped, errors, p50,
+  // p99.9, max, service p50, CPU
+  static const std::vector<std::size_t> order = {0,  1, 2, 4, 8, 9,
+                                                 11, 3, 5, 6, 7, 10};
+  return order;
+}
+
 std::vector<std::string> measured_cells(const RunResult& run, bool best) {
   return report_detail::measured_cells(
       run, fmt::format("{} {}", best ? '*' : ' ', run.strategy),
       {.interval = "[{}, {}]", .pair = "{}/{}"});
 }
 
+// The columns of a table that fit in `width`, in order; every column when
+// `wide`. Each column takes its width plus two spaces before it.
+std::vector<std::size_t> fitting_columns(const std::vector<std::size_t>& order,
+                                         const std::vector<std::size_t>& widths,
+                                         std::size_t width, bool wide) {
+  std::vector<std::size_t> shown;
+  std::size_t used = 0;
+  for (std::size_t column : order) {
+    const std::size_t need = widths[column] + 2;
+    if (!wide && !shown.empty() && used + need > width) break;
+    shown.push_back(column);
+    used += need;
+  }
+  return shown;
+}
+
 class TableWriter {
  public:
-  TableWriter(std::ostream& out, const Painter& paint)
-      : out_(out), paint_(paint) {}
+  TableWriter(std::ostream& out, const Painter& paint,
+              const ConsoleOptions& options,
+              std::vector<std::string>& hidden_columns)
+      : out_(out),
+        paint_(paint),
+        width_(std::max(options.width, kMinWidth)),
+        wide_(options.wide),
+        hidden_(hidden_columns) {}
 
   void write(const std::vector<const RunResult*>& runs) {
     write_header(runs);
@@ -97,7 +141,7 @@ class TableWriter {
     const RunResult* best = open ? nullptr : report_detail::fastest(runs);
     std::vector<std::vector<std::string>> rows;
     std::vector<std::size_t> widths;
-    for (const auto& title : titles) widths.push_back(title.size());
+    for (const auto& title : titles) widths.push_back(display_width(title));
     for (const RunResult* run : runs) {
       if (measured(*run)) {
         rows.push_back(open ? report_detail::open_loop_cells(
@@ -109,17 +153,21 @@ class TableWriter {
       for (std::size_t i = 0; i < rows.back().size(); ++i)
         widths[i] = std::max(widths[i], display_width(rows.back()[i]));
     }
+    const auto shown = fitting_columns(
+        open ? open_loop_order() : closed_loop_order(), widths, width_, wide_);
+    for (std::size_t i = 0; i < titles.size(); ++i)
+      if (std::find(shown.begin(), shown.end(), i) == shown.end() &&
+          std::find(hidden_.begin(), hidden_.end(), titles[i]) == hidden_.end())
+        hidden_.push_back(titles[i]);
 
-    write_cells(titles, widths, kBold);
-    std::size_t total = 0;
-    for (std::size_t w : widths) total += w + 2;
-    out_ << "  " << std::string(total - 2, '-') << '\n';
+    write_cells(titles, shown, widths, kBold);
+    write_rule(shown, widths);
     for (std::size_t r = 0; r < runs.size(); ++r) {
       const RunResult& run = *runs[r];
       if (rows[r].size() == 1) {
         write_status_row(run, rows[r][0], widths[0]);
       } else {
-        write_cells(rows[r], widths, runs[r] == best ? kBest : "");
+        write_cells(rows[r], shown, widths, runs[r] == best ? kBest : "");
       }
     }
 
@@ -129,6 +177,59 @@ class TableWriter {
     write_errors(runs);
     write_notes(runs);
     out_ << '\n';
+  }
+
+  // A sweep's table: a column per strategy. When they do not fit side by
+  // side, the strategies are shown in blocks, each with the x column again.
+  void write_curve(const report_detail::CurveTable& table) {
+    write_wrapped(table.title, "", "    ", kBold);
+    std::vector<std::size_t> widths(table.header.size(), 0);
+    auto widen = [&](const std::vector<std::string>& row) {
+      for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
+        widths[i] = std::max(widths[i], display_width(row[i]));
+    };
+    widen(table.header);
+    for (const auto& row : table.rows) widen(row);
+    std::size_t next = 1;
+    while (next < widths.size()) {
+      std::vector<std::size_t> block = {0};
+      std::size_t used = widths[0] + 2;
+      while (next < widths.size() && (block.size() == 1 || wide_ ||
+                                      used + widths[next] + 2 <= width_)) {
+        used += widths[next] + 2;
+        block.push_back(next++);
+      }
+      if (block[1] != 1) out_ << '\n';  // a block after the first
+      write_cells(table.header, block, widths, kBold);
+      write_rule(block, widths);
+      for (const auto& row : table.rows) write_cells(row, block, widths, "");
+    }
+    for (const auto& note : table.footnotes)
+      write_wrapped("note: " + note, "  ", "        ", kDim);
+    out_ << '\n';
+  }
+
+  // `text` wrapped to the width; every line painted on its own, so a
+  // colour never runs into the next line's indent.
+  void write_wrapped(std::string_view text, std::string_view first,
+                     std::string_view rest, std::string_view style) {
+    const std::size_t indent = display_width(first);
+    bool first_line = true;
+    for (auto& line : wrap(text, width_ - indent, "",
+                           rest.substr(std::min(rest.size(), indent)))) {
+      if (first_line) {
+        out_ << first << (style.empty() ? line : paint_(style, line)) << '\n';
+      } else {
+        // The continuation indent stays unpainted.
+        const std::size_t lead = line.find_first_not_of(' ');
+        const std::size_t cut = lead == std::string::npos ? line.size() : lead;
+        out_ << std::string(indent, ' ') << line.substr(0, cut)
+             << (style.empty() ? line.substr(cut)
+                               : paint_(style, line.substr(cut)))
+             << '\n';
+      }
+      first_line = false;
+    }
   }
 
  private:
@@ -156,43 +257,31 @@ class TableWriter {
       line += fmt::format("; ideal {}", format_duration(*ideal));
     if (auto sum = report_detail::agreed_checksum(runs))
       line += fmt::format("; checksum {}", checksum_text(*sum));
-    out_ << paint_(kBold, line) << '\n';
+    write_wrapped(line, "", "    ", kBold);
   }
 
- public:
-  void write_curve(const report_detail::CurveTable& table) {
-    out_ << paint_(kBold, table.title) << '\n';
-    std::vector<std::size_t> widths(table.header.size(), 0);
-    auto widen = [&](const std::vector<std::string>& row) {
-      for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
-        widths[i] = std::max(widths[i], display_width(row[i]));
-    };
-    widen(table.header);
-    for (const auto& row : table.rows) widen(row);
-    write_cells(table.header, widths, kBold);
+  void write_rule(const std::vector<std::size_t>& shown,
+                  const std::vector<std::size_t>& widths) {
     std::size_t total = 0;
-    for (std::size_t w : widths) total += w + 2;
+    for (std::size_t column : shown) total += widths[column] + 2;
     out_ << "  " << std::string(total - 2, '-') << '\n';
-    for (const auto& row : table.rows) write_cells(row, widths, "");
-    for (const auto& note : table.footnotes)
-      out_ << "  " << paint_(kDim, "note: " + note) << '\n';
-    out_ << '\n';
   }
 
- private:
   void write_cells(const std::vector<std::string>& cells,
+                   const std::vector<std::size_t>& shown,
                    const std::vector<std::size_t>& widths,
                    std::string_view style) {
     std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
+    for (std::size_t column : shown) {
+      const std::string empty;
+      const std::string& cell = column < cells.size() ? cells[column] : empty;
       line += "  ";
-      const std::size_t pad = widths[i] > display_width(cells[i])
-                                  ? widths[i] - display_width(cells[i])
-                                  : 0;
-      if (i == 0) {
-        line += cells[i] + std::string(pad, ' ');
+      const std::size_t w = display_width(cell);
+      const std::size_t pad = widths[column] > w ? widths[column] - w : 0;
+      if (column == 0) {
+        line += cell + std::string(pad, ' ');
       } else {
-        line += std::string(pad, ' ') + cells[i];
+        line += std::string(pad, ' ') + cell;
       }
     }
     out_ << (style.empty() ? line : paint_(style, line)) << '\n';
@@ -202,11 +291,11 @@ class TableWriter {
                         std::size_t width) {
     const std::string_view style =
         run.status == RunStatus::failed ? kFail : kWarn;
-    std::string status(to_string(run.status));
-    std::string text = paint_(style, status);
+    const std::string lead = fmt::format("  {:<{}}  ", strategy, width);
+    std::string text(to_string(run.status));
     if (!run.reason.empty())
-      text += fmt::format(" \u2014 {}", one_line(run.reason));
-    out_ << fmt::format("  {:<{}}  {}\n", strategy, width, text);
+      text += fmt::format(" \u2014 {}", shortened(run.reason));
+    write_wrapped(text, lead, std::string(display_width(lead) + 2, ' '), style);
   }
 
   void write_warnings(const std::vector<const RunResult*>& runs) {
@@ -218,39 +307,33 @@ class TableWriter {
         list +=
             fmt::format("{} {}", run->strategy, checksum_text(*run->checksum));
       }
-      out_ << "  "
-           << paint_(kWarn,
-                     fmt::format("warning: strategies computed different "
-                                 "checksums: {}",
-                                 list))
-           << '\n';
+      write_wrapped(
+          fmt::format("warning: strategies computed different checksums: {}",
+                      list),
+          "  ", "    ", kWarn);
     }
     for (const RunResult* run : runs) {
       if (!run->checksum_mismatch) continue;
-      out_ << "  "
-           << paint_(kWarn, fmt::format("warning: {}: repetitions computed "
-                                        "different checksums",
-                                        run->strategy))
-           << '\n';
+      write_wrapped(fmt::format("warning: {}: repetitions computed different "
+                                "checksums",
+                                run->strategy),
+                    "  ", "    ", kWarn);
     }
   }
 
   void write_stages(const std::vector<const RunResult*>& runs) {
     for (const RunResult* run : runs)
       if (auto text = report_detail::stages_text(*run); !text.empty())
-        out_ << "  "
-             << paint_(kDim, fmt::format("stages per op, {}: {}", run->strategy,
-                                         text))
-             << '\n';
+        write_wrapped(fmt::format("stages per op, {}: {}", run->strategy, text),
+                      "  ", "    ", kDim);
   }
 
   void write_diagnoses(const std::vector<const RunResult*>& runs) {
     for (const RunResult* run : runs)
       for (const auto& d : run->diagnoses)
-        out_ << "  "
-             << paint_(kWarn, fmt::format("{}: {}: {}", run->strategy, d.kind,
-                                          d.message))
-             << '\n';
+        write_wrapped(
+            fmt::format("{}: {}: {}", run->strategy, d.kind, d.message), "  ",
+            "    ", kWarn);
   }
 
   // " (connect 5, timeout 2)"
@@ -266,18 +349,16 @@ class TableWriter {
     for (const RunResult* run : runs) {
       if (run->errors == 0 && run->error_messages.empty()) continue;
       const auto messages = report_detail::messages_by_count(*run);
-      out_ << "  "
-           << paint_(kFail, fmt::format("errors in {}: {} failed op{}{}",
-                                        run->strategy, run->errors,
-                                        run->errors == 1 ? "" : "s",
-                                        causes_text(*run)))
-           << '\n';
+      write_wrapped(fmt::format("errors in {}: {} failed op{}{}", run->strategy,
+                                run->errors, run->errors == 1 ? "" : "s",
+                                causes_text(*run)),
+                    "  ", "    ", kFail);
       const std::size_t shown =
           std::min(messages.size(), report_detail::kMaxErrorMessages);
-      for (std::size_t i = 0; i < shown; ++i) {
-        out_ << fmt::format("    {} x {}\n", messages[i].second,
-                            one_line(messages[i].first));
-      }
+      for (std::size_t i = 0; i < shown; ++i)
+        write_wrapped(fmt::format("{} x {}", messages[i].second,
+                                  shortened(messages[i].first)),
+                      "    ", "      ", "");
       if (messages.size() > shown) {
         out_ << fmt::format("    ... and {} more message{}\n",
                             messages.size() - shown,
@@ -289,7 +370,7 @@ class TableWriter {
   void write_notes(const std::vector<const RunResult*>& runs) {
     std::vector<std::string> items;
     for (const auto& note : report_detail::table_notes(runs)) {
-      std::string item = fmt::format("{}={}", note.name, one_line(note.value));
+      std::string item = fmt::format("{}={}", note.name, note.value);
       if (note.strategy) item += fmt::format(" ({})", *note.strategy);
       items.push_back(std::move(item));
     }
@@ -299,17 +380,28 @@ class TableWriter {
       if (i > 0) line += "; ";
       line += items[i];
     }
-    out_ << "  " << paint_(kDim, line) << '\n';
+    write_wrapped(line, "  ", "        ", kDim);
   }
 
   std::ostream& out_;
   const Painter& paint_;
+  std::size_t width_;
+  bool wide_;
+  std::vector<std::string>& hidden_;
 };
 
 }  // namespace
 
 void write_console(std::ostream& out, const Results& results, bool color) {
-  const Painter paint(color);
+  write_console(out, results, ConsoleOptions{.color = color});
+}
+
+void write_console(std::ostream& out, const Results& results,
+                   const ConsoleOptions& options) {
+  const Painter paint(options.color);
+  std::vector<std::string> hidden;
+  // Text outside the tables (advice, legend, summary) wraps with them.
+  TableWriter text(out, paint, options, hidden);
   if (results.runs.empty()) {
     out << "no runs\n";
   }
@@ -329,15 +421,17 @@ void write_console(std::ostream& out, const Results& results, bool color) {
     if (const int c = curve_of.at(index); c >= 0) {
       // The runs of a sweep show as one curve table, where it first appears.
       if (!curve_written[static_cast<std::size_t>(c)])
-        TableWriter(out, paint)
+        TableWriter(out, paint, options, hidden)
             .write_curve(curves[static_cast<std::size_t>(c)]);
       curve_written[static_cast<std::size_t>(c)] = true;
       continue;
     }
-    TableWriter(out, paint).write(table);
+    TableWriter(out, paint, options, hidden).write(table);
     for (const auto& a : results.advice)
-      if (a.first_run == index)
-        out << "  " << paint(kBold, "advice: " + a.text) << "\n\n";
+      if (a.first_run == index) {
+        text.write_wrapped("advice: " + a.text, "  ", "          ", kBold);
+        out << '\n';
+      }
   }
   if (any_best_column) {
     std::string legend =
@@ -349,11 +443,32 @@ void write_console(std::ostream& out, const Results& results, bool color) {
         "p50/p99/max: op latency (open loop: from when the op was due; "
         "service: from when it started); ctx sw: voluntary/involuntary "
         "context switches per repetition; * fastest";
-    out << paint(kDim, legend) << "\n";
+    text.write_wrapped(legend, "", "", kDim);
+  }
+  if (!hidden.empty()) {
+    std::string names;
+    for (const auto& title : hidden)
+      names += (names.empty() ? "" : ", ") + title;
+    text.write_wrapped(
+        fmt::format("not shown at this width: {} (--wide shows every column; "
+                    "so do --markdown, --csv and --json files)",
+                    names),
+        "", "", kDim);
   }
   if (!results.summary.empty()) {
     out << '\n' << paint(kBold, "Summary") << '\n';
-    for (const auto& line : results.summary) out << "  - " << line << '\n';
+    // A line indented by the analysis is a point about the line above it.
+    for (const auto& line : results.summary) {
+      const bool nested = line.starts_with("  ");
+      const std::size_t start = line.find_first_not_of(' ');
+      const std::string_view body = start == std::string::npos
+                                        ? std::string_view()
+                                        : std::string_view(line).substr(start);
+      if (nested)
+        text.write_wrapped(body, "      - ", "        ", "");
+      else
+        text.write_wrapped(body, "  - ", "    ", "");
+    }
   }
 }
 

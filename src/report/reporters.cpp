@@ -18,6 +18,9 @@ std::vector<Reporter>& table() {
       {"gbench-json", "--gbench-json",
        "write results in Google Benchmark's JSON format (for compare.py)",
        write_gbench_json},
+      {"html", "--html",
+       "write one self-contained HTML page: tables, advice and charts",
+       write_html},
   };
   return all;
 }

@@ -243,8 +243,8 @@ fi
 "$charts" "$sample" >"$tmp/args.out" 2>"$tmp/args.err"
 rc=$?
 if [ $rc -eq 2 ] && grep -q "^usage: apbench-charts" "$tmp/args.err" \
-    && grep -q "the following arguments are required: --out" "$tmp/args.err"; then
-  pass "missing --out: usage, exit 2"
+    && grep -q "give --out DIR (SVG charts), --html FILE" "$tmp/args.err"; then
+  pass "missing --out and --html: usage, exit 2"
 else
   fail "missing --out: exit $rc" "$(tr '\n' ' ' <"$tmp/args.err")"
 fi

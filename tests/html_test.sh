@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The HTML report (--html, and apbench-charts --html for saved results):
+# the page parses, has a table per run group and an inline <svg> per chart
+# (as many as apbench-charts --out writes for the same results), refers to
+# nothing on the network, and shows the numbers the Markdown report shows.
+# Without matplotlib it still has every table, and one line saying what is
+# missing. Usage: html_test.sh APBENCH APBENCH-CHARTS
+set -u
+apbench="$1"
+charts="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() {
+  failed=$((failed + 1))
+  echo "FAIL: $*"
+}
+py=/usr/bin/python3
+[ -x "$py" ] || py=$(command -v python3) || {
+  echo "SKIP: no python3"
+  exit 77
+}
+with_mpl=1
+"$py" -c 'import matplotlib' 2>/dev/null || with_mpl=0
+
+fetch=(--filter hybrid.fetch_process --ops 4 --concurrency 2 --repetitions 2
+  --warmup 0 --set delay=2ms --set work=4ms --set respond=1ms)
+sweep=(--filter cpu.spin --set work=1ms --rate 200,400 --duration 100ms
+  --slo p99=50ms --strategy async,parallel)
+
+"$apbench" -q "${fetch[@]}" --html "$tmp/run.html" --json "$tmp/run.json" \
+  --markdown "$tmp/run.md" --charts "$tmp/charts" >/dev/null 2>"$tmp/err" &&
+  ok || bad "apbench --html exit $?: $(cat "$tmp/err")"
+"$apbench" -q "${sweep[@]}" --json "$tmp/sweep.json" >/dev/null 2>&1 &&
+  ok || bad "sweep run"
+"$charts" "$tmp/run.json" "$tmp/sweep.json" --html "$tmp/saved.html" \
+  >/dev/null 2>"$tmp/err" && ok || bad "apbench-charts --html: $(cat "$tmp/err")"
+
+# check_page PAGE SVGS TABLES NOTICE: parses; SVGS inline charts; TABLES
+# tables; NOTICE 1 when the charts-missing line must be there.
+check_page() {
+  local out
+  if out=$("$py" - "$@" <<'PY'
+import html.parser, re, sys
+path, svgs, tables, notice = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
+text = open(path, encoding="utf-8").read()
+VOID = {"meta", "br", "img", "input", "link", "hr", "col", "wbr", "source"}
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.count, self.problems = [], {}, []
+    def handle_starttag(self, tag, attrs):
+        self.count[tag] = self.count.get(tag, 0) + 1
+        if tag not in VOID:
+            self.stack.append(tag)
+    def handle_startendtag(self, tag, attrs):
+        self.count[tag] = self.count.get(tag, 0) + 1
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+        else:
+            self.stack.pop()
+page = Page()
+page.feed(text)
+page.close()
+errors = page.problems[:3]
+if page.stack:
+    errors.append(f"unclosed: {page.stack[:5]}")
+if page.count.get("svg", 0) != svgs:
+    errors.append(f"{page.count.get('svg', 0)} <svg>, want {svgs}")
+if page.count.get("table", 0) != tables:
+    errors.append(f"{page.count.get('table', 0)} <table>, want {tables}")
+if re.search(r"https?://", text):
+    errors.append("refers to " + re.search(r"https?://\S{0,40}", text).group(0))
+if re.search(r"<(script|link|img|iframe)\b", text):
+    errors.append("loads something: " + re.search(r"<(script|link|img|iframe)\b", text).group(0))
+has_notice = 'id="charts-missing"' in text
+if has_notice != notice:
+    errors.append("charts-missing line " + ("missing" if notice else "present"))
+if errors:
+    print("; ".join(errors))
+    sys.exit(1)
+PY
+  ); then ok; else bad "$1: $out"; fi
+}
+
+if [ "$with_mpl" = 1 ]; then
+  nsvg=$(ls "$tmp/charts"/*.svg | wc -l)
+  [ "$nsvg" -ge 3 ] && ok || bad "--charts wrote $nsvg SVG files"
+  check_page "$tmp/run.html" "$nsvg" 1 0
+  "$charts" "$tmp/run.json" "$tmp/sweep.json" --out "$tmp/both" >/dev/null
+  check_page "$tmp/saved.html" "$(ls "$tmp/both"/*.svg | wc -l)" 2 0
+else
+  echo "note: no matplotlib; the pages are checked without charts"
+  check_page "$tmp/run.html" 0 1 1
+  check_page "$tmp/saved.html" 0 2 1
+fi
+
+# The same numbers as the Markdown report, cell for cell.
+if out=$("$py" - "$tmp/run.md" "$tmp/run.html" <<'PY'
+import html, re, sys
+md = open(sys.argv[1], encoding="utf-8").read()
+page = open(sys.argv[2], encoding="utf-8").read()
+rows = {}
+for line in md.splitlines():
+    cells = [c.strip().replace("**", "") for c in line.strip("|").split("|")]
+    if len(cells) == 13 and cells[0] not in ("strategy", ":--"):
+        rows[cells[0].replace(" (fastest)", "")] = cells[1:]
+if not rows:
+    print("no rows in the Markdown report"); sys.exit(1)
+table = re.search(r"<table>.*?</table>", page, re.S).group(0)
+found = 0
+for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
+    cells = [html.unescape(re.sub("<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+    if not cells:
+        continue
+    name = cells[0].replace(" (fastest)", "")
+    want = rows.get(name)
+    if want and cells[1:] != want:
+        print(f"{name}: page {cells[1:]} vs Markdown {want}"); sys.exit(1)
+    found += bool(want)
+if found != len(rows):
+    print(f"{found} of {len(rows)} strategies found in the page"); sys.exit(1)
+PY
+); then ok; else bad "numbers: $out"; fi
+
+# Without matplotlib: every table, and the one line.
+cat >"$tmp/python-without-matplotlib" <<EOF
+#!/bin/sh
+PYTHONPATH="$tmp/hide" exec "$py" "\$@"
+EOF
+chmod +x "$tmp/python-without-matplotlib"
+mkdir -p "$tmp/hide/matplotlib"
+echo 'raise ImportError("No module named matplotlib")' >"$tmp/hide/matplotlib/__init__.py"
+APBENCH_PYTHON="$tmp/python-without-matplotlib" "$apbench" -q "${fetch[@]}" \
+  --html "$tmp/plain.html" >/dev/null 2>&1 && ok || bad "--html without matplotlib"
+check_page "$tmp/plain.html" 0 1 1
+grep -q "python3-matplotlib" "$tmp/plain.html" && ok || bad "the notice names no package"
+APBENCH_PYTHON="$tmp/python-without-matplotlib" "$charts" "$tmp/run.json" \
+  "$tmp/sweep.json" --html "$tmp/plain-saved.html" >/dev/null 2>&1 &&
+  ok || bad "apbench-charts --html without matplotlib"
+check_page "$tmp/plain-saved.html" 0 2 1
+
+# No chart tool at all: the tables as text, and why.
+APBENCH_CHARTS=/nonexistent "$apbench" -q "${fetch[@]}" --html "$tmp/bare.html" \
+  >/dev/null 2>&1 && ok || bad "--html without the chart tool"
+grep -q 'id="charts-missing"' "$tmp/bare.html" && grep -qE '^\| (\*\*)?hybrid' "$tmp/bare.html" &&
+  ok || bad "--html without the chart tool: no notice or no table"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
