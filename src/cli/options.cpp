@@ -6,6 +6,7 @@
 
 #include "apbench/report.hpp"
 #include "apbench_build_info.hpp"
+#include "subcommands.hpp"
 
 namespace apb::cli {
 
@@ -35,7 +36,11 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
       "apbench: compare async (Asio coroutines), parallel (oneTBB) and "
       "hybrid execution of the same workloads, against the physical limit.",
       "apbench"};
-  app.footer(kFooter);
+  std::string footer = kFooter;
+  footer += "\n\nSubcommands:";
+  for (const auto& sub : subcommands())
+    footer += fmt::format("\n  apbench {}\n      {}", sub.usage, sub.summary);
+  app.footer(footer);
   app.set_version_flag("--version", std::string("apbench ") + APBENCH_VERSION);
   app.add_flag("--list", o.list,
                "list workloads (kind, parameters, defaults, units) and "
