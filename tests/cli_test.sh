@@ -76,6 +76,14 @@ else
   echo "FAIL: output files of the small run"
 fi
 
+# --refine needs a sweep with an SLO; --cpus takes CPU numbers the machine has.
+expect 2 "--refine needs a sweep with an SLO" -- --filter cpu.spin --refine 2
+expect 2 "--refine needs a sweep with an SLO" -- --filter cpu.spin --rate 100,200 --refine 2
+expect 2 "bad value '0-x' for --cpus" -- --filter cpu.spin --cpus 0-x
+expect 2 "--cpus 4096: there is no CPU 4096|bad value '4096' for --cpus" -- --filter cpu.spin --cpus 4096
+expect 0 "^machine: load .* on 1 cores" -- --filter cpu.spin --set work=1ms --ops 2 \
+  --strategy async --repetitions 1 --warmup 0 --quiet --no-color --cpus 0
+
 # apbench compare: a subcommand beside the flags; bad input exits 2 with one
 # line each. (Verdicts and exit 1 are in tests/compare_test.cpp.)
 expect 0 "apbench compare BASE.json NEW.json" -- --help

@@ -72,7 +72,9 @@ struct SeriesComparison {
 
 // A context field that differs between the files.
 struct ContextDifference {
-  std::string field;  // "host", "cores", "compiler", "build type", "version"
+  // "host", "cores", "cpus", "cpu", "compiler", "build type",
+  // "apbench version"
+  std::string field;
   std::string base, candidate;
 };
 
@@ -82,6 +84,8 @@ struct FileComparison {
   // One sentence per file whose build is unfit for timing (Debug,
   // sanitizers).
   std::vector<std::string> unfit;
+  // One sentence per file measured on a busy machine (context.noise).
+  std::vector<std::string> noise;
   std::vector<RunComparison> runs;  // swept runs are compared as series
   std::vector<SeriesComparison> series;
   std::vector<RunIdentity> only_in_base, only_in_candidate;

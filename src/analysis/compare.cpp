@@ -9,6 +9,7 @@
 #include <map>
 
 #include "apbench/comparison_key.hpp"
+#include "apbench/noise.hpp"
 #include "apbench/stats.hpp"
 
 namespace apb {
@@ -150,6 +151,7 @@ void compare_contexts(const RunContext& b, const RunContext& n,
   };
   differ("host", b.host, n.host);
   differ("cores", std::to_string(b.cores), std::to_string(n.cores));
+  if (!b.cpus.empty() && !n.cpus.empty()) differ("cpus", b.cpus, n.cpus);
   differ("cpu", b.cpu_model, n.cpu_model);
   differ("compiler", b.compiler, n.compiler);
   differ("build type", b.build_type, n.build_type);
@@ -160,6 +162,14 @@ void compare_contexts(const RunContext& b, const RunContext& n,
   };
   unfit("base", b);
   unfit("new", n);
+  const auto noisy = [&](const char* which, const RunContext& c) {
+    const std::string causes = noise_causes(c.noise, c.cores);
+    if (!causes.empty())
+      out.noise.push_back(
+          fmt::format("{}: a busy machine before the runs: {}", which, causes));
+  };
+  noisy("base", b);
+  noisy("new", n);
 }
 
 // The series of a run file, keyed like its runs (the swept axis left out).

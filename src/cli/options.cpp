@@ -85,9 +85,18 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "latency objective for sweeps, e.g. p99=50ms: each "
                  "strategy's knee is its highest throughput that meets it")
       ->type_name("pNN=D");
+  app.add_option("--refine", o.refine,
+                 "after a sweep with --slo, bisect N more times between each "
+                 "strategy's last point meeting the SLO and its first "
+                 "breaking it: a knee to a few percent (default: 0)")
+      ->type_name("N");
   app.add_option("--threads", o.threads,
                  "threads for async-pool, parallel and hybrid (default: cores)")
       ->type_name("T");
+  app.add_option("--cpus", o.cpus,
+                 "run apbench only on these CPUs, e.g. 0,1 or 0-3 (pinned "
+                 "with sched_setaffinity; the default threads follow)")
+      ->type_name("LIST");
   app.add_option("--set", o.sets,
                  "set a workload parameter, repeatable: NAME=VALUE for every "
                  "selected workload that has it, WORKLOAD.NAME=VALUE for one "

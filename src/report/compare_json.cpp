@@ -86,6 +86,9 @@ json::object file_object(const FileComparison& f) {
   json::array unfit;
   for (const auto& u : f.unfit) unfit.push_back(json::string(u));
   o["unfit"] = std::move(unfit);
+  json::array noise;
+  for (const auto& n : f.noise) noise.push_back(json::string(n));
+  o["noise"] = std::move(noise);
 
   json::array runs;
   for (const auto& c : f.runs) {

@@ -138,6 +138,8 @@ void console_file(std::ostream& out, const FileComparison& f,
                   0);
   for (const auto& u : f.unfit)
     print_wrapped(out, paint("\x1b[33m", "warning: " + u), 0);
+  for (const auto& u : f.noise)
+    print_wrapped(out, paint("\x1b[33m", "warning: " + u), 0);
 
   std::string title;
   for (const auto& c : f.runs) {
@@ -263,7 +265,9 @@ void write_compare_markdown(std::ostream& out, const Comparison& comparison) {
       out << fmt::format("- **{} differs**: `{}` (base) vs `{}` (new)\n",
                          d.field, d.base, d.candidate);
     for (const auto& u : f.unfit) out << fmt::format("- **unfit**: {}\n", u);
-    if (!f.context_differences.empty() || !f.unfit.empty()) out << '\n';
+    for (const auto& u : f.noise) out << fmt::format("- **noise**: {}\n", u);
+    if (!f.context_differences.empty() || !f.unfit.empty() || !f.noise.empty())
+      out << '\n';
     if (!f.runs.empty()) {
       out << "| workload | load | strategy | n base/new | wall base | wall new "
              "| throughput base | throughput new | p99 base | p99 new | "

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "apbench/noise.hpp"
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
 #include "apbench/units.hpp"
@@ -306,10 +307,48 @@ class TableWriter {
   const Painter& paint_;
 };
 
+// `text` in lines of at most 100 columns, broken between words; lines after
+// the first indented by two spaces.
+std::string wrapped(const std::string& text) {
+  std::string out, line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && display_width(line) + 1 + display_width(word) > 100) {
+      out += line + '\n';
+      line = "  " + word;
+    } else {
+      line += (line.empty() ? "" : " ") + word;
+    }
+    start = end + 1;
+  }
+  return out + line;
+}
+
+// The machine's noise before the runs, first, so a busy machine is seen
+// before the numbers it spoiled.
+void write_noise(std::ostream& out, const RunContext& c, const Painter& paint) {
+  const MachineNoise& n = c.noise;
+  if (!n.load_average && !n.cpu_busy) return;  // not measured
+  out << wrapped(describe_noise(n, c.cores)) << '\n';
+  const std::string causes = noise_causes(n, c.cores);
+  if (!causes.empty())
+    out << paint(kWarn, wrapped("warning: a busy machine: " + causes +
+                                "; "
+                                "timings will be slower and spread more: "
+                                "quiet the machine, or pin apbench with "
+                                "--cpus"))
+        << '\n';
+  out << '\n';
+}
+
 }  // namespace
 
 void write_console(std::ostream& out, const Results& results, bool color) {
   const Painter paint(color);
+  write_noise(out, results.context, paint);
   if (results.runs.empty()) {
     out << "no runs\n";
   }

@@ -145,6 +145,27 @@ RunContext read_context(const Reader& r, const json::object& o,
   for (auto& [name, version] : r.pairs(o, path, "libraries"))
     c.libraries[name] = version;
   c.command_line = r.string(o, path, "command_line");
+  // Files of apbench 0.2.0 have neither (both are optional on reading).
+  if (const json::value* cpus = o.if_contains("cpus");
+      cpus && cpus->is_string())
+    c.cpus = std::string(cpus->get_string());
+  if (const json::value* v = o.if_contains("noise"); v && !v->is_null()) {
+    const std::string np = Reader::join(path, "noise");
+    const json::object& n = r.object(*v, np);
+    c.noise.load_average = r.optional_number(n, np, "load_average");
+    c.noise.cpu_busy = r.optional_number(n, np, "cpu_busy");
+    c.noise.cpu_steal = r.optional_number(n, np, "cpu_steal");
+    if (const auto others = r.optional_number(n, np, "other_runnable"))
+      c.noise.other_runnable = static_cast<unsigned>(*others);
+    const auto text = [&](const char* key) {
+      const json::value* t = n.if_contains(key);
+      return t && t->is_string() ? std::string(t->get_string()) : "";
+    };
+    c.noise.virtualization = text("virtualization");
+    c.noise.governor = text("governor");
+    if (const json::value* t = n.if_contains("turbo"); t && t->is_bool())
+      c.noise.turbo = t->get_bool();
+  }
   return c;
 }
 
