@@ -76,6 +76,37 @@ else
   echo "FAIL: output files of the small run"
 fi
 
+# --refine needs a sweep with an SLO; --cpus takes CPU numbers the machine has.
+expect 2 "--refine needs a sweep with an SLO" -- --filter cpu.spin --refine 2
+expect 2 "--refine needs a sweep with an SLO" -- --filter cpu.spin --rate 100,200 --refine 2
+expect 2 "bad value '0-x' for --cpus" -- --filter cpu.spin --cpus 0-x
+expect 2 "--cpus 4096: there is no CPU 4096|bad value '4096' for --cpus" -- --filter cpu.spin --cpus 4096
+expect 0 "^machine: load .* on 1 cores" -- --filter cpu.spin --set work=1ms --ops 2 \
+  --strategy async --repetitions 1 --warmup 0 --quiet --no-color --cpus 0
+
+# apbench compare: a subcommand beside the flags; bad input exits 2 with one
+# line each. (Verdicts and exit 1 are in tests/compare_test.cpp.)
+expect 0 "apbench compare BASE.json NEW.json" -- --help
+expect 0 "--fail-on-regression" -- compare --help
+expect 0 "0 slower, 0 faster, 0 no change, 2 with too few" -- compare "$tmp/r.json" "$tmp/r.json"
+expect 2 "^apbench compare: error: cannot read '$tmp/none.json'" -- compare "$tmp/r.json" "$tmp/none.json"
+expect 2 "^apbench compare: error: '$tmp/r.csv' is not JSON" -- compare "$tmp/r.json" "$tmp/r.csv"
+echo '{"schema": "apbench.results/7"}' >"$tmp/v7.json"
+expect 2 "^apbench compare: error: .* has schema 'apbench.results/7'" -- compare "$tmp/r.json" "$tmp/v7.json"
+echo '{"runs": []}' >"$tmp/other.json"
+expect 2 "^apbench compare: error: .* is not an apbench results file" -- compare "$tmp/r.json" "$tmp/other.json"
+expect 2 "^apbench compare: error: needs two results files" -- compare "$tmp/r.json"
+expect 2 "^apbench compare: error: bad value '200' for --threshold" -- compare "$tmp/r.json" "$tmp/r.json" --threshold 200
+for f in "$tmp/r.json" "$tmp/none.json" "$tmp/r.csv" "$tmp/v7.json"; do
+  lines=$("$apbench" compare "$tmp/r.json" "$f" 2>&1 >/dev/null | wc -l)
+  if [ "$f" = "$tmp/r.json" ] && [ "$lines" -eq 0 ] || [ "$lines" -eq 1 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: apbench compare r.json $f wrote $lines lines on stderr"
+  fi
+done
+
 # n/a is reported with its reason, not skipped.
 
 # Open loop and sweeps: bad input names the flag and what is accepted.

@@ -21,6 +21,9 @@ struct RunSettings {
   unsigned warmup = 1;
   unsigned threads = 0;  // 0: hardware threads
   std::uint64_t seed = 1;
+  // Sweeps with an SLO: bisection steps between each strategy's last point
+  // meeting it and its first breaking it (knee_refinement.hpp).
+  unsigned refine = 0;
 };
 
 // One workload with its parameters, measured under each strategy at one or

@@ -124,6 +124,22 @@ struct RunResult {
   std::vector<std::pair<std::string, std::string>> notes;  // from workload
 };
 
+// How quiet the machine was, read from the system before the runs (and
+// again after a noisy run group). Each reading is empty (nullopt, "") where
+// the system does not expose it.
+struct MachineNoise {
+  std::optional<double> load_average;  // 1-minute load average
+  // Shares of all CPUs' time over a short window while apbench slept:
+  // busy with other processes, and stolen by the hypervisor for others.
+  std::optional<double> cpu_busy;
+  std::optional<double> cpu_steal;
+  // Runnable threads besides apbench's (/proc/stat procs_running).
+  std::optional<unsigned> other_runnable;
+  std::string virtualization;  // "KVM", "hypervisor", ...; "" = none seen
+  std::string governor;        // CPU frequency governor of cpu0
+  std::optional<bool> turbo;   // turbo/boost enabled
+};
+
 struct RunContext {
   std::string apbench_version;
   std::string date;  // ISO 8601, UTC
@@ -135,6 +151,8 @@ struct RunContext {
   std::string build_type;
   std::map<std::string, std::string> libraries;  // "boost" -> "1.81.0"
   std::string command_line;
+  std::string cpus;  // the CPUs apbench may run on, "0-1" (--cpus, taskset)
+  MachineNoise noise;
 };
 
 // The latency at percentile p from the run's spectrum (which holds the

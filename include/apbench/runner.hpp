@@ -89,7 +89,8 @@ std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
 // code that found it here.
 void compute_speedups(std::vector<RunResult>& runs);
 
-// Hardware threads of this machine (at least 1).
+// Hardware threads this process may use (its CPU affinity: --cpus,
+// taskset), at least 1.
 unsigned hardware_threads();
 
 }  // namespace apb

@@ -52,4 +52,22 @@ RatioEstimate compare_ratio(std::span<const double> a,
                             std::span<const double> b,
                             double max_relative_spread = 0.25);
 
+// Two-sided Mann-Whitney U test (Wilcoxon rank-sum) of "a and b come from
+// the same distribution", computed as SciPy's mannwhitneyu(a, b,
+// method='auto'): the exact distribution of U when either sample has at
+// most 8 values and there are no ties, otherwise the normal approximation
+// with continuity and tie corrections.
+struct MannWhitney {
+  double u = 0;        // U of a: pairs with a > b, ties counting 1/2
+  double p_value = 1;  // two-sided; 1 when either side is empty
+  bool exact = false;  // from the exact distribution (else: normal)
+};
+MannWhitney mann_whitney_u(std::span<const double> a,
+                           std::span<const double> b);
+
+// The smallest two-sided p-value the test can give for samples of n1 and n2
+// values (all of one side above all of the other, no ties): 1 when either
+// is 0. Above alpha, no difference can ever be significant at alpha.
+double mann_whitney_min_p(std::size_t n1, std::size_t n2);
+
 }  // namespace apb

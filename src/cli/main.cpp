@@ -8,8 +8,13 @@
 #include "apbench/error.hpp"
 #include "options.hpp"
 #include "session.hpp"
+#include "subcommands.hpp"
 
 int main(int argc, char** argv) {
+  // `apbench compare ...`: a first word that names a subcommand.
+  if (argc > 1)
+    if (const auto* sub = apb::cli::find_subcommand(argv[1]))
+      return sub->run(argc - 1, argv + 1);
   apb::cli::Options options;
   switch (apb::cli::parse_options(argc, argv, options)) {
     case apb::cli::ParseOutcome::exit_ok:

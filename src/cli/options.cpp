@@ -6,6 +6,7 @@
 
 #include "apbench/report.hpp"
 #include "apbench_build_info.hpp"
+#include "subcommands.hpp"
 
 namespace apb::cli {
 
@@ -37,7 +38,11 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
       "apbench: compare async (Asio coroutines), parallel (oneTBB) and "
       "hybrid execution of the same workloads, against the physical limit.",
       "apbench"};
-  app.footer(kFooter);
+  std::string footer = kFooter;
+  footer += "\n\nSubcommands:";
+  for (const auto& sub : subcommands())
+    footer += fmt::format("\n  apbench {}\n      {}", sub.usage, sub.summary);
+  app.footer(footer);
   app.set_version_flag("--version", std::string("apbench ") + APBENCH_VERSION);
   app.add_flag("--list", o.list,
                "list workloads (kind, parameters, defaults, units) and "
@@ -82,9 +87,18 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "latency objective for sweeps, e.g. p99=50ms: each "
                  "strategy's knee is its highest throughput that meets it")
       ->type_name("pNN=D");
+  app.add_option("--refine", o.refine,
+                 "after a sweep with --slo, bisect N more times between each "
+                 "strategy's last point meeting the SLO and its first "
+                 "breaking it: a knee to a few percent (default: 0)")
+      ->type_name("N");
   app.add_option("--threads", o.threads,
                  "threads for async-pool, parallel and hybrid (default: cores)")
       ->type_name("T");
+  app.add_option("--cpus", o.cpus,
+                 "run apbench only on these CPUs, e.g. 0,1 or 0-3 (pinned "
+                 "with sched_setaffinity; the default threads follow)")
+      ->type_name("LIST");
   app.add_option("--set", o.sets,
                  "set a workload parameter, repeatable: NAME=VALUE for every "
                  "selected workload that has it, WORKLOAD.NAME=VALUE for one "

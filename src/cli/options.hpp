@@ -21,6 +21,8 @@ struct Options {
       seed;
   // Open loop and sweeps.
   std::optional<std::string> rate, duration, arrival, max_in_flight, slo;
+  std::optional<std::string> cpus;    // --cpus LIST: pin apbench to them
+  std::optional<std::string> refine;  // --refine N: bisect sweeps' knees
   // Output files by reporter name ("json" -> "results.json"); see
   // apb::reporters().
   std::map<std::string, std::string> outputs;

@@ -127,6 +127,11 @@ RunSettings common_settings(const Options& o, bool sweeping) {
       static_cast<unsigned>(parse_count(o.threads, "--threads", 0, 1, 4096));
   c.seed = static_cast<std::uint64_t>(parse_count(
       o.seed, "--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+  c.refine = static_cast<unsigned>(parse_count(o.refine, "--refine", 0, 0, 20));
+  if (c.refine > 0 && (!sweeping || !o.slo))
+    throw UsageError(
+        "--refine needs a sweep with an SLO: a --rate or --concurrency list "
+        "or range, and --slo (e.g. --rate 250..4000 --slo p99=50ms)");
   return c;
 }
 

@@ -14,11 +14,13 @@
 
 #include "apbench/analysis.hpp"
 #include "apbench/context.hpp"
+#include "apbench/cpu_affinity.hpp"
 #include "apbench/error.hpp"
 #include "apbench/plan.hpp"
 #include "apbench/report.hpp"
 #include "apbench/units.hpp"
 #include "list.hpp"
+#include "noise_watch.hpp"
 #include "plan.hpp"
 #include "terminal_width.hpp"
 
@@ -155,6 +157,8 @@ int run_session(const Options& o, const std::string& command_line) {
     print_list(std::cout);
     return 0;
   }
+  // Before the plan: its default threads are the CPUs apbench may use.
+  if (o.cpus) pin_to_cpus(*o.cpus);
   const Plan plan = plan_from_options(o);
   auto outputs = open_outputs(o);
 
@@ -181,7 +185,12 @@ int run_session(const Options& o, const std::string& command_line) {
                              unsigned rep, unsigned total) {
     progress.update(r, in_group, rep, total);
   };
-  callbacks.finished = [&](const RunResult& r) { progress.finished(r); };
+  NoiseWatch noise(results.context);
+  callbacks.finished = [&](const RunResult& r) {
+    progress.finished(r);
+    const std::string warning = noise.finished(r);
+    if (!warning.empty()) fmt::print(stderr, "{}", warning);
+  };
   callbacks.skipped = [&](const EarlyStop&, std::size_t runs,
                           std::size_t repetitions) {
     progress.skipped(runs, repetitions);

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <fstream>
 
+#include "apbench/cpu_affinity.hpp"
+#include "apbench/noise.hpp"
 #include "apbench/runner.hpp"
 #include "apbench_build_info.hpp"
 
@@ -71,6 +73,8 @@ RunContext current_context(std::string command_line) {
   c.libraries["fmt"] = fmt::format("{}.{}.{}", FMT_VERSION / 10000,
                                    FMT_VERSION / 100 % 100, FMT_VERSION % 100);
   c.command_line = std::move(command_line);
+  c.cpus = allowed_cpus();
+  c.noise = measure_noise();
   return c;
 }
 

@@ -4,6 +4,7 @@
 
 #include "apbench/busy_work.hpp"
 #include "apbench/context.hpp"
+#include "apbench/knee_refinement.hpp"
 #include "apbench/saturation.hpp"
 
 namespace apb {
@@ -11,6 +12,37 @@ namespace {
 
 std::size_t repetitions_per_run(const Sweep& sweep) {
   return sweep.settings.warmup + sweep.settings.repetitions;
+}
+
+// --refine: the runs each strategy may add to a sweep (at most).
+std::size_t refine_runs(const Sweep& sweep) {
+  return sweep.points.size() > 1 ? sweep.settings.refine : 0;
+}
+
+// After the sweep: per strategy, bisect between its last point meeting the
+// SLO and its first breaking it, each step one more run of the sweep.
+void refine_knees(const Sweep& sweep, const Slo& slo, Results& results,
+                  std::map<const Strategy*, std::vector<std::size_t>>& history,
+                  const PlanCallbacks& callbacks) {
+  for (const auto* s : sweep.strategies) {
+    std::vector<const RunResult*> runs;
+    for (std::size_t index : history[s]) runs.push_back(&results.runs[index]);
+    const auto bracket = knee_bracket(runs, slo);
+    if (!bracket) continue;
+    refine_knee(*bracket, sweep.settings.refine,
+                [&](const Load& load) -> std::optional<bool> {
+                  if (callbacks.stop_requested && callbacks.stop_requested())
+                    return std::nullopt;
+                  RunRequest r = make_request(sweep, *s, load, slo);
+                  std::vector<RunResult> measured = run_group(
+                      {r}, callbacks.repetition, callbacks.stop_requested);
+                  results.runs.push_back(std::move(measured.front()));
+                  if (callbacks.finished)
+                    callbacks.finished(results.runs.back());
+                  const RunResult& run = results.runs.back();
+                  return run.status == RunStatus::ok && meets_slo(run, slo);
+                });
+  }
 }
 
 // Measures one sweep: its points in order, the strategies of a point as one
@@ -53,6 +85,8 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
     }
     active = std::move(still);
   }
+  if (slo && refine_runs(sweep) > 0 && !stopping())
+    refine_knees(sweep, *slo, results, history, callbacks);
 }
 
 }  // namespace
@@ -60,14 +94,14 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
 std::size_t Plan::run_count() const {
   std::size_t n = 0;
   for (const auto& sweep : sweeps)
-    n += sweep.points.size() * sweep.strategies.size();
+    n += (sweep.points.size() + refine_runs(sweep)) * sweep.strategies.size();
   return n;
 }
 
 std::size_t Plan::repetition_count() const {
   std::size_t n = 0;
   for (const auto& sweep : sweeps)
-    n += sweep.points.size() * sweep.strategies.size() *
+    n += (sweep.points.size() + refine_runs(sweep)) * sweep.strategies.size() *
          repetitions_per_run(sweep);
   return n;
 }

@@ -1,5 +1,7 @@
 #include "apbench/runner.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -199,6 +201,12 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
 }  // namespace
 
 unsigned hardware_threads() {
+  // The CPUs this process may use (--cpus, taskset, a container's cpuset),
+  // not all the machine has: threads beyond them would only take turns.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<unsigned>(CPU_COUNT(&set));
   return std::max(1u, std::thread::hardware_concurrency());
 }
 

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "apbench/noise.hpp"
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
 #include "apbench/units.hpp"
@@ -390,6 +391,36 @@ class TableWriter {
   std::vector<std::string>& hidden_;
 };
 
+// `text` wrapped at `width` columns; lines after the first indented by two
+// spaces.
+std::string wrapped(const std::string& text, std::size_t width) {
+  std::string out;
+  for (const auto& line : wrap(text, width, "", "  ")) {
+    if (!out.empty()) out += '\n';
+    out += line;
+  }
+  return out;
+}
+
+// The machine's noise before the runs, first, so a busy machine is seen
+// before the numbers it spoiled.
+void write_noise(std::ostream& out, const RunContext& c, const Painter& paint,
+                 std::size_t width) {
+  const MachineNoise& n = c.noise;
+  if (!n.load_average && !n.cpu_busy) return;  // not measured
+  out << wrapped(describe_noise(n, c.cores), width) << '\n';
+  const std::string causes = noise_causes(n, c.cores);
+  if (!causes.empty())
+    out << paint(kWarn, wrapped("warning: a busy machine: " + causes +
+                                "; "
+                                "timings will be slower and spread more: "
+                                "quiet the machine, or pin apbench with "
+                                "--cpus",
+                                width))
+        << '\n';
+  out << '\n';
+}
+
 }  // namespace
 
 void write_console(std::ostream& out, const Results& results, bool color) {
@@ -402,6 +433,7 @@ void write_console(std::ostream& out, const Results& results,
   std::vector<std::string> hidden;
   // Text outside the tables (advice, legend, summary) wraps with them.
   TableWriter text(out, paint, options, hidden);
+  write_noise(out, results.context, paint, options.width);
   if (results.runs.empty()) {
     out << "no runs\n";
   }

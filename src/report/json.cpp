@@ -142,6 +142,20 @@ json::object context_object(const RunContext& c) {
     libraries[name] = text(version);
   o["libraries"] = std::move(libraries);
   o["command_line"] = text(c.command_line);
+  o["cpus"] = text(c.cpus);
+  const MachineNoise& n = c.noise;
+  json::object noise;
+  noise["load_average"] = number(n.load_average);
+  noise["cpu_busy"] = number(n.cpu_busy);
+  noise["cpu_steal"] = number(n.cpu_steal);
+  noise["other_runnable"] =
+      n.other_runnable ? json::value(*n.other_runnable) : json::value(nullptr);
+  noise["virtualization"] =
+      n.virtualization.empty() ? json::value(nullptr) : text(n.virtualization);
+  noise["governor"] =
+      n.governor.empty() ? json::value(nullptr) : text(n.governor);
+  noise["turbo"] = n.turbo ? json::value(*n.turbo) : json::value(nullptr);
+  o["noise"] = std::move(noise);
   return o;
 }
 

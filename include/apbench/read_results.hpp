@@ -1,0 +1,31 @@
+#pragma once
+// Reading a results file back: the "apbench.results/1" JSON that
+// write_json writes (docs/results-schema.md), for tools that work on saved
+// runs such as `apbench compare`.
+#include <iosfwd>
+#include <string>
+
+#include "apbench/error.hpp"
+#include "apbench/results.hpp"
+
+namespace apb {
+
+// The input is not a results file this apbench can read. what() is one
+// line naming the file and what was wrong ("not JSON", "not an apbench
+// results file", "unknown schema version", a key of the wrong type).
+class ResultsFormatError : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
+// Parses a results document. `source` names it in error messages (a path).
+// Reads the context, the runs (identity, load, repetition samples, wall
+// time, throughput, latency, errors), the SLO and the series; advice and
+// summary lines are not read back (analyse() derives them again).
+Results read_json(std::istream& in, const std::string& source);
+
+// read_json of a file; a file that cannot be opened is a ResultsFormatError
+// too ("cannot read 'x.json': No such file or directory").
+Results read_json_file(const std::string& path);
+
+}  // namespace apb

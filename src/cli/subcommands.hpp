@@ -1,0 +1,26 @@
+#pragma once
+// Subcommands: `apbench WORD ...` where WORD names one runs it instead of
+// a benchmark (`apbench compare A.json B.json`). A flag never names one, so
+// `apbench --filter ...` is unaffected; a new subcommand is one entry in
+// subcommands.cpp.
+#include <string_view>
+#include <vector>
+
+namespace apb::cli {
+
+struct Subcommand {
+  std::string_view name;     // "compare"
+  std::string_view usage;    // "compare BASE.json NEW.json [MORE.json...]"
+  std::string_view summary;  // one line for apbench --help
+  // argv[0] is the subcommand's name; returns the exit status.
+  int (*run)(int argc, char** argv);
+};
+
+const std::vector<Subcommand>& subcommands();
+
+// The subcommand `word` names, or null.
+const Subcommand* find_subcommand(std::string_view word);
+
+int run_compare(int argc, char** argv);  // compare_command.cpp
+
+}  // namespace apb::cli

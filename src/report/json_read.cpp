@@ -1,0 +1,365 @@
+// Reads "apbench.results/1" (what json.cpp writes) back into Results.
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "apbench/read_results.hpp"
+
+namespace apb {
+namespace {
+
+namespace json = boost::json;
+
+// Walks a parsed document, naming the key path of anything missing or of
+// the wrong type in its one-line error.
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const std::string& path,
+                         const std::string& what) const {
+    throw ResultsFormatError(
+        fmt::format("'{}' is not a valid apbench results file: {} {}", source_,
+                    path, what));
+  }
+
+  const json::value& at(const json::object& o, const std::string& path,
+                        const char* key) const {
+    const json::value* v = o.if_contains(key);
+    if (!v) fail(join(path, key), "is missing");
+    return *v;
+  }
+  const json::object& object(const json::value& v,
+                             const std::string& path) const {
+    if (!v.is_object()) fail(path, "is not an object");
+    return v.get_object();
+  }
+  const json::array& array(const json::value& v,
+                           const std::string& path) const {
+    if (!v.is_array()) fail(path, "is not an array");
+    return v.get_array();
+  }
+  std::string string(const json::object& o, const std::string& path,
+                     const char* key) const {
+    const json::value& v = at(o, path, key);
+    if (!v.is_string()) fail(join(path, key), "is not a string");
+    return std::string(v.get_string());
+  }
+  // A number; null (not measured) reads as `fallback`.
+  double number(const json::object& o, const std::string& path, const char* key,
+                double fallback = 0) const {
+    const json::value& v = at(o, path, key);
+    if (v.is_null()) return fallback;
+    if (!v.is_number()) fail(join(path, key), "is not a number");
+    return v.to_number<double>();
+  }
+  std::optional<double> optional_number(const json::object& o,
+                                        const std::string& path,
+                                        const char* key) const {
+    const json::value* v = o.if_contains(key);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_number()) fail(join(path, key), "is not a number");
+    return v->to_number<double>();
+  }
+  std::uint64_t count(const json::object& o, const std::string& path,
+                      const char* key) const {
+    const json::value& v = at(o, path, key);
+    if (v.is_null()) return 0;
+    if (v.is_uint64()) return v.get_uint64();
+    if (v.is_int64() && v.get_int64() >= 0)
+      return static_cast<std::uint64_t>(v.get_int64());
+    fail(join(path, key), "is not a non-negative integer");
+  }
+  bool boolean(const json::object& o, const std::string& path,
+               const char* key) const {
+    const json::value& v = at(o, path, key);
+    if (!v.is_bool()) fail(join(path, key), "is not true or false");
+    return v.get_bool();
+  }
+  std::vector<std::pair<std::string, std::string>> pairs(
+      const json::object& o, const std::string& path, const char* key) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    const std::string here = join(path, key);
+    for (const auto& kv : object(at(o, path, key), here)) {
+      if (!kv.value().is_string())
+        fail(join(here, kv.key()), "is not a string");
+      out.emplace_back(std::string(kv.key()),
+                       std::string(kv.value().get_string()));
+    }
+    return out;
+  }
+
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
+  }
+  static std::string index(const std::string& path, std::size_t i) {
+    return fmt::format("{}[{}]", path, i);
+  }
+
+ private:
+  std::string source_;
+};
+
+Summary read_summary(const Reader& r, const json::object& o,
+                     const std::string& path) {
+  Summary s;
+  s.median = r.number(o, path, "median");
+  s.min = r.number(o, path, "min");
+  s.max = r.number(o, path, "max");
+  s.mean = r.optional_number(o, path, "mean").value_or(s.median);
+  s.stddev = r.optional_number(o, path, "stddev").value_or(0);
+  s.ci95_low = r.number(o, path, "ci95_low");
+  s.ci95_high = r.number(o, path, "ci95_high");
+  return s;
+}
+
+LatencySummary read_latency(const Reader& r, const json::value& v,
+                            const std::string& path) {
+  const json::object& o = r.object(v, path);
+  LatencySummary l;
+  l.p50 = r.number(o, path, "p50");
+  l.p90 = r.number(o, path, "p90");
+  l.p99 = r.number(o, path, "p99");
+  l.p999 = r.number(o, path, "p999");
+  l.max = r.number(o, path, "max");
+  l.mean = r.number(o, path, "mean");
+  l.count = r.count(o, path, "count");
+  return l;
+}
+
+RunContext read_context(const Reader& r, const json::object& o,
+                        const std::string& path) {
+  RunContext c;
+  c.apbench_version = r.string(o, path, "apbench_version");
+  c.date = r.string(o, path, "date");
+  c.host = r.string(o, path, "host");
+  c.cores = static_cast<unsigned>(r.count(o, path, "cores"));
+  c.cpu_model = r.string(o, path, "cpu_model");
+  c.os = r.string(o, path, "os");
+  c.compiler = r.string(o, path, "compiler");
+  c.build_type = r.string(o, path, "build_type");
+  for (auto& [name, version] : r.pairs(o, path, "libraries"))
+    c.libraries[name] = version;
+  c.command_line = r.string(o, path, "command_line");
+  // Files of apbench 0.2.0 have neither (both are optional on reading).
+  if (const json::value* cpus = o.if_contains("cpus");
+      cpus && cpus->is_string())
+    c.cpus = std::string(cpus->get_string());
+  if (const json::value* v = o.if_contains("noise"); v && !v->is_null()) {
+    const std::string np = Reader::join(path, "noise");
+    const json::object& n = r.object(*v, np);
+    c.noise.load_average = r.optional_number(n, np, "load_average");
+    c.noise.cpu_busy = r.optional_number(n, np, "cpu_busy");
+    c.noise.cpu_steal = r.optional_number(n, np, "cpu_steal");
+    if (const auto others = r.optional_number(n, np, "other_runnable"))
+      c.noise.other_runnable = static_cast<unsigned>(*others);
+    const auto text = [&](const char* key) {
+      const json::value* t = n.if_contains(key);
+      return t && t->is_string() ? std::string(t->get_string()) : "";
+    };
+    c.noise.virtualization = text("virtualization");
+    c.noise.governor = text("governor");
+    if (const json::value* t = n.if_contains("turbo"); t && t->is_bool())
+      c.noise.turbo = t->get_bool();
+  }
+  return c;
+}
+
+Load read_load(const Reader& r, const json::object& o, const std::string& path,
+               RunResult& run) {
+  Load load;
+  const std::string mode = r.string(o, path, "mode");
+  if (mode == "open")
+    load.mode = LoadMode::open;
+  else if (mode != "closed")
+    r.fail(Reader::join(path, "mode"),
+           fmt::format("is '{}', expected closed or open", mode));
+  load.ops = r.count(o, path, "ops");
+  // The file holds the concurrency as it came to, not as typed: read back
+  // that way for both sides of a comparison, keys stay consistent.
+  load.concurrency = r.count(o, path, "requested_concurrency");
+  run.concurrency = r.count(o, path, "concurrency");
+  load.threads = static_cast<unsigned>(r.count(o, path, "threads"));
+  run.swept = r.boolean(o, path, "swept");
+  if (load.open()) {
+    load.rate = r.number(o, path, "rate_ops_s");
+    load.duration_s = r.number(o, path, "duration_s");
+    load.arrival = r.string(o, path, "arrival") == "poisson"
+                       ? Arrival::poisson
+                       : Arrival::constant;
+    load.max_in_flight = r.count(o, path, "max_in_flight");
+  }
+  return load;
+}
+
+RunResult read_run(const Reader& r, const json::object& o,
+                   const std::string& path) {
+  RunResult run;
+  run.workload = r.string(o, path, "workload");
+  const std::string kind = r.string(o, path, "kind");
+  run.kind = kind == "cpu"      ? WorkloadKind::cpu
+             : kind == "hybrid" ? WorkloadKind::hybrid
+                                : WorkloadKind::io;
+  run.strategy = r.string(o, path, "strategy");
+  const std::string status = r.string(o, path, "status");
+  run.status = status == "ok"    ? RunStatus::ok
+               : status == "n/a" ? RunStatus::not_applicable
+                                 : RunStatus::failed;
+  run.reason = r.string(o, path, "reason");
+  run.params = r.pairs(o, path, "params");
+  const std::string load_path = Reader::join(path, "load");
+  run.load =
+      read_load(r, r.object(r.at(o, path, "load"), load_path), load_path, run);
+  run.seed = r.count(o, path, "seed");
+  run.warmup = static_cast<unsigned>(r.count(o, path, "warmup"));
+
+  const std::string samples_path = Reader::join(path, "repetition_samples");
+  const auto& samples =
+      r.array(r.at(o, path, "repetition_samples"), samples_path);
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const std::string sp = Reader::index(samples_path, i);
+    const json::object& s = r.object(samples[i], sp);
+    Repetition rep;
+    rep.wall_s = r.number(s, sp, "wall_s");
+    rep.cpu_user_s = r.number(s, sp, "cpu_user_s");
+    rep.cpu_system_s = r.number(s, sp, "cpu_system_s");
+    rep.cpu_utilization = r.number(s, sp, "cpu_utilization");
+    rep.ops_ok = r.count(s, sp, "ops_ok");
+    rep.errors = r.count(s, sp, "errors");
+    rep.dropped = r.count(s, sp, "dropped");
+    rep.achieved_concurrency = r.number(s, sp, "achieved_concurrency");
+    run.repetitions.push_back(rep);
+  }
+  const std::string wall_path = Reader::join(path, "wall_s");
+  run.wall_s =
+      read_summary(r, r.object(r.at(o, path, "wall_s"), wall_path), wall_path);
+  const std::string tp_path = Reader::join(path, "throughput_ops_s");
+  run.throughput_ops_s = read_summary(
+      r, r.object(r.at(o, path, "throughput_ops_s"), tp_path), tp_path);
+  run.wall_s.n = run.throughput_ops_s.n = run.repetitions.size();
+  run.latency_s = read_latency(r, r.at(o, path, "latency_s"),
+                               Reader::join(path, "latency_s"));
+  const json::value& service = r.at(o, path, "service_time_s");
+  if (!service.is_null())
+    run.service_time_s =
+        read_latency(r, service, Reader::join(path, "service_time_s"));
+  run.cpu_time_s = r.number(o, path, "cpu_time_s");
+  run.cpu_utilization = r.number(o, path, "cpu_utilization");
+  run.errors = r.count(o, path, "errors");
+  run.dropped = r.count(o, path, "dropped");
+  run.ideal_s = r.optional_number(o, path, "ideal_s");
+  run.efficiency = r.optional_number(o, path, "efficiency");
+  run.speedup_vs_sequential =
+      r.optional_number(o, path, "speedup_vs_sequential");
+  return run;
+}
+
+Series read_series(const Reader& r, const json::object& o,
+                   const std::string& path, std::size_t run_count) {
+  Series s;
+  s.workload = r.string(o, path, "workload");
+  s.strategy = r.string(o, path, "strategy");
+  s.params = r.pairs(o, path, "params");
+  s.x = r.string(o, path, "x");
+  const std::string points_path = Reader::join(path, "points");
+  const auto& points = r.array(r.at(o, path, "points"), points_path);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::string pp = Reader::index(points_path, i);
+    const json::object& p = r.object(points[i], pp);
+    SeriesPoint point;
+    point.run_index = r.count(p, pp, "run_index");
+    if (point.run_index >= run_count)
+      r.fail(Reader::join(pp, "run_index"),
+             fmt::format("is {}, but there are {} runs", point.run_index,
+                         run_count));
+    point.offered_rate_ops_s = r.optional_number(p, pp, "offered_rate_ops_s");
+    if (const auto c = r.optional_number(p, pp, "concurrency"))
+      point.concurrency = static_cast<std::size_t>(*c);
+    point.throughput_ops_s = r.number(p, pp, "throughput_ops_s");
+    point.latency_s = read_latency(r, r.at(p, pp, "latency_s"),
+                                   Reader::join(pp, "latency_s"));
+    point.slo_latency_s = r.optional_number(p, pp, "slo_latency_s");
+    const json::value& meets = r.at(p, pp, "meets_slo");
+    if (meets.is_bool()) point.meets_slo = meets.get_bool();
+    s.points.push_back(point);
+  }
+  const json::value& knee = r.at(o, path, "knee");
+  if (!knee.is_null()) {
+    const std::string kp = Reader::join(path, "knee");
+    const json::object& k = r.object(knee, kp);
+    Knee out;
+    out.throughput_ops_s = r.number(k, kp, "throughput_ops_s");
+    out.offered_rate_ops_s = r.optional_number(k, kp, "offered_rate_ops_s");
+    if (const auto c = r.optional_number(k, kp, "concurrency"))
+      out.concurrency = static_cast<std::size_t>(*c);
+    out.latency_s = r.number(k, kp, "latency_s");
+    out.percentile = r.number(k, kp, "percentile");
+    s.knee = out;
+  }
+  s.max_throughput_ops_s = r.number(o, path, "max_throughput_ops_s");
+  s.stopped_early = r.string(o, path, "stopped_early");
+  return s;
+}
+
+}  // namespace
+
+Results read_json(std::istream& in, const std::string& source) {
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  boost::system::error_code ec;
+  const json::value doc = json::parse(buffer.str(), ec);
+  if (ec)
+    throw ResultsFormatError(
+        fmt::format("'{}' is not JSON ({}); apbench compare reads the files of "
+                    "apbench --json",
+                    source, ec.message()));
+  const json::object* root = doc.if_object();
+  const json::value* schema = root ? root->if_contains("schema") : nullptr;
+  if (!schema || !schema->is_string() ||
+      !schema->get_string().starts_with("apbench.results/"))
+    throw ResultsFormatError(fmt::format(
+        "'{}' is not an apbench results file (no \"schema\": "
+        "\"apbench.results/1\"; write one with apbench --json FILE)",
+        source));
+  if (schema->get_string() != Results::schema)
+    throw ResultsFormatError(fmt::format(
+        "'{}' has schema '{}', which this apbench cannot read (it reads {})",
+        source, std::string_view(schema->get_string()), Results::schema));
+
+  const Reader r(source);
+  Results results;
+  results.context = read_context(
+      r, r.object(r.at(*root, "", "context"), "context"), "context");
+  const auto& runs = r.array(r.at(*root, "", "runs"), "runs");
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::string path = Reader::index("runs", i);
+    results.runs.push_back(read_run(r, r.object(runs[i], path), path));
+  }
+  const json::value& slo = r.at(*root, "", "slo");
+  if (!slo.is_null()) {
+    const json::object& o = r.object(slo, "slo");
+    results.slo =
+        Slo{r.number(o, "slo", "percentile"), r.number(o, "slo", "limit_s")};
+  }
+  const auto& series = r.array(r.at(*root, "", "series"), "series");
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const std::string path = Reader::index("series", i);
+    results.series.push_back(
+        read_series(r, r.object(series[i], path), path, results.runs.size()));
+  }
+  return results;
+}
+
+Results read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    throw ResultsFormatError(
+        fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  return read_json(in, path);
+}
+
+}  // namespace apb

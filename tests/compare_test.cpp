@@ -1,0 +1,370 @@
+// apbench compare: matching, verdicts, context checks, reading results
+// files back, and the subcommand's exit status, on synthetic results with
+// known changes.
+#include "apbench/compare.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "apbench/compare_report.hpp"
+#include "apbench/read_results.hpp"
+#include "apbench/report.hpp"
+#include "apbench/stats.hpp"
+#include "cli/subcommands.hpp"
+
+namespace apb {
+namespace {
+
+// Nine repetitions around `wall` with a fixed +-2 % jitter.
+std::vector<double> walls_around(double wall, std::size_t n = 9) {
+  static const double jitter[] = {0.0,   0.012, -0.015, 0.02,   -0.008,
+                                  0.005, -0.02, 0.015,  -0.004, 0.01};
+  std::vector<double> out;
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back(wall * (1 + jitter[i % 10]));
+  return out;
+}
+
+RunResult run_of(std::string strategy, const std::vector<double>& walls,
+                 std::string work = "1ms") {
+  RunResult r;
+  r.workload = "cpu.spin";
+  r.kind = WorkloadKind::cpu;
+  r.strategy = std::move(strategy);
+  r.params = {{"work", std::move(work)}};
+  r.load.ops = 100;
+  r.load.concurrency = 100;
+  r.load.threads = 2;
+  std::vector<double> throughput;
+  for (double w : walls) {
+    Repetition rep;
+    rep.wall_s = w;
+    rep.ops_ok = 100;
+    r.repetitions.push_back(rep);
+    throughput.push_back(100 / w);
+  }
+  r.wall_s = summarize(walls);
+  r.throughput_ops_s = summarize(throughput);
+  r.latency_s.count = 100 * walls.size();
+  r.latency_s.p99 = walls.front() / 2;
+  return r;
+}
+
+Results results_of(std::vector<RunResult> runs) {
+  Results r;
+  r.context.apbench_version = "0.2.0";
+  r.context.host = "box";
+  r.context.cores = 2;
+  r.context.compiler = "g++ 12.2.0";
+  r.context.build_type = "Release";
+  r.runs = std::move(runs);
+  return r;
+}
+
+TEST(CompareTest, FileWithItselfIsNoChange) {
+  const Results base = results_of({run_of("async", walls_around(0.05)),
+                                   run_of("parallel", walls_around(0.03))});
+  const FileComparison f = compare_results(base, base, {});
+  ASSERT_EQ(f.runs.size(), 2u);
+  for (const auto& c : f.runs) {
+    EXPECT_EQ(c.verdict, Verdict::no_change);
+    EXPECT_DOUBLE_EQ(c.ratio, 1);
+    ASSERT_TRUE(c.p_value);
+    EXPECT_DOUBLE_EQ(*c.p_value, 1);
+  }
+  EXPECT_FALSE(f.regression());
+  EXPECT_TRUE(f.context_differences.empty());
+  EXPECT_TRUE(f.only_in_base.empty() && f.only_in_candidate.empty());
+}
+
+TEST(CompareTest, TwentyPercentSlowdownIsFlagged) {
+  const Results base = results_of({run_of("async", walls_around(0.05))});
+  const Results slow = results_of({run_of("async", walls_around(0.06))});
+  const FileComparison f = compare_results(base, slow, {});
+  ASSERT_EQ(f.runs.size(), 1u);
+  const RunComparison& c = f.runs[0];
+  EXPECT_EQ(c.verdict, Verdict::slower);
+  EXPECT_NEAR(c.ratio, 1.2, 1e-9);
+  EXPECT_LT(c.ci95_low, 1.2);
+  EXPECT_GT(c.ci95_high, 1.2);
+  EXPECT_GT(c.ci95_low, 1.1);
+  ASSERT_TRUE(c.p_value);
+  EXPECT_LT(*c.p_value, 0.001);
+  EXPECT_TRUE(f.regression());
+
+  // The other way round it is faster, and no regression.
+  const FileComparison back = compare_results(slow, base, {});
+  EXPECT_EQ(back.runs[0].verdict, Verdict::faster);
+  EXPECT_NEAR(back.runs[0].ratio, 1 / 1.2, 1e-9);
+  EXPECT_FALSE(back.regression());
+}
+
+TEST(CompareTest, ChangeWithinThresholdIsNoChange) {
+  const Results base = results_of({run_of("async", walls_around(0.05))});
+  const Results a_bit = results_of({run_of("async", walls_around(0.0515))});
+  const FileComparison f = compare_results(base, a_bit, {});
+  EXPECT_EQ(f.runs[0].verdict, Verdict::no_change);  // 3 % < 5 %
+  CompareOptions strict;
+  strict.threshold = 0.01;
+  EXPECT_EQ(compare_results(base, a_bit, strict).runs[0].verdict,
+            Verdict::slower);
+}
+
+TEST(CompareTest, TooFewRepetitionsSaySo) {
+  const Results base = results_of({run_of("async", walls_around(0.05, 3))});
+  const Results slow = results_of({run_of("async", walls_around(0.1, 3))});
+  const RunComparison c = compare_results(base, slow, {}).runs[0];
+  EXPECT_EQ(c.verdict, Verdict::too_few);
+  EXPECT_NE(c.note.find("can never reach p < 0.05"), std::string::npos);
+
+  const Results one = results_of({run_of("async", {0.1})});
+  const RunComparison single = compare_results(base, one, {}).runs[0];
+  EXPECT_EQ(single.verdict, Verdict::too_few);
+  EXPECT_FALSE(single.p_value);
+  EXPECT_NE(single.note.find("at least 2"), std::string::npos);
+
+  // Five each can reach p < 0.05, but the note warns about power.
+  const Results five = results_of({run_of("async", walls_around(0.1, 5))});
+  const Results five_base =
+      results_of({run_of("async", walls_around(0.05, 5))});
+  const RunComparison c5 = compare_results(five_base, five, {}).runs[0];
+  EXPECT_EQ(c5.verdict, Verdict::slower);
+  EXPECT_NE(c5.note.find("power"), std::string::npos);
+}
+
+TEST(CompareTest, IgnoreParamMatchesRunsThatDifferOnPurpose) {
+  const Results base = results_of({run_of("async", walls_around(0.05), "1ms")});
+  const Results heavier =
+      results_of({run_of("async", walls_around(0.0575), "1.15ms")});
+  const FileComparison plain = compare_results(base, heavier, {});
+  EXPECT_TRUE(plain.matched_nothing());
+  EXPECT_EQ(plain.only_in_base.size(), 1u);
+  EXPECT_EQ(plain.only_in_candidate.size(), 1u);
+
+  CompareOptions options;
+  options.ignore_params = {"work"};
+  const FileComparison f = compare_results(base, heavier, options);
+  ASSERT_EQ(f.runs.size(), 1u);
+  EXPECT_EQ(f.runs[0].verdict, Verdict::slower);
+  EXPECT_LT(f.runs[0].ci95_low, 1.15);
+  EXPECT_GT(f.runs[0].ci95_high, 1.15);
+}
+
+TEST(CompareTest, UnmatchedRunsAreListed) {
+  const Results base = results_of({run_of("async", walls_around(0.05)),
+                                   run_of("threads", walls_around(0.05))});
+  const Results cand = results_of({run_of("async", walls_around(0.05)),
+                                   run_of("hybrid", walls_around(0.05))});
+  const FileComparison f = compare_results(base, cand, {});
+  ASSERT_EQ(f.runs.size(), 1u);
+  ASSERT_EQ(f.only_in_base.size(), 1u);
+  EXPECT_EQ(f.only_in_base[0].strategy, "threads");
+  ASSERT_EQ(f.only_in_candidate.size(), 1u);
+  EXPECT_EQ(f.only_in_candidate[0].strategy, "hybrid");
+}
+
+TEST(CompareTest, ContextDifferencesAndUnfitBuilds) {
+  const Results base = results_of({run_of("async", walls_around(0.05))});
+  Results other = base;
+  other.context.host = "laptop";
+  other.context.build_type = "Debug +sanitize=address,undefined";
+  const FileComparison f = compare_results(base, other, {});
+  ASSERT_EQ(f.context_differences.size(), 2u);
+  EXPECT_EQ(f.context_differences[0].field, "host");
+  EXPECT_EQ(f.context_differences[1].field, "build type");
+  ASSERT_EQ(f.unfit.size(), 1u);
+  EXPECT_NE(f.unfit[0].find("new: a Debug build with sanitizers"),
+            std::string::npos);
+  EXPECT_EQ(unfit_for_timing("Release"), "");
+  EXPECT_NE(unfit_for_timing("RelWithDebInfo +sanitize=thread"), "");
+}
+
+TEST(CompareTest, SeriesKneesSideBySide) {
+  const auto swept = [](double rate, double tput) {
+    RunResult r = run_of("async", {1.0});
+    r.load.mode = LoadMode::open;
+    r.load.rate = rate;
+    r.load.duration_s = 1;
+    r.swept = true;
+    r.throughput_ops_s.median = tput;
+    return r;
+  };
+  const auto series_of = [](double knee, double max) {
+    Series s;
+    s.workload = "cpu.spin";
+    s.strategy = "async";
+    s.params = {{"work", "1ms"}};
+    s.x = "offered_rate";
+    s.points.push_back({});
+    s.points.back().run_index = 0;
+    s.points.push_back({});
+    s.points.back().run_index = 1;
+    s.knee = Knee{knee, knee, std::nullopt, 0.01, 99};
+    s.max_throughput_ops_s = max;
+    return s;
+  };
+  Results base = results_of({swept(500, 500), swept(1000, 900)});
+  base.series = {series_of(500, 900)};
+  Results cand = results_of({swept(500, 500), swept(1000, 800)});
+  cand.series = {series_of(480, 800)};
+  const FileComparison f = compare_results(base, cand, {});
+  EXPECT_TRUE(f.runs.empty());  // swept points compare as a series
+  ASSERT_EQ(f.series.size(), 1u);
+  EXPECT_DOUBLE_EQ(f.series[0].base_knee->throughput_ops_s, 500);
+  EXPECT_DOUBLE_EQ(f.series[0].candidate_knee->throughput_ops_s, 480);
+  EXPECT_DOUBLE_EQ(f.series[0].candidate_max_throughput_ops_s, 800);
+  EXPECT_FALSE(f.matched_nothing());
+}
+
+// The console report fits 100 columns, and says the verdicts.
+TEST(CompareTest, ConsoleFitsHundredColumns) {
+  Results base = results_of({run_of("tbb-pipeline", walls_around(0.05)),
+                             run_of("async", walls_around(0.05, 3))});
+  base.runs[0].params.push_back(
+      {"a_rather_long_parameter_name", "with-a-rather-long-value-too"});
+  Results slow = base;
+  slow.runs[0] = run_of("tbb-pipeline", walls_around(0.06));
+  slow.runs[0].params = base.runs[0].params;
+  slow.context.compiler =
+      "clang 16 with a very long version string indeed, "
+      "longer than any line of the table should be";
+  Comparison comparison;
+  FileComparison f = compare_results(base, slow, {});
+  f.base_source = "base.json";
+  f.candidate_source = "new.json";
+  comparison.files.push_back(f);
+  std::ostringstream out;
+  write_compare_console(out, comparison, false);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("slower"), std::string::npos) << text;
+  EXPECT_NE(text.find("too few"), std::string::npos) << text;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::size_t cols = 0;
+    for (unsigned char ch : line) cols += (ch & 0xC0) != 0x80;
+    EXPECT_LE(cols, 100u) << line;
+  }
+}
+
+// write_json, then read_json: what compare needs survives the round trip.
+TEST(CompareTest, ResultsReadBackAsWritten) {
+  Results r = results_of({run_of("async", walls_around(0.05))});
+  r.runs[0].load.concurrency = 4;
+  std::ostringstream out;
+  write_json(out, r);
+  std::istringstream in(out.str());
+  const Results back = read_json(in, "r.json");
+  ASSERT_EQ(back.runs.size(), 1u);
+  const RunResult& a = r.runs[0];
+  const RunResult& b = back.runs[0];
+  EXPECT_EQ(b.workload, a.workload);
+  EXPECT_EQ(b.strategy, a.strategy);
+  EXPECT_EQ(b.params, a.params);
+  EXPECT_EQ(b.load.ops, a.load.ops);
+  EXPECT_EQ(b.load.requested_concurrency(), a.load.requested_concurrency());
+  EXPECT_EQ(b.load.threads, a.load.threads);
+  ASSERT_EQ(b.repetitions.size(), a.repetitions.size());
+  for (std::size_t i = 0; i < a.repetitions.size(); ++i)
+    EXPECT_DOUBLE_EQ(b.repetitions[i].wall_s, a.repetitions[i].wall_s);
+  EXPECT_DOUBLE_EQ(b.wall_s.median, a.wall_s.median);
+  EXPECT_DOUBLE_EQ(b.latency_s.p99, a.latency_s.p99);
+  EXPECT_EQ(back.context.host, "box");
+  // Its own comparison key is unchanged: a file compares with itself.
+  EXPECT_EQ(compare_results(r, back, {}).runs.size(), 1u);
+}
+
+std::string read_error(const std::string& text) {
+  std::istringstream in(text);
+  try {
+    read_json(in, "x.json");
+  } catch (const ResultsFormatError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(CompareTest, BadFilesFailWithOneLine) {
+  EXPECT_NE(read_error("{not json").find("'x.json' is not JSON"),
+            std::string::npos);
+  EXPECT_NE(read_error("[1, 2]").find("not an apbench results file"),
+            std::string::npos);
+  EXPECT_NE(read_error(R"({"schema": "apbench.results/9"})")
+                .find("schema 'apbench.results/9'"),
+            std::string::npos);
+  EXPECT_NE(read_error(R"({"schema": "apbench.results/1", "context": 3})")
+                .find("context is not an object"),
+            std::string::npos);
+  for (const char* text : {"{not json", "[]", R"({"schema": "x"})"})
+    EXPECT_EQ(read_error(text).find('\n'), std::string::npos);
+}
+
+// The subcommand end to end on files: exit 0, 1 with --fail-on-regression,
+// 2 for bad input.
+class CompareCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("apbench_compare_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    write("base.json", results_of({run_of("async", walls_around(0.05))}));
+    write("slow.json", results_of({run_of("async", walls_around(0.06))}));
+    write("other.json", results_of({run_of("threads", walls_around(0.05))}));
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void write(const std::string& name, const Results& r) {
+    std::ofstream out(dir_ / name);
+    write_json(out, r);
+  }
+  std::string path(const std::string& name) const {
+    return (dir_ / name).string();
+  }
+  int run(std::vector<std::string> args) {
+    args.insert(args.begin(), "compare");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    std::ostringstream captured;
+    auto* old = std::cout.rdbuf(captured.rdbuf());
+    const int rc = cli::run_compare(static_cast<int>(argv.size()), argv.data());
+    std::cout.rdbuf(old);
+    output_ = captured.str();
+    return rc;
+  }
+
+  std::filesystem::path dir_;
+  std::string output_;
+};
+
+TEST_F(CompareCommandTest, ExitStatus) {
+  EXPECT_EQ(run({path("base.json"), path("base.json")}), 0);
+  EXPECT_NE(output_.find("0 slower, 0 faster, 1 no change"), std::string::npos)
+      << output_;
+  EXPECT_EQ(run({path("base.json"), path("slow.json")}), 0);
+  EXPECT_NE(output_.find("1 slower, 0 faster"), std::string::npos) << output_;
+  EXPECT_EQ(run({path("base.json"), path("slow.json"), "--fail-on-regression",
+                 "--json", path("cmp.json"), "--markdown", path("cmp.md")}),
+            1);
+  std::ifstream json(path("cmp.json"));
+  std::stringstream text;
+  text << json.rdbuf();
+  EXPECT_NE(text.str().find("\"schema\": \"apbench.compare/1\""),
+            std::string::npos);
+  EXPECT_NE(text.str().find("\"verdict\": \"slower\""), std::string::npos);
+  EXPECT_TRUE(std::filesystem::file_size(path("cmp.md")) > 0);
+
+  EXPECT_EQ(run({path("base.json"), path("missing.json")}), 2);
+  EXPECT_EQ(run({path("base.json"), path("other.json")}), 2);
+  EXPECT_EQ(run({path("base.json")}), 2);
+  EXPECT_EQ(run({path("base.json"), path("base.json"), "--threshold", "x"}), 2);
+}
+
+}  // namespace
+}  // namespace apb
