@@ -54,6 +54,19 @@ struct StageOverlap {
   double cpu_busy = 0, io_wait = 0, both = 0;
 };
 
+// Fork-join runs: one op's tree (counted and timed once at set-up) and what
+// a task cost under this strategy.
+struct ForkJoinCost {
+  std::uint64_t tasks_per_op = 0;   // children forked in one op's tree
+  std::uint64_t leaves_per_op = 0;  // nodes solved by the serial code
+  double serial_s = 0;              // one op by the plain serial code
+  double critical_path_s = 0;       // one op's longest chain of leaf work
+  unsigned threads = 0;  // threads the strategy computes on (<= cores)
+  // (median wall x threads - ops x serial_s) / (ops x tasks_per_op): the
+  // time each task added (spawn, join, idling); null without tasks.
+  std::optional<double> overhead_per_task_s;
+};
+
 // A pathology the numbers of a run show, with the evidence in `message`.
 // kind: "loop_lag" (CPU work delays the event loop), "starvation" (blocking
 // ops hold a pool's workers: fewer ops in flight than requested, CPU idle),
@@ -110,6 +123,7 @@ struct RunResult {
   std::vector<Diagnosis> diagnoses;
   std::vector<StageResult> stages;  // pipelines only
   std::optional<StageOverlap> stage_overlap;
+  std::optional<ForkJoinCost> fork_join;  // fork-join workloads only
 
   std::uint64_t errors = 0;   // failed ops, all repetitions
   std::uint64_t dropped = 0;  // open loop: dropped ops, all repetitions

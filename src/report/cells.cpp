@@ -197,6 +197,28 @@ std::string stages_text(const RunResult& run) {
   return text;
 }
 
+std::optional<ForkJoinText> fork_join_text(
+    const std::vector<const RunResult*>& runs) {
+  std::optional<ForkJoinText> out;
+  for (const RunResult* run : runs) {
+    if (!run->fork_join) continue;
+    const ForkJoinCost& c = *run->fork_join;
+    if (!out) {
+      out.emplace();
+      out->tree = fmt::format(
+          "{} tasks, {} leaves per op; serial {}, critical path {} per op",
+          c.tasks_per_op, c.leaves_per_op, format_duration(c.serial_s),
+          format_duration(c.critical_path_s));
+    }
+    if (run->status != RunStatus::ok || !c.overhead_per_task_s) continue;
+    const double o = *c.overhead_per_task_s;
+    out->per_task.push_back(fmt::format(
+        "{} {}{} ({} thread{})", run->strategy, o < 0 ? "-" : "",
+        format_duration(o < 0 ? -o : o), c.threads, c.threads == 1 ? "" : "s"));
+  }
+  return out;
+}
+
 const std::vector<std::string>& open_loop_titles() {
   static const std::vector<std::string> titles = {
       "strategy", "offered",     "achieved",    "p50",     "p99", "p99.9",

@@ -240,6 +240,20 @@ json::object run_object(const RunResult& run, std::size_t group) {
     o["stage_overlap"] = nullptr;
   }
 
+  if (run.fork_join) {
+    const ForkJoinCost& c = *run.fork_join;
+    json::object fj;
+    fj["tasks_per_op"] = c.tasks_per_op;
+    fj["leaves_per_op"] = c.leaves_per_op;
+    fj["serial_s"] = number(c.serial_s);
+    fj["critical_path_s"] = number(c.critical_path_s);
+    fj["threads"] = static_cast<std::uint64_t>(c.threads);
+    fj["overhead_per_task_s"] = number(c.overhead_per_task_s);
+    o["fork_join"] = std::move(fj);
+  } else {
+    o["fork_join"] = nullptr;
+  }
+
   o["ideal_s"] = number(run.ideal_s);
   o["efficiency"] = number(run.efficiency);
   o["speedup_vs_sequential"] = number(run.speedup_vs_sequential);

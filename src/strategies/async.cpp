@@ -24,6 +24,8 @@ class AsyncStrategy final : public Strategy {
     return load.requested_concurrency();
   }
 
+  unsigned compute_threads(const Load&) const override { return 1; }
+
   void execute(const WorkloadInfo&, Workload& workload,
                Batch& batch) const override {
     asio::io_context ioc(1);  // concurrency hint 1: no locking inside
