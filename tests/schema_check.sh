@@ -58,6 +58,11 @@ run errors --filter io.tcp_echo --set target=127.0.0.1:9 --set op_timeout=1s \
 run open --filter cpu.spin --set work=1ms --rate 20,40 --duration 0.1s \
   --slo p99=1s --strategy sequential,async
 
+# Swept over threads: a strong-scaling series with speed-ups and an Amdahl
+# fit.
+run threads --filter cpu.fib --set n=12 --set grain=4 --threads 1,2 --ops 2 \
+  --repetitions 2 --strategy sequential,parallel
+
 # Closed loop swept over concurrency: series with concurrencies.
 run closed --filter io.sleep --set delay=1ms --ops 4 --concurrency 1,2 \
   --slo p99=1s --strategy async

@@ -96,8 +96,9 @@ struct RunResult {
   // (load.requested_concurrency() is what it came to). Which runs compare
   // is decided by comparison_key() (comparison_key.hpp), not field by field.
   Load load;
-  std::size_t concurrency = 0;  // ops in flight this strategy allowed
-  bool swept = false;           // one point of a --rate or --concurrency sweep
+  std::size_t concurrency = 0;   // ops in flight this strategy allowed
+  unsigned compute_threads = 0;  // threads its CPU work runs on (seq.: 1)
+  bool swept = false;            // one point of a --rate or --concurrency sweep
   unsigned cores = 0;
   std::uint64_t seed = 0;
   unsigned warmup = 0;
@@ -169,7 +170,13 @@ struct SeriesPoint {
   std::size_t run_index = 0;                 // into Results::runs
   std::optional<double> offered_rate_ops_s;  // open loop
   std::optional<std::size_t> concurrency;    // closed loop
+  std::optional<unsigned> threads;           // a --threads sweep
   double throughput_ops_s = 0;               // achieved (median)
+  // A --threads sweep: wall at the series' fewest threads / this wall
+  // (strong scaling), and the most it could be: threads / fewest threads,
+  // counting at most the cores.
+  std::optional<double> speedup;
+  std::optional<double> ideal_speedup;
   LatencySummary latency_s;
   std::optional<LatencySummary> service_time_s;
   std::uint64_t dropped = 0;
@@ -186,13 +193,23 @@ struct Knee {
   double percentile = 0;
 };
 
+// Amdahl's law fitted to a --threads sweep: speed-up(r) = 1 / (s + (1 - s)
+// / r) at r times the fewest threads, by least squares on every
+// repetition of the points up to the cores.
+struct AmdahlFit {
+  double serial_fraction = 0;  // s, 0..1
+  double ci95_low = 0, ci95_high = 0;
+  std::size_t samples = 0;  // repetitions the fit used
+};
+
 struct Series {
   std::string workload;
   std::string strategy;
   std::vector<std::pair<std::string, std::string>> params;
-  std::string x;                    // "offered_rate" or "concurrency"
+  std::string x;  // "offered_rate", "concurrency" or "threads"
   std::vector<SeriesPoint> points;  // ascending x
   std::optional<Knee> knee;         // with an SLO, when a point meets it
+  std::optional<AmdahlFit> amdahl;  // threads series of 2+ points
   double max_throughput_ops_s = 0;
   // Why the sweep stopped before its last point, or empty.
   std::string stopped_early;

@@ -81,8 +81,9 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "strategy's knee is its highest throughput that meets it")
       ->type_name("pNN=D");
   app.add_option("--threads", o.threads,
-                 "threads for async-pool, parallel and hybrid (default: cores)")
-      ->type_name("T");
+                 "threads for async-pool, threads, parallel and hybrid "
+                 "(default: cores); a list or range sweeps them (scaling)")
+      ->type_name("T|LIST");
   app.add_option("--set", o.sets,
                  "set a workload parameter, repeatable: NAME=VALUE for every "
                  "selected workload that has it, WORKLOAD.NAME=VALUE for one "

@@ -224,6 +224,7 @@ class Measurement::State {
     // strategy runs, not which runs compare.
     result_.load = req_.load;
     result_.concurrency = req_.strategy->effective_concurrency(req_.load);
+    result_.compute_threads = req_.strategy->compute_threads(req_.load);
     // (recomputed after setup when the workload limits ops in flight)
     result_.cores = cores_;
     result_.seed = req_.seed;
