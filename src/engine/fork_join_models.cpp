@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
 #include <stdexcept>
@@ -66,7 +67,9 @@ asio::awaitable<void> CoroutineForkJoin::async_join(ForkTasks children) {
     co_return;
   }
   auto spawn = [this](ForkTask* child) {
-    return asio::co_spawn(executor_, child->run_async(*this), asio::deferred);
+    return asio::co_spawn(
+        executor_, queued_ ? queued_child(child) : child->run_async(*this),
+        asio::deferred);
   };
   if (children.size() == 2) {
     auto [order, e0, e1] =
@@ -86,6 +89,11 @@ asio::awaitable<void> CoroutineForkJoin::async_join(ForkTasks children) {
   (void)order;
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+asio::awaitable<void> CoroutineForkJoin::queued_child(ForkTask* child) {
+  co_await asio::post(executor_, asio::use_awaitable);
+  co_await child->run_async(*this);
 }
 
 // --- threads --------------------------------------------------------------

@@ -27,11 +27,14 @@ class TbbForkJoin final : public ForkJoin {
 
 // async and async-pool: every child a coroutine co_spawned onto
 // `executor` (the one io thread, or the pool's threads) and awaited
-// together with make_parallel_group.
+// together with make_parallel_group. co_spawn runs a child inline up to
+// its first suspension when called on the executor's own thread, so on a
+// pool (`queued`) each child first posts itself to the queue, where an idle
+// thread can take it; on one thread, inline is the cheapest start.
 class CoroutineForkJoin final : public ForkJoin {
  public:
-  explicit CoroutineForkJoin(asio::any_io_executor executor)
-      : executor_(std::move(executor)) {}
+  CoroutineForkJoin(asio::any_io_executor executor, bool queued)
+      : executor_(std::move(executor)), queued_(queued) {}
   std::string_view name() const override {
     return "co_spawn + make_parallel_group";
   }
@@ -39,7 +42,9 @@ class CoroutineForkJoin final : public ForkJoin {
   asio::awaitable<void> async_join(ForkTasks children) override;
 
  private:
+  asio::awaitable<void> queued_child(ForkTask* child);
   asio::any_io_executor executor_;
+  bool queued_;
 };
 
 // threads: a new std::thread per child while the fork is less than

@@ -29,7 +29,8 @@ class AsyncStrategy final : public Strategy {
   void execute(const WorkloadInfo&, Workload& workload,
                Batch& batch) const override {
     asio::io_context ioc(1);  // concurrency hint 1: no locking inside
-    CoroutineForkJoin fork_join(ioc.get_executor());  // children on it too
+    CoroutineForkJoin fork_join(ioc.get_executor(),
+                                /*queued=*/false);  // children on it too
     InlineCompute compute(fork_join);
     LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
     spawn_lanes(ioc, batch, workload, compute, 0, false, &probe);
