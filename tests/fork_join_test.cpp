@@ -127,7 +127,7 @@ LeafThreads& leaf_threads() {
   return threads;
 }
 
-// 16 leaves of 2 ms each under a binary tree: an idle worker always finds
+// 16 leaves of 5 ms each under a binary tree: an idle worker always finds
 // one to take, so the count of threads is not luck. Its expected() is off
 // by `wrong`, to see a wrong answer fail the op.
 struct Range {
@@ -139,7 +139,7 @@ class SlowTreeWorkload final
   static WorkloadInfo info() {
     return {.name = "test.slow_tree",
             .kind = WorkloadKind::cpu,
-            .description = "test: a binary tree over 16 leaves of 2 ms",
+            .description = "test: a binary tree over 16 leaves of 5 ms",
             .params = {{"wrong",
                         ParamType::integer,
                         "0",
@@ -177,13 +177,19 @@ class SlowTreeWorkload final
 APB_REGISTER_WORKLOAD(SlowTreeWorkload);
 
 TEST(ForkJoin, ParallelSpreadsOneOpsTreeOverItsThreads) {
+  // A loaded machine may wake a sleeping worker late: the best of 3 runs.
   for (const char* strategy : {"parallel", "hybrid", "async-pool", "threads"}) {
     SCOPED_TRACE(strategy);
-    leaf_threads().ids.clear();
-    const RunResult r = run_fork_join("test.slow_tree", strategy, {}, 1, 2, 1);
-    ASSERT_EQ(r.status, RunStatus::ok) << r.reason;
-    EXPECT_EQ(r.checksum, std::optional<std::uint64_t>(16));
-    EXPECT_GE(leaf_threads().ids.size(), 2u);
+    std::size_t most = 0;
+    for (int attempt = 0; attempt < 3 && most < 2; ++attempt) {
+      leaf_threads().ids.clear();
+      const RunResult r =
+          run_fork_join("test.slow_tree", strategy, {}, 1, 2, 1);
+      ASSERT_EQ(r.status, RunStatus::ok) << r.reason;
+      EXPECT_EQ(r.checksum, std::optional<std::uint64_t>(16));
+      most = std::max(most, leaf_threads().ids.size());
+    }
+    EXPECT_GE(most, 2u);
   }
   leaf_threads().ids.clear();
   const RunResult seq = run_fork_join("test.slow_tree", "sequential", {}, 1);
