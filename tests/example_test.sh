@@ -66,6 +66,23 @@ else
   echo "$out" | head -40
 fi
 
+# 3b. The fork-join example: every strategy that can fork gives the known
+#     answer (one checksum, no error) and reports tasks per op.
+out=$("$example" --filter example.tree_sum --ops 2 --set n=100000 \
+  --set grain=1000 --repetitions 1 --warmup 0 --quiet --no-color \
+  --json "$json" 2>&1)
+rc=$?
+ok=$(grep -c '^      "status": "ok",' "$json")
+checksums=$(grep '^      "checksum": "0x' "$json" | sort -u | wc -l)
+if [ "$rc" -eq 0 ] && [ "$ok" -eq 6 ] && [ "$checksums" -eq 1 ] &&
+  grep -q '"tasks_per_op": 254,' "$json" &&
+  ! grep -q '^      "errors": [1-9]' "$json"; then
+  pass
+else
+  fail "example.tree_sum -> exit $rc, $ok ok runs (want 6), $checksums checksums (want 1), output:"
+  echo "$out" | head -40
+fi
+
 # 4. A bad parameter value is a usage error (exit 2) naming the parameter.
 out=$("$example" --filter example.checksum --set size=0 --strategy sequential \
   --ops 1 --repetitions 1 --warmup 0 --quiet 2>&1)

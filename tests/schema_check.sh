@@ -42,7 +42,10 @@ for w in $workloads; do filters+=(--filter "$w"); done
 run all "${filters[@]}" --ops 2 --repetitions 1 --warmup 0 \
   --set cpu.mandelbrot.size=32 --set iterations=20 --set cpu.spin.work=30ms \
   --set delay=1ms --set work=1ms --set respond=1ms --set read=1ms \
-  --set write=1ms --set files=2 --set io.file.size=4KiB --set connections=2
+  --set write=1ms --set files=2 --set io.file.size=4KiB --set connections=2 \
+  --set cpu.fib.n=12 --set cpu.fib.grain=4 --set cpu.nqueens.n=6 \
+  --set cpu.nqueens.grain=2 --set leaves=1000 --set cpu.skynet.grain=10 \
+  --set cpu.matmul.n=16 --set cpu.matmul.grain=4
 
 # Op errors: an echo "server" on the loopback discard port, where nothing
 # listens (connection refused: errors_by_message, errors_by_cause).
@@ -54,6 +57,11 @@ run errors --filter io.tcp_echo --set target=127.0.0.1:9 --set op_timeout=1s \
 # offered rates, knees.
 run open --filter cpu.spin --set work=1ms --rate 20,40 --duration 0.1s \
   --slo p99=1s --strategy sequential,async
+
+# Swept over threads: a strong-scaling series with speed-ups and an Amdahl
+# fit.
+run threads --filter cpu.fib --set n=12 --set grain=4 --threads 1,2 --ops 2 \
+  --repetitions 2 --strategy sequential,parallel
 
 # Closed loop swept over concurrency: series with concurrencies.
 run closed --filter io.sleep --set delay=1ms --ops 4 --concurrency 1,2 \

@@ -1,11 +1,12 @@
 #pragma once
-// All a workload author needs: define a workload (plain, or a pipeline of
-// stages), read its parameters, register it, and use the op context, the
-// offload awaitable and the error types. Results, analysis and reporting
-// have their own headers (results.hpp, analysis.hpp, report.hpp).
+// All a workload author needs: define a workload (plain, a pipeline of
+// stages, or a fork-join tree), read its parameters, register it, and use the
+// op context, the offload awaitable and the error types. Results, analysis and
+// reporting have their own headers (results.hpp, analysis.hpp, report.hpp).
 #include "apbench/busy_work.hpp"  // calibrated CPU work for examples and tests
 #include "apbench/calibration.hpp"  // calibrate_once per parameter set
 #include "apbench/error.hpp"        // UsageError: a bad parameter value
+#include "apbench/fork_join.hpp"    // ForkJoinWorkload: divide and conquer
 #include "apbench/offload.hpp"      // co_await apb::offload(fn)
 #include "apbench/op_error.hpp"     // OpError: a failed op, counted by cause
 #include "apbench/params.hpp"       // ParamSpec, ParamType, Params

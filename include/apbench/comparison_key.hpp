@@ -40,6 +40,8 @@ ComparisonKey comparison_key(const RunResult& run);
 // closed loop's concurrency): one strategy's runs with equal series keys
 // are the points of one series.
 ComparisonKey series_key(const RunResult& run);
+// The key without the threads: the points of one --threads sweep.
+ComparisonKey threads_series_key(const RunResult& run);
 
 // Per run, the index of its comparison group: runs with equal keys share
 // it; groups are numbered 0, 1, ... in order of first appearance. The JSON

@@ -54,6 +54,19 @@ struct StageOverlap {
   double cpu_busy = 0, io_wait = 0, both = 0;
 };
 
+// Fork-join runs: one op's tree (counted and timed once at set-up) and what
+// a task cost under this strategy.
+struct ForkJoinCost {
+  std::uint64_t tasks_per_op = 0;   // children forked in one op's tree
+  std::uint64_t leaves_per_op = 0;  // nodes solved by the serial code
+  double serial_s = 0;              // one op by the plain serial code
+  double critical_path_s = 0;       // one op's longest chain of leaf work
+  unsigned threads = 0;  // threads the strategy computes on (<= cores)
+  // (median wall x threads - ops x serial_s) / (ops x tasks_per_op): the
+  // time each task added (spawn, join, idling); null without tasks.
+  std::optional<double> overhead_per_task_s;
+};
+
 // A pathology the numbers of a run show, with the evidence in `message`.
 // kind: "loop_lag" (CPU work delays the event loop), "starvation" (blocking
 // ops hold a pool's workers: fewer ops in flight than requested, CPU idle),
@@ -83,8 +96,9 @@ struct RunResult {
   // (load.requested_concurrency() is what it came to). Which runs compare
   // is decided by comparison_key() (comparison_key.hpp), not field by field.
   Load load;
-  std::size_t concurrency = 0;  // ops in flight this strategy allowed
-  bool swept = false;           // one point of a --rate or --concurrency sweep
+  std::size_t concurrency = 0;   // ops in flight this strategy allowed
+  unsigned compute_threads = 0;  // threads its CPU work runs on (seq.: 1)
+  bool swept = false;            // one point of a --rate or --concurrency sweep
   unsigned cores = 0;
   std::uint64_t seed = 0;
   unsigned warmup = 0;
@@ -110,6 +124,7 @@ struct RunResult {
   std::vector<Diagnosis> diagnoses;
   std::vector<StageResult> stages;  // pipelines only
   std::optional<StageOverlap> stage_overlap;
+  std::optional<ForkJoinCost> fork_join;  // fork-join workloads only
 
   std::uint64_t errors = 0;   // failed ops, all repetitions
   std::uint64_t dropped = 0;  // open loop: dropped ops, all repetitions
@@ -173,7 +188,13 @@ struct SeriesPoint {
   std::size_t run_index = 0;                 // into Results::runs
   std::optional<double> offered_rate_ops_s;  // open loop
   std::optional<std::size_t> concurrency;    // closed loop
+  std::optional<unsigned> threads;           // a --threads sweep
   double throughput_ops_s = 0;               // achieved (median)
+  // A --threads sweep: wall at the series' fewest threads / this wall
+  // (strong scaling), and the most it could be: threads / fewest threads,
+  // counting at most the cores.
+  std::optional<double> speedup;
+  std::optional<double> ideal_speedup;
   LatencySummary latency_s;
   std::optional<LatencySummary> service_time_s;
   std::uint64_t dropped = 0;
@@ -190,13 +211,23 @@ struct Knee {
   double percentile = 0;
 };
 
+// Amdahl's law fitted to a --threads sweep: speed-up(r) = 1 / (s + (1 - s)
+// / r) at r times the fewest threads, by least squares on every
+// repetition of the points up to the cores.
+struct AmdahlFit {
+  double serial_fraction = 0;  // s, 0..1
+  double ci95_low = 0, ci95_high = 0;
+  std::size_t samples = 0;  // repetitions the fit used
+};
+
 struct Series {
   std::string workload;
   std::string strategy;
   std::vector<std::pair<std::string, std::string>> params;
-  std::string x;                    // "offered_rate" or "concurrency"
+  std::string x;  // "offered_rate", "concurrency" or "threads"
   std::vector<SeriesPoint> points;  // ascending x
   std::optional<Knee> knee;         // with an SLO, when a point meets it
+  std::optional<AmdahlFit> amdahl;  // threads series of 2+ points
   double max_throughput_ops_s = 0;
   // Why the sweep stopped before its last point, or empty.
   std::string stopped_early;

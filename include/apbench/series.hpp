@@ -23,7 +23,8 @@ Slo parse_slo(std::string_view text);
 
 // Groups the ok runs into series: every open-loop run belongs to one (a
 // single rate is a one-point curve); closed-loop runs only when they were
-// swept (RunResult::swept) at two or more concurrencies.
+// swept (RunResult::swept) at two or more concurrencies, or at two or more
+// --threads (a strong-scaling series with speed-ups and an Amdahl fit).
 std::vector<Series> build_series(const std::vector<RunResult>& runs,
                                  const std::optional<Slo>& slo);
 

@@ -25,6 +25,12 @@ class Strategy {
   // the threads; async: the requested concurrency).
   virtual std::size_t effective_concurrency(const Load& load) const = 0;
 
+  // Threads this strategy computes on for this load (sequential and async:
+  // one); fork-join results charge each of them for the whole wall time.
+  virtual unsigned compute_threads(const Load& load) const {
+    return load.threads;
+  }
+
   // How the batch keeps per-worker records for this strategy: `slots`
   // records, shared (mutex-guarded) or one per worker thread.
   struct Recording {

@@ -1,7 +1,8 @@
 #pragma once
 // A workload: one kind of operation with parameters, in the forms a
-// strategy can run (async coroutine, blocking call, splittable CPU kernel),
-// and a model of the fastest a batch of its ops could possibly finish.
+// strategy can run (async coroutine, blocking call, splittable CPU kernel,
+// fork-join tree), and a model of the fastest a batch of its ops could possibly
+// finish.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -18,12 +19,15 @@
 
 namespace apb {
 
+class ForkJoin;  // fork_join.hpp: a strategy's spawn/join model
+
 // Forms of an op a workload provides (bit set).
 enum Form : unsigned {
   form_async = 1u << 0,     // asio::awaitable<void> async_op(OpContext&)
   form_blocking = 1u << 1,  // void blocking_op(OpContext&)
   form_kernel = 1u << 2,    // kernel(OpContext&, IndexRange) over kernel_size()
   form_pipeline = 1u << 3,  // stages (a PipelineWorkload, see pipeline.hpp)
+  form_fork_join = 1u << 4,  // a ForkJoinWorkload (see fork_join.hpp)
 };
 std::string forms_to_string(unsigned forms);  // "async,blocking,kernel"
 
@@ -58,6 +62,18 @@ class ComputePolicy {
   virtual std::uint64_t run(std::size_t items, const Kernel& kernel) = 0;
   virtual asio::awaitable<std::uint64_t> run_async(std::size_t items,
                                                    const Kernel& kernel) = 0;
+  // How fork-join ops spawn and join under this strategy (default: inline
+  // calls on the op's thread).
+  virtual ForkJoin& fork_join();
+};
+
+// One fork-join op's tree, counted and timed once at set-up: what the
+// per-task cost and the ideal are computed from.
+struct ForkJoinProfile {
+  std::uint64_t tasks = 0;     // children forked in one op's tree
+  std::uint64_t leaves = 0;    // nodes solved by the serial code
+  double serial_s = 0;         // one op by the plain serial code
+  double critical_path_s = 0;  // its longest chain of leaf work
 };
 
 // What a workload learns about its run before the first op.
@@ -92,6 +108,8 @@ class OpContext {
                                                Kernel kernel) {
     co_return co_await compute_->run_async(items, kernel);
   }
+  // The strategy's spawn/join model for fork-join work (fork_join.hpp).
+  ForkJoin& fork_join() { return compute_->fork_join(); }
 
   // Stage timing of a pipeline op (see pipeline.hpp): the batch hands out
   // a row of 1 + 2 x stages time stamps (op start, then each stage's begin
@@ -135,6 +153,11 @@ class Workload {
   // workload has no model. Called after setup().
   virtual std::optional<double> ideal_seconds(const RunSetup& run) const {
     (void)run;
+    return std::nullopt;
+  }
+  // Fork-join workloads: their tree's profile (fork_join.hpp), from which
+  // results report tasks spawned and the overhead per task.
+  virtual std::optional<ForkJoinProfile> fork_join_profile() const {
     return std::nullopt;
   }
   // At most this many ops in flight (e.g. one per connection of a pool),

@@ -208,9 +208,11 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
     std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
       return a->max_throughput_ops_s > b->max_throughput_ops_s;
     });
-    std::string line = fmt::format(
-        "{} ({}): highest throughput ", g.front()->workload,
-        g.front()->x == "offered_rate" ? "open loop" : "concurrency sweep");
+    std::string line =
+        fmt::format("{} ({}): highest throughput ", g.front()->workload,
+                    g.front()->x == "offered_rate" ? "open loop"
+                    : g.front()->x == "threads"    ? "threads sweep"
+                                                   : "concurrency sweep");
     for (std::size_t i = 0; i < g.size(); ++i)
       line += fmt::format("{}{} {}", i == 0 ? "" : ", ", g[i]->strategy,
                           format_ops_rate(g[i]->max_throughput_ops_s));

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
+#include "analysis/amdahl.hpp"
 #include "apbench/comparison_key.hpp"
 #include "apbench/error.hpp"
 #include "apbench/units.hpp"
@@ -60,17 +62,84 @@ SeriesPoint point_of(const RunResult& run, std::size_t index,
   return p;
 }
 
+bool usable(const RunResult& r) {
+  return r.status == RunStatus::ok && !r.repetitions.empty();
+}
+
+// Strong scaling: a strategy's swept closed-loop runs that differ only in
+// their threads. Marks the runs it uses in `used`.
+std::vector<Series> threads_series(const std::vector<RunResult>& runs,
+                                   const std::optional<Slo>& slo,
+                                   std::vector<bool>& used) {
+  using Key = std::pair<std::string, ComparisonKey>;
+  std::map<Key, std::vector<std::size_t>> by_key;
+  std::vector<Key> order;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& r = runs[i];
+    if (!usable(r) || r.load.open() || !r.swept) continue;
+    Key key{r.strategy, threads_series_key(r)};
+    auto [it, added] = by_key.try_emplace(key);
+    if (added) order.push_back(key);
+    it->second.push_back(i);
+  }
+  std::vector<Series> out;
+  for (const auto& key : order) {
+    auto indices = by_key[key];
+    std::set<unsigned> threads;
+    for (auto i : indices) threads.insert(runs[i].load.threads);
+    if (threads.size() < 2) continue;  // a concurrency sweep, or one point
+    std::stable_sort(indices.begin(), indices.end(), [&](auto a, auto b) {
+      return runs[a].load.threads < runs[b].load.threads;
+    });
+    const RunResult& base = runs[indices.front()];
+    const double base_wall = base.wall_s.median;
+    const double base_threads = base.load.threads;
+    Series s;
+    s.workload = base.workload;
+    s.strategy = base.strategy;
+    s.params = base.params;
+    s.x = "threads";
+    std::vector<ScalingSample> samples;
+    for (auto i : indices) {
+      const RunResult& r = runs[i];
+      used[i] = true;
+      SeriesPoint p = point_of(r, i, slo);
+      p.threads = r.load.threads;
+      const double cores = std::max(1u, r.cores);
+      const double ratio = r.load.threads / base_threads;
+      if (r.wall_s.median > 0) p.speedup = base_wall / r.wall_s.median;
+      const auto computing = [&](const RunResult& run) {
+        return std::max(1.0, std::min<double>(run.compute_threads, cores));
+      };
+      p.ideal_speedup = computing(r) / computing(base);
+      // Points past the cores measure oversubscription, not scaling.
+      if (r.load.threads <= cores)
+        for (const auto& rep : r.repetitions)
+          if (rep.wall_s > 0)
+            samples.push_back({ratio, base_wall / rep.wall_s});
+      s.max_throughput_ops_s =
+          std::max(s.max_throughput_ops_s, p.throughput_ops_s);
+      s.points.push_back(std::move(p));
+    }
+    s.amdahl = fit_amdahl(samples);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Series> build_series(const std::vector<RunResult>& runs,
                                  const std::optional<Slo>& slo) {
+  std::vector<bool> used(runs.size(), false);
+  std::vector<Series> scaling = threads_series(runs, slo, used);
   // A strategy and the key without the swept value identify a series.
   using Key = std::pair<std::string, ComparisonKey>;
   std::map<Key, Series> by_key;
   std::vector<Key> order;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const RunResult& r = runs[i];
-    if (r.status != RunStatus::ok || r.repetitions.empty()) continue;
+    if (!usable(r) || used[i]) continue;
     const bool open = r.load.open();
     // Closed-loop runs at different concurrencies form a curve only when
     // they were swept (the default suite's separate loads are not a curve).
@@ -107,6 +176,7 @@ std::vector<Series> build_series(const std::vector<RunResult>& runs,
     }
     out.push_back(std::move(s));
   }
+  for (auto& s : scaling) out.push_back(std::move(s));
   return out;
 }
 

@@ -93,8 +93,9 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "breaking it: a knee to a few percent (default: 0)")
       ->type_name("N");
   app.add_option("--threads", o.threads,
-                 "threads for async-pool, parallel and hybrid (default: cores)")
-      ->type_name("T");
+                 "threads for async-pool, threads, parallel and hybrid "
+                 "(default: cores); a list or range sweeps them (scaling)")
+      ->type_name("T|LIST");
   app.add_option("--cpus", o.cpus,
                  "run apbench only on these CPUs, e.g. 0,1 or 0-3 (pinned "
                  "with sched_setaffinity; the default threads follow)")

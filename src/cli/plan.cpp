@@ -115,6 +115,19 @@ void apply_setting(Params& params, const std::string& setting) {
   params.set(name, value);
 }
 
+namespace {
+
+// --threads: one count, or a list or range to sweep ({0}: the cores).
+std::vector<unsigned> thread_counts(const Options& o) {
+  if (!o.threads) return {0};
+  std::vector<unsigned> out;
+  for (auto t : parse_count_list(*o.threads, "--threads", 1, 4096))
+    out.push_back(static_cast<unsigned>(t));
+  return out;
+}
+
+}  // namespace
+
 RunSettings common_settings(const Options& o, bool sweeping) {
   RunSettings c;
   // A sweep measures many points: one repetition each, no warm-up, unless
@@ -123,8 +136,9 @@ RunSettings common_settings(const Options& o, bool sweeping) {
       parse_count(o.repetitions, "--repetitions", sweeping ? 1 : 3, 1, 1000));
   c.warmup = static_cast<unsigned>(
       parse_count(o.warmup, "--warmup", sweeping ? 0 : 1, 0, 1000));
-  c.threads =
-      static_cast<unsigned>(parse_count(o.threads, "--threads", 0, 1, 4096));
+  // A list of threads is swept (load_points); then each point has its own.
+  if (const auto threads = thread_counts(o); threads.size() == 1)
+    c.threads = threads.front();
   c.seed = static_cast<std::uint64_t>(parse_count(
       o.seed, "--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   c.refine = static_cast<unsigned>(parse_count(o.refine, "--refine", 0, 0, 20));
@@ -155,13 +169,20 @@ std::vector<Load> load_points(const Options& o) {
           "{} applies to an open loop: add --rate R (ops per second)", flag));
 
   std::vector<Load> points;
+  const auto threads = thread_counts(o);
+  if (threads.size() > 1 && (concurrencies.size() > 1 || open))
+    throw UsageError(
+        "sweep one of --threads, --concurrency and --rate at a time: give the "
+        "others a single value (a --threads sweep is a closed loop)");
   if (!open) {
-    for (auto c : concurrencies) {
-      Load load;
-      load.ops = static_cast<std::size_t>(ops);  // 0: workload default
-      load.concurrency = c;
-      points.push_back(load);
-    }
+    for (auto c : concurrencies)
+      for (auto t : threads) {
+        Load load;
+        load.ops = static_cast<std::size_t>(ops);  // 0: workload default
+        load.concurrency = c;
+        load.threads = threads.size() > 1 ? t : 0;  // 0: from the settings
+        points.push_back(load);
+      }
     return points;
   }
   if (concurrencies.size() > 1)

@@ -113,7 +113,8 @@ RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
   r.strategy = &strategy;
   r.params = sweep.params;
   r.load = load;
-  r.load.threads = sweep.settings.threads;
+  // A --threads sweep sets each point's threads; otherwise the settings do.
+  if (r.load.threads == 0) r.load.threads = sweep.settings.threads;
   r.repetitions = sweep.settings.repetitions;
   r.warmup = sweep.settings.warmup;
   r.seed = sweep.settings.seed;

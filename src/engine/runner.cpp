@@ -232,6 +232,7 @@ class Measurement::State {
     // strategy runs, not which runs compare.
     result_.load = req_.load;
     result_.concurrency = req_.strategy->effective_concurrency(req_.load);
+    result_.compute_threads = req_.strategy->compute_threads(req_.load);
     // (recomputed after setup when the workload limits ops in flight)
     result_.cores = cores_;
     result_.seed = req_.seed;
@@ -262,6 +263,7 @@ class Measurement::State {
     // open loop's wall time is set by its schedule instead.
     if (!req_.load.open()) result_.ideal_s = workload_->ideal_seconds(setup());
     result_.notes = workload_->notes();
+    profile_ = workload_->fork_join_profile();
     if (const auto* pipeline =
             dynamic_cast<const PipelineWorkload*>(workload_.get()))
       stages_ = pipeline->stages();
@@ -312,6 +314,7 @@ class Measurement::State {
       result_.stages = stage_totals_.results(stages_);
       result_.stage_overlap = stage_totals_.overlap();
     }
+    if (profile_) result_.fork_join = fork_join_cost();
     return std::move(result_);
   }
 
@@ -319,6 +322,23 @@ class Measurement::State {
   RunSetup setup() const {
     return {req_.params, req_.load.ops,     req_.load.requested_concurrency(),
             cores_,      req_.load.threads, req_.seed};
+  }
+  ForkJoinCost fork_join_cost() const {
+    ForkJoinCost cost;
+    cost.tasks_per_op = profile_->tasks;
+    cost.leaves_per_op = profile_->leaves;
+    cost.serial_s = profile_->serial_s;
+    cost.critical_path_s = profile_->critical_path_s;
+    cost.threads = std::max(
+        1u, std::min(req_.strategy->compute_threads(req_.load), cores_));
+    // A closed loop only: an open loop's wall time is its schedule's.
+    const double ops = static_cast<double>(req_.load.ops);
+    if (cost.tasks_per_op > 0 && !req_.load.open() &&
+        !result_.repetitions.empty() && ops > 0)
+      cost.overhead_per_task_s =
+          (result_.wall_s.median * cost.threads - ops * cost.serial_s) /
+          (ops * static_cast<double>(cost.tasks_per_op));
+    return cost;
   }
   void tear_down() {
     if (!set_up_) return;
@@ -338,8 +358,9 @@ class Measurement::State {
   Histogram service_;
   Histogram loop_lag_;
   std::vector<std::int64_t> schedule_;
-  std::vector<Stage> stages_;  // pipelines
-  StageTotals stage_totals_;   // open loop
+  std::optional<ForkJoinProfile> profile_;  // fork-join workloads
+  std::vector<Stage> stages_;               // pipelines
+  StageTotals stage_totals_;                // open loop
 };
 
 Measurement::Measurement(const RunRequest& request)

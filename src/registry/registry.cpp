@@ -35,7 +35,8 @@ bool Registry::add_workload(WorkloadInfo info, WorkloadFactory make) {
                            "' must be dotted lower case, e.g. io.sleep");
   if (find_workload(info.name) != nullptr)
     throw std::logic_error("workload '" + info.name + "' registered twice");
-  if ((info.forms & (form_async | form_blocking | form_kernel)) == 0)
+  if ((info.forms &
+       (form_async | form_blocking | form_kernel | form_fork_join)) == 0)
     throw std::logic_error("workload '" + info.name + "' declares no op form");
   Params validate_defaults(info.params);  // throws on a bad default
   workloads_.push_back(std::make_unique<WorkloadEntry>(

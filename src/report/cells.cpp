@@ -197,6 +197,28 @@ std::string stages_text(const RunResult& run) {
   return text;
 }
 
+std::optional<ForkJoinText> fork_join_text(
+    const std::vector<const RunResult*>& runs) {
+  std::optional<ForkJoinText> out;
+  for (const RunResult* run : runs) {
+    if (!run->fork_join) continue;
+    const ForkJoinCost& c = *run->fork_join;
+    if (!out) {
+      out.emplace();
+      out->tree = fmt::format(
+          "{} tasks, {} leaves per op; serial {}, critical path {} per op",
+          c.tasks_per_op, c.leaves_per_op, format_duration(c.serial_s),
+          format_duration(c.critical_path_s));
+    }
+    if (run->status != RunStatus::ok || !c.overhead_per_task_s) continue;
+    const double o = *c.overhead_per_task_s;
+    out->per_task.push_back(fmt::format(
+        "{} {}{} ({} thread{})", run->strategy, o < 0 ? "-" : "",
+        format_duration(o < 0 ? -o : o), c.threads, c.threads == 1 ? "" : "s"));
+  }
+  return out;
+}
+
 const std::vector<std::string>& open_loop_titles() {
   static const std::vector<std::string> titles = {
       "strategy", "offered",     "achieved",    "p50",     "p99", "p99.9",
@@ -229,12 +251,22 @@ std::vector<std::string> open_loop_cells(const RunResult& run,
 
 namespace {
 
+double x_of(const SeriesPoint& p) {
+  if (p.offered_rate_ops_s) return *p.offered_rate_ops_s;
+  if (p.threads) return *p.threads;
+  return static_cast<double>(p.concurrency.value_or(0));
+}
+
 std::string x_text(const SeriesPoint& p) {
-  return p.offered_rate_ops_s ? ops_rate(*p.offered_rate_ops_s)
-                              : std::to_string(p.concurrency.value_or(0));
+  if (p.offered_rate_ops_s) return ops_rate(*p.offered_rate_ops_s);
+  if (p.threads) return std::to_string(*p.threads);
+  return std::to_string(p.concurrency.value_or(0));
 }
 
 std::string point_cell(const SeriesPoint& p, const std::optional<Slo>& slo) {
+  if (p.threads)  // strong scaling: speed-up against the fewest threads
+    return fmt::format("{} of {} · {}", ratio(p.speedup),
+                       ratio(p.ideal_speedup), ops_rate(p.throughput_ops_s));
   std::string cell = fmt::format("{} · p99 {}", ops_rate(p.throughput_ops_s),
                                  format_duration(p.latency_s.p99));
   if (p.dropped > 0) cell += fmt::format(" · {} dropped", p.dropped);
@@ -250,6 +282,11 @@ std::string curve_title(const Results& results, const Series& s) {
     title += fmt::format("open-loop sweep, {} per point, {} arrivals",
                          format_duration(run.load.duration_s),
                          to_string(run.load.arrival));
+  else if (s.x == "threads")
+    title += fmt::format(
+        "threads sweep (speed-up of ideal vs the fewest threads), {} ops per "
+        "point",
+        run.load.ops);
   else
     title += fmt::format("closed-loop concurrency sweep, {} ops per point",
                          run.load.ops);
@@ -286,17 +323,15 @@ std::vector<CurveTable> curve_tables(const Results& results,
     if (longest < 2) continue;  // a single point is an ordinary table
     CurveTable t;
     t.title = curve_title(results, *group.front());
-    t.header.push_back(group.front()->x == "offered_rate" ? "offered"
-                                                          : "concurrency");
+    const std::string& axis = group.front()->x;
+    t.header.push_back(axis == "offered_rate" ? "offered" : axis);
     // Rows: the union of the x values, in ascending order.
     std::vector<std::pair<double, std::string>> xs;
     for (const Series* s : group) {
       t.header.push_back(s->strategy);
       for (const auto& p : s->points) {
         curve_of.at(p.run_index) = static_cast<int>(tables.size());
-        const double x = p.offered_rate_ops_s
-                             ? *p.offered_rate_ops_s
-                             : static_cast<double>(p.concurrency.value_or(0));
+        const double x = x_of(p);
         if (std::none_of(xs.begin(), xs.end(),
                          [&](const auto& e) { return e.first == x; }))
           xs.emplace_back(x, x_text(p));
@@ -306,13 +341,8 @@ std::vector<CurveTable> curve_tables(const Results& results,
     for (const auto& [x, label] : xs) {
       std::vector<std::string> row = {label};
       for (const Series* s : group) {
-        auto it =
-            std::find_if(s->points.begin(), s->points.end(), [&](auto& p) {
-              return (p.offered_rate_ops_s
-                          ? *p.offered_rate_ops_s
-                          : static_cast<double>(p.concurrency.value_or(0))) ==
-                     x;
-            });
+        auto it = std::find_if(s->points.begin(), s->points.end(),
+                               [&](auto& p) { return x_of(p) == x; });
         row.push_back(it == s->points.end() ? std::string("-")
                                             : point_cell(*it, results.slo));
       }
@@ -328,6 +358,12 @@ std::vector<CurveTable> curve_tables(const Results& results,
                                            s->knee->percentile,
                                            format_duration(s->knee->latency_s))
                              : std::string("none meets the SLO"));
+      if (s->amdahl)
+        t.footnotes.push_back(fmt::format(
+            "{}: Amdahl serial fraction {:.3f} (95 % CI {:.3f}-{:.3f}, {} "
+            "repetitions)",
+            s->strategy, s->amdahl->serial_fraction, s->amdahl->ci95_low,
+            s->amdahl->ci95_high, s->amdahl->samples));
       if (!s->stopped_early.empty())
         t.footnotes.push_back(
             fmt::format("{} stopped early: {}", s->strategy, s->stopped_early));

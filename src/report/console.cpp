@@ -174,6 +174,7 @@ class TableWriter {
 
     write_warnings(runs);
     write_stages(runs);
+    write_fork_join(runs);
     write_diagnoses(runs);
     write_errors(runs);
     write_notes(runs);
@@ -327,6 +328,26 @@ class TableWriter {
       if (auto text = report_detail::stages_text(*run); !text.empty())
         write_wrapped(fmt::format("stages per op, {}: {}", run->strategy, text),
                       "  ", "    ", kDim);
+  }
+
+  // Under the table, wrapped to the terminal: the tree, then each
+  // strategy's overhead per task.
+  void write_fork_join(const std::vector<const RunResult*>& runs) {
+    const auto text = report_detail::fork_join_text(runs);
+    if (!text) return;
+    out_ << "  " << paint_(kDim, "fork-join: " + text->tree) << '\n';
+    if (text->per_task.empty()) return;
+    std::string line = "overhead per task:";
+    for (std::size_t i = 0; i < text->per_task.size(); ++i) {
+      const std::string item =
+          " " + text->per_task[i] + (i + 1 < text->per_task.size() ? "," : "");
+      if (display_width(line) + display_width(item) > 96) {
+        out_ << "  " << paint_(kDim, line) << '\n';
+        line = "  ";
+      }
+      line += item;
+    }
+    out_ << "  " << paint_(kDim, line) << '\n';
   }
 
   void write_diagnoses(const std::vector<const RunResult*>& runs) {

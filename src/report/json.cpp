@@ -95,7 +95,12 @@ json::value series_object(const Series& s) {
     point["concurrency"] =
         p.concurrency ? json::value(static_cast<std::uint64_t>(*p.concurrency))
                       : json::value(nullptr);
+    point["threads"] = p.threads
+                           ? json::value(static_cast<std::uint64_t>(*p.threads))
+                           : json::value(nullptr);
     point["throughput_ops_s"] = number(p.throughput_ops_s);
+    point["speedup"] = number(p.speedup);
+    point["ideal_speedup"] = number(p.ideal_speedup);
     point["latency_s"] = latency_object(p.latency_s, m);
     point["service_time_s"] =
         p.service_time_s ? json::value(latency_object(*p.service_time_s, m))
@@ -121,6 +126,16 @@ json::value series_object(const Series& s) {
     o["knee"] = std::move(knee);
   } else {
     o["knee"] = nullptr;
+  }
+  if (s.amdahl) {
+    json::object fit;
+    fit["serial_fraction"] = number(s.amdahl->serial_fraction);
+    fit["ci95_low"] = number(s.amdahl->ci95_low);
+    fit["ci95_high"] = number(s.amdahl->ci95_high);
+    fit["samples"] = static_cast<std::uint64_t>(s.amdahl->samples);
+    o["amdahl"] = std::move(fit);
+  } else {
+    o["amdahl"] = nullptr;
   }
   o["max_throughput_ops_s"] = number(s.max_throughput_ops_s);
   o["stopped_early"] = text(s.stopped_early);
@@ -180,6 +195,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
   load["requested_concurrency"] =
       static_cast<std::uint64_t>(run_load.requested_concurrency());
   load["threads"] = run_load.threads;
+  load["compute_threads"] = run.compute_threads;
   load["swept"] = run.swept;
   const bool open = run_load.open();
   load["rate_ops_s"] = open ? number(run_load.rate) : json::value(nullptr);
@@ -252,6 +268,20 @@ json::object run_object(const RunResult& run, std::size_t group) {
     o["stage_overlap"] = std::move(overlap);
   } else {
     o["stage_overlap"] = nullptr;
+  }
+
+  if (run.fork_join) {
+    const ForkJoinCost& c = *run.fork_join;
+    json::object fj;
+    fj["tasks_per_op"] = c.tasks_per_op;
+    fj["leaves_per_op"] = c.leaves_per_op;
+    fj["serial_s"] = number(c.serial_s);
+    fj["critical_path_s"] = number(c.critical_path_s);
+    fj["threads"] = static_cast<std::uint64_t>(c.threads);
+    fj["overhead_per_task_s"] = number(c.overhead_per_task_s);
+    o["fork_join"] = std::move(fj);
+  } else {
+    o["fork_join"] = nullptr;
   }
 
   o["ideal_s"] = number(run.ideal_s);

@@ -175,6 +175,13 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
     if (auto text = report_detail::stages_text(*run); !text.empty())
       items.push_back(fmt::format("Stages per op, {}: {}",
                                   escape(run->strategy), escape(text)));
+  if (const auto fj = report_detail::fork_join_text(runs)) {
+    std::string item = "Fork-join: " + escape(fj->tree);
+    if (!fj->per_task.empty()) item += "; overhead per task:";
+    for (std::size_t i = 0; i < fj->per_task.size(); ++i)
+      item += (i == 0 ? " " : ", ") + escape(fj->per_task[i]);
+    items.push_back(item);
+  }
   for (const RunResult* run : runs)
     for (const auto& d : run->diagnoses)
       items.push_back(fmt::format("**{}** ({}): {}", escape(d.kind),

@@ -35,6 +35,12 @@ ComparisonKey series_key(const RunResult& run) {
   return key;
 }
 
+ComparisonKey threads_series_key(const RunResult& run) {
+  ComparisonKey key = comparison_key(run);
+  key.threads = 0;
+  return key;
+}
+
 std::vector<std::size_t> comparison_groups(const std::vector<RunResult>& runs) {
   std::vector<ComparisonKey> seen;
   std::vector<std::size_t> groups;

@@ -24,10 +24,14 @@ class AsyncStrategy final : public Strategy {
     return load.requested_concurrency();
   }
 
+  unsigned compute_threads(const Load&) const override { return 1; }
+
   void execute(const WorkloadInfo&, Workload& workload,
                Batch& batch) const override {
-    InlineCompute compute;
-    asio::io_context ioc(1);         // concurrency hint 1: no locking inside
+    asio::io_context ioc(1);  // concurrency hint 1: no locking inside
+    CoroutineForkJoin fork_join(ioc.get_executor(),
+                                /*queued=*/false);  // children on it too
+    InlineCompute compute(fork_join);
     LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
     spawn_lanes(ioc, batch, workload, compute, 0, false, &probe);
     ioc.run();

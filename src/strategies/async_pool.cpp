@@ -32,8 +32,10 @@ class AsyncPoolStrategy final : public Strategy {
 
   void execute(const WorkloadInfo&, Workload& workload,
                Batch& batch) const override {
-    InlineCompute compute;
     asio::io_context ioc(static_cast<int>(batch.threads()));
+    // Fork-join children go to the pool itself, not to the op's strand.
+    CoroutineForkJoin fork_join(ioc.get_executor(), /*queued=*/true);
+    InlineCompute compute(fork_join);
     Batch::set_thread_slot(0);       // spawning starts lanes on this thread too
     LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
     spawn_lanes(ioc, batch, workload, compute, Batch::kThreadSlot,

@@ -1,6 +1,6 @@
 #pragma once
-// Which op forms a workload can be run in, counting the kernel form (the
-// framework derives blocking and async ops from a kernel).
+// Which op forms a workload can be run in, counting the kernel and
+// fork-join forms (the framework derives blocking and async ops from them).
 #include <optional>
 #include <string>
 
@@ -9,10 +9,10 @@
 namespace apb {
 
 inline bool has_blocking_form(const WorkloadInfo& info) {
-  return (info.forms & (form_blocking | form_kernel)) != 0;
+  return (info.forms & (form_blocking | form_kernel | form_fork_join)) != 0;
 }
 inline bool has_async_form(const WorkloadInfo& info) {
-  return (info.forms & (form_async | form_kernel)) != 0;
+  return (info.forms & (form_async | form_kernel | form_fork_join)) != 0;
 }
 
 inline std::optional<std::string> needs_blocking(const WorkloadInfo& info) {

@@ -21,6 +21,8 @@ class SequentialStrategy final : public Strategy {
   }
   std::size_t effective_concurrency(const Load&) const override { return 1; }
 
+  unsigned compute_threads(const Load&) const override { return 1; }
+
   void execute(const WorkloadInfo& info, Workload& workload,
                Batch& batch) const override {
     InlineCompute compute;

@@ -14,6 +14,12 @@
 namespace apb {
 namespace {
 
+// Fork-join ops: a thread per child in the top two levels of the tree, so
+// an op starts at most fan-out + fan-out^2 threads; past 1000 threads alive
+// at once the run fails instead of exhausting the machine.
+constexpr unsigned kForkDepthLimit = 2;
+constexpr unsigned kMaxForkThreads = 1000;
+
 class ThreadsStrategy final : public Strategy {
  public:
   std::string_view name() const override { return "threads"; }
@@ -35,7 +41,8 @@ class ThreadsStrategy final : public Strategy {
 
   void execute(const WorkloadInfo&, Workload& workload,
                Batch& batch) const override {
-    InlineCompute compute;
+    ThreadForkJoin fork_join(kForkDepthLimit, kMaxForkThreads);
+    InlineCompute compute(fork_join);
     std::vector<std::thread> threads;
     threads.reserve(batch.concurrency());
     std::string failure;
@@ -56,6 +63,7 @@ class ThreadsStrategy final : public Strategy {
     }
     for (auto& t : threads) t.join();
     if (!failure.empty()) throw std::runtime_error(failure);
+    if (auto reason = fork_join.failure()) throw std::runtime_error(*reason);
   }
 };
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "apbench/fork_join.hpp"
 #include "apbench/seed.hpp"
 
 namespace apb {
@@ -30,6 +31,7 @@ std::string forms_to_string(unsigned forms) {
   add(form_blocking, "blocking");
   add(form_kernel, "kernel");
   add(form_pipeline, "pipeline");
+  add(form_fork_join, "fork-join");
   return out;
 }
 
@@ -61,6 +63,21 @@ asio::awaitable<void> Workload::async_op(OpContext& op) {
 void Workload::blocking_op(OpContext& op) {
   op.add_digest(op.compute(
       kernel_size(), [this, &op](IndexRange r) { return kernel(op, r); }));
+}
+
+ForkJoin& ComputePolicy::fork_join() { return inline_fork_join(); }
+
+ForkJoin& inline_fork_join() {
+  static InlineForkJoin model;
+  return model;
+}
+
+asio::awaitable<void> ForkJoin::async_join(ForkTasks children) {
+  for (ForkTask* child : children) co_await child->run_async(*this);
+}
+
+asio::awaitable<void> ForkJoin::async_run(ForkTask& root) {
+  co_await root.run_async(*this);
 }
 
 std::uint64_t Workload::kernel(OpContext&, IndexRange) {
