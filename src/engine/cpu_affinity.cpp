@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
 #include "apbench/error.hpp"
 #include "apbench/units.hpp"
@@ -93,8 +94,13 @@ std::string allowed_cpus() {
     if (!CPU_ISSET(c, &set)) continue;
     int end = c;
     while (end + 1 < CPU_SETSIZE && CPU_ISSET(end + 1, &set)) ++end;
-    out += (out.empty() ? "" : ",") +
-           (end == c ? std::to_string(c) : fmt::format("{}-{}", c, end));
+    // fmt into the string: g++ 12 -O3 sees a false overflow in
+    // "," + std::string (-Wstringop-overflow).
+    if (!out.empty()) out += ',';
+    if (end == c)
+      fmt::format_to(std::back_inserter(out), "{}", c);
+    else
+      fmt::format_to(std::back_inserter(out), "{}-{}", c, end);
     c = end;
   }
   return out;
