@@ -165,5 +165,15 @@ verbose=$("$apbench" "${small_run[@]}" --verbose 2>&1)
 check "--verbose logs each run" \
   grep -qE '\[2/2\] io\.sleep · async: ok [0-9.]+ ms' <<<"$verbose"
 
+# Help and lists fit the terminal: at COLUMNS=100 (piped) no line of
+# --help, compare --help or --list is wider than 100 columns.
+widest() { awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }'; }
+for args in "--help" "compare --help" "--list"; do
+  # shellcheck disable=SC2086 # split the subcommand from its flag
+  width=$(COLUMNS=100 "$apbench" $args 2>&1 | widest)
+  check "apbench $args fits 100 columns (widest line: $width)" \
+    test "$width" -le 100
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

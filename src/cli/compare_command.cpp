@@ -16,7 +16,9 @@
 #include "apbench/compare_report.hpp"
 #include "apbench/read_results.hpp"
 #include "apbench/units.hpp"
+#include "help_formatter.hpp"
 #include "subcommands.hpp"
+#include "terminal_width.hpp"
 
 namespace apb::cli {
 namespace {
@@ -118,6 +120,7 @@ int compare(int argc, char** argv) {
       "results files (apbench --json) and tests each change.",
       "apbench compare"};
   app.footer(kFooter);
+  app.formatter(std::make_shared<WrappingFormatter>(terminal_width()));
   std::vector<std::string> files;
   CompareOptions options;
   std::string threshold = "5%", alpha = "0.05", markdown, json;

@@ -6,7 +6,10 @@
 
 #include "apbench/report.hpp"
 #include "apbench_build_info.hpp"
+#include "help_formatter.hpp"
 #include "subcommands.hpp"
+#include "terminal_width.hpp"
+#include "text/wrap.hpp"
 
 namespace apb::cli {
 
@@ -40,9 +43,14 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
       "apbench"};
   std::string footer = kFooter;
   footer += "\n\nSubcommands:";
-  for (const auto& sub : subcommands())
-    footer += fmt::format("\n  apbench {}\n      {}", sub.usage, sub.summary);
+  for (const auto& sub : subcommands()) {
+    footer += fmt::format("\n  apbench {}", sub.usage);
+    for (const auto& line :
+         wrap(sub.summary, terminal_width(), "      ", "      "))
+      footer += "\n" + line;
+  }
   app.footer(footer);
+  app.formatter(std::make_shared<WrappingFormatter>(terminal_width()));
   app.set_version_flag("--version", std::string("apbench ") + APBENCH_VERSION);
   app.add_flag("--list", o.list,
                "list workloads (kind, parameters, defaults, units) and "

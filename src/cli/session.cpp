@@ -154,7 +154,7 @@ void write_all(Results& results, std::vector<Output>& outputs,
 
 int run_session(const Options& o, const std::string& command_line) {
   if (o.list) {
-    print_list(std::cout);
+    print_list(std::cout, terminal_width());
     return 0;
   }
   // Before the plan: its default threads are the CPUs apbench may use.
