@@ -3,12 +3,16 @@
 #include <oneapi/tbb/parallel_invoke.h>
 #include <oneapi/tbb/task_group.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -23,27 +27,30 @@ namespace apb {
 
 void TbbForkJoin::join(ForkTasks children) {
   // libtbb hands the children to workers out of ThreadSanitizer's sight:
-  // each child receives what the fork published and publishes its value.
-  auto child = [this](ForkTask* task) {
-    const detail::TbbTaskScope handoff;
-    task->run(*this);
+  // each child's closure is a TbbBody, published once built (after the
+  // fork wrote the child's task) and received before it is read, and the
+  // child publishes its value on the way out; the fork receives after the
+  // join.
+  auto body = [this](ForkTask* task) {
+    return detail::TbbBody([this, task] { task->run(*this); });
   };
-  detail::tsan_publish_to_tbb();
   switch (children.size()) {
     case 0:
       break;
     case 1:
       children[0]->run(*this);
       break;
-    case 2:
-      tbb::parallel_invoke([&] { child(children[0]); },
-                           [&] { child(children[1]); });
+    case 2: {
+      const auto first = body(children[0]);
+      const auto second = body(children[1]);
+      tbb::parallel_invoke(first, second);
       break;
+    }
     default: {
       tbb::task_group group;
       for (std::size_t i = 0; i + 1 < children.size(); ++i)
-        group.run([&child, task = children[i]] { child(task); });
-      child(children.back());  // the last one on this thread
+        group.run(body(children[i]));
+      children.back()->run(*this);  // the last one on this thread
       group.wait();
     }
   }
@@ -61,15 +68,19 @@ void CoroutineForkJoin::join(ForkTasks children) {
 }
 
 asio::awaitable<void> CoroutineForkJoin::async_join(ForkTasks children) {
-  namespace ex = asio::experimental;
   if (children.size() == 1) {
     co_await children[0]->run_async(*this);
     co_return;
   }
+  if (queued_) {
+    co_await pool_join(children);
+    co_return;
+  }
+  namespace ex = asio::experimental;
+  // One io thread: the children interleave on it and make_parallel_group
+  // joins them (the join machinery whose cost this model shows).
   auto spawn = [this](ForkTask* child) {
-    return asio::co_spawn(
-        executor_, queued_ ? queued_child(child) : child->run_async(*this),
-        asio::deferred);
+    return asio::co_spawn(executor_, child->run_async(*this), asio::deferred);
   };
   if (children.size() == 2) {
     auto [order, e0, e1] =
@@ -89,6 +100,36 @@ asio::awaitable<void> CoroutineForkJoin::async_join(ForkTasks children) {
   (void)order;
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+// A pool of threads: make_parallel_group is not safe when its operations
+// complete on other threads while it is still launching them (TSan saw a
+// use after free of its cancellation slots), so the children count down a
+// shared join whose concurrent_channel (thread-safe) wakes the fork.
+asio::awaitable<void> CoroutineForkJoin::pool_join(ForkTasks children) {
+  struct Join {
+    explicit Join(const asio::any_io_executor& executor, std::size_t n)
+        : left(n), done(executor, 1) {}
+    std::atomic<std::size_t> left;
+    std::mutex mutex;
+    std::exception_ptr error;
+    asio::experimental::concurrent_channel<void(boost::system::error_code)>
+        done;
+  };
+  auto join = std::make_shared<Join>(executor_, children.size());
+  for (ForkTask* child : children)
+    asio::co_spawn(executor_, queued_child(child),
+                   [join](std::exception_ptr e) {
+                     if (e) {
+                       std::lock_guard lock(join->mutex);
+                       if (!join->error) join->error = e;
+                     }
+                     if (join->left.fetch_sub(1) == 1)
+                       join->done.try_send(boost::system::error_code{});
+                   });
+  co_await join->done.async_receive(asio::use_awaitable);
+  std::lock_guard lock(join->mutex);
+  if (join->error) std::rethrow_exception(join->error);
 }
 
 asio::awaitable<void> CoroutineForkJoin::queued_child(ForkTask* child) {

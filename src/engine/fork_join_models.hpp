@@ -36,13 +36,15 @@ class CoroutineForkJoin final : public ForkJoin {
   CoroutineForkJoin(asio::any_io_executor executor, bool queued)
       : executor_(std::move(executor)), queued_(queued) {}
   std::string_view name() const override {
-    return "co_spawn + make_parallel_group";
+    return queued_ ? "co_spawn onto the pool + a counted join"
+                   : "co_spawn + make_parallel_group";
   }
   void join(ForkTasks children) override;  // not used by coroutine forms
   asio::awaitable<void> async_join(ForkTasks children) override;
 
  private:
   asio::awaitable<void> queued_child(ForkTask* child);
+  asio::awaitable<void> pool_join(ForkTasks children);
   asio::any_io_executor executor_;
   bool queued_;
 };
