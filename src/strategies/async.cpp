@@ -29,6 +29,7 @@ class AsyncStrategy final : public Strategy {
     InlineCompute compute;
     asio::io_context ioc(1);         // concurrency hint 1: no locking inside
     LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
+    const StopLoopOnRequest stop(ioc, batch);
     spawn_lanes(ioc, batch, workload, compute, 0, false, &probe);
     ioc.run();
   }
