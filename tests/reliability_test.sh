@@ -150,5 +150,32 @@ else fail "all-failed run: exit $rc, output:"; echo "$out" | head -20; fi
 if json_check allfail.json 'all(r["status"] == "failed" and r["speedup_vs_sequential"] is None for r in d["runs"]) and d["advice"] == [] and not any("faster" in s for s in d["summary"])'; then ok
 else fail "all-failed run: JSON ranks or advises it"; fi
 
+# Smaller input checks: a bind address not of this host, connections past
+# ulimit -n, huge or CR/LF input echoed escaped and capped.
+expect 2 "'bind': not an address of this host" -- --filter io.tcp_echo --set bind=192.0.2.1 --ops 2
+out=$(ulimit -n 80 && "$apbench" --filter io.tcp_echo --set connections=40 --ops 400 --strategy async -q 2>&1)
+if [ $? -eq 2 ] && grep -q "open-file limit (ulimit -n) is 80" <<<"$out"; then ok
+else fail "connections past ulimit -n: $out"; fi
+out=$("$apbench" --filter io.sleep --set "delay=$(printf 'x%.0s' $(seq 5000))" 2>&1 >/dev/null)
+if [ ${#out} -lt 1000 ] && grep -q "more bytes" <<<"$out"; then ok
+else fail "a 5000-byte value was echoed whole (${#out} bytes)"; fi
+out=$("$apbench" --filter io.sleep --set $'delay=1\r\nms' 2>&1 >/dev/null)
+if [ "$(wc -l <<<"$out")" -eq 1 ] && grep -qF '1\r\nms' <<<"$out"; then ok
+else fail "CR/LF input not escaped: $out"; fi
+
+# SIGKILL during io.file leaves nothing in the temporary folder.
+mkdir -p "$tmp/files"
+TMPDIR="$tmp/files" "$apbench" --filter io.file --set files=8 --set size=1MiB \
+  --ops 100000 --strategy sequential,async -q >/dev/null 2>&1 &
+pid=$!
+pids+=("$pid")
+sleep 1.5
+{
+  kill -KILL "$pid"
+  wait "$pid"
+} 2>/dev/null
+if [ -z "$(ls -A "$tmp/files")" ]; then ok
+else fail "io.file left files behind: $(ls -A "$tmp/files" | head -3)"; fi
+
 echo "reliability: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,9 +3,9 @@
 // Accepted syntax (no whitespace anywhere, no '+' sign, no exponents):
 //
 //   duration  DIGITS[.DIGITS]UNIT with UNIT one of ns, us, µs (also the Greek
-//             mu μs), ms, s, min, h; or exactly "0". The value must be a whole number
-//             of nanoseconds ("1.5us" is fine, "0.5ns" is rejected) and fit in
-//             a signed 64-bit count of nanoseconds (about 292 years).
+//             mu μs), ms, s, min, h; or exactly "0". The value must be a whole
+//             number of nanoseconds ("1.5us" is fine, "0.5ns" is rejected) and
+//             fit in a signed 64-bit count of nanoseconds (about 292 years).
 //   bytes     DIGITS[.DIGITS][UNIT] with UNIT one of B, KiB, MiB, GiB (powers
 //             of 1024) or KB/kB, MB, GB (powers of 1000); no unit means bytes.
 //             A fraction is accepted only when it gives a whole number of
