@@ -32,6 +32,22 @@ RunRequest long_sleep(std::string_view strategy, const char* delay) {
   return r;
 }
 
+// Requests a stop on `source` after `delay`, from another thread (as the
+// command line's signal watcher does). A plain thread: g++ -Og warns about
+// std::jthread's own stop_source.
+class StopLater {
+ public:
+  StopLater(std::stop_source& source, std::chrono::milliseconds delay)
+      : thread_([&source, delay] {
+          std::this_thread::sleep_for(delay);
+          source.request_stop();
+        }) {}
+  ~StopLater() { thread_.join(); }
+
+ private:
+  std::thread thread_;
+};
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
@@ -39,10 +55,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 TEST(Stop, SleepForEndsWhenStopIsRequested) {
   std::stop_source source;
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(50ms);
-    source.request_stop();
-  });
+  const StopLater stopper(source, 50ms);
   const auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(sleep_for(source.get_token(), 1h));
   EXPECT_LT(seconds_since(start), 5.0);
@@ -65,10 +78,7 @@ TEST(Stop, AStopEndsARepetitionInProgressInEveryStrategy) {
       }
       std::stop_source source;
       r.stop = source.get_token();
-      std::jthread stopper([&] {
-        std::this_thread::sleep_for(200ms);
-        source.request_stop();
-      });
+      const StopLater stopper(source, 200ms);
       const auto start = std::chrono::steady_clock::now();
       const RunResult result = run(r);
       EXPECT_LT(seconds_since(start), 5.0);
@@ -105,10 +115,7 @@ TEST(Stop, AnOpenLoopCutShortKeepsItsOps) {
   r.load.max_in_flight = 16;
   std::stop_source source;
   r.stop = source.get_token();
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(500ms);
-    source.request_stop();
-  });
+  const StopLater stopper(source, 500ms);
   const RunResult result = run(r);
   EXPECT_EQ(result.status, RunStatus::interrupted) << result.reason;
   ASSERT_EQ(result.repetitions.size(), 1u);
@@ -135,10 +142,7 @@ TEST(Stop, APlanStopsAndSaysSo) {
   std::stop_source source;
   PlanCallbacks callbacks;
   callbacks.stop = source.get_token();
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(200ms);
-    source.request_stop();
-  });
+  const StopLater stopper(source, 200ms);
   Results results;
   run_plan(plan, results, callbacks);
   EXPECT_TRUE(results.interrupted);
