@@ -3,7 +3,10 @@
 #   dev   Debug, warnings as errors
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer
 #   tsan  ThreadSanitizer (suppressions: tests/tsan.supp)
-# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan, 7-10 min on
+#   fuzz  the libFuzzer targets of fuzz/, 5 s each (scripts/fuzz.sh; clang 14);
+#         not in the default set: a new finding must not fail an unrelated
+#         CI run; run it when a parser changes, longer with scripts/fuzz.sh
+# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan, 8-12 min on
 # 2 cores; `scripts/test.sh dev` alone takes about 2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +15,12 @@ presets=("$@")
 bash scripts/setup.sh
 elapsed() { echo "$((SECONDS / 60))m$((SECONDS % 60))s"; }
 for preset in "${presets[@]}"; do
+  if [ "$preset" = fuzz ]; then
+    echo "== fuzz: build and run every target 5 s (started at $(elapsed))" >&2
+    bash scripts/fuzz.sh 5
+    echo "== fuzz: passed at $(elapsed)" >&2
+    continue
+  fi
   echo "== $preset: build and test (started at $(elapsed))" >&2
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$(nproc)"

@@ -158,10 +158,10 @@ TEST(Params, SetBadTypedValues) {
   apb::Params p(sample_specs());
   EXPECT_EQ(usage_error([&] { p.set("duration", "5 parsecs"); }),
             "bad value '5 parsecs' for parameter 'duration': expected a "
-            "number with a unit ns, us, ms or s (e.g. 500ms)");
+            "number with a unit ns, us, ms, s, min or h (e.g. 500ms)");
   EXPECT_EQ(usage_error([&] { p.set("duration", "10"); }),
             "bad value '10' for parameter 'duration': missing unit; expected "
-            "a number with a unit ns, us, ms or s (e.g. 500ms)");
+            "a number with a unit ns, us, ms, s, min or h (e.g. 500ms)");
 
   std::string msg = usage_error([&] { p.set("size", "4 lots"); });
   EXPECT_TRUE(contains(msg, "bad value '4 lots' for parameter 'size': "))

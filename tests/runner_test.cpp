@@ -104,6 +104,8 @@ TEST(Runner, AStoppedGroupKeepsWhatWasMeasured) {
   for (const auto& r : results) {
     EXPECT_EQ(r.status, RunStatus::ok) << r.reason;
     EXPECT_EQ(r.repetitions.size(), 1u);
+    EXPECT_TRUE(r.interrupted);
+    EXPECT_EQ(r.repetitions_requested, 3u);
   }
 }
 

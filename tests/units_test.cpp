@@ -69,7 +69,13 @@ TEST(ParseDuration, Limits) {
 TEST(ParseDuration, MessageFormat) {
   EXPECT_EQ(usage_error([] { apb::parse_duration("5 parsecs"); }),
             "bad duration '5 parsecs': expected a number with a unit ns, us, "
-            "ms or s (e.g. 500ms)");
+            "ms, s, min or h (e.g. 500ms)");
+}
+
+TEST(ParseDuration, MinutesAndHours) {
+  EXPECT_EQ(apb::parse_duration("2min"), std::chrono::seconds(120));
+  EXPECT_EQ(apb::parse_duration("1h"), std::chrono::seconds(3600));
+  EXPECT_EQ(apb::parse_duration("1.5h"), std::chrono::seconds(5400));
 }
 
 TEST(ParseDuration, RejectsBadInput) {
@@ -84,7 +90,7 @@ TEST(ParseDuration, RejectsBadInput) {
       "5",                         // no unit
       "ms",                        // no number
       "5m",                        // unknown unit
-      "5min",                      // unknown unit
+      "5hours",                    // unknown unit
       "5MS",                       // case-sensitive
       "5msx",                      // trailing junk
       "5ms ",                      // trailing space
@@ -107,7 +113,7 @@ TEST(ParseDuration, RejectsBadInput) {
     EXPECT_NE(msg.find("bad duration '" + std::string(text) + "'"),
               std::string::npos)
         << "input '" << text << "' gave: " << msg;
-    EXPECT_NE(msg.find("ns, us, ms or s"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("ns, us, ms, s, min or h"), std::string::npos) << msg;
     EXPECT_TRUE(one_line(msg)) << msg;
   }
 }

@@ -13,5 +13,6 @@
 #include "apbench/pipeline.hpp"     // PipelineWorkload, stages
 #include "apbench/registry.hpp"     // APBENCH_REGISTER_WORKLOAD
 #include "apbench/seed.hpp"         // mix64: reproducible per-op data
+#include "apbench/stop.hpp"         // sleep_for that a stop request ends
 #include "apbench/timeout.hpp"      // with_timeout for async ops
 #include "apbench/workload.hpp"     // Workload, WorkloadInfo, OpContext, forms

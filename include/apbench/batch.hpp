@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,17 @@ class Batch {
   // Stops handing out indices (a strategy that failed calls this so its
   // other lanes wind down).
   void stop() noexcept { stopped_.store(true, std::memory_order_relaxed); }
+
+  // The run's stop request (Ctrl-C): once requested, claim() hands out
+  // nothing, open-loop waits end, and ops that finish are no longer
+  // recorded (ok or failed), so the repetition ends with what it had.
+  // Strategies whose lanes wait on an event loop stop it on this token
+  // (see StopLoopOnRequest in src/strategies/lanes.hpp).
+  void set_stop_token(std::stop_token stop) { stop_token_ = std::move(stop); }
+  const std::stop_token& stop_token() const noexcept { return stop_token_; }
+  bool stop_requested() const noexcept { return stop_token_.stop_requested(); }
+  // Waits for op `index`'s due time (open loop); false when stopped first.
+  bool wait_until_due(std::size_t index) const;
 
   // Pass as `slot` to record into the slot set for the recording thread
   // with set_thread_slot(): for coroutines that may resume on any thread
@@ -129,6 +141,7 @@ class Batch {
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<std::size_t> next_{0};
   std::atomic<bool> stopped_{false};
+  std::stop_token stop_token_;
   // Open loop.
   std::vector<std::int64_t> due_ns_;
   std::size_t max_in_flight_ = 0;

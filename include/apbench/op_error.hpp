@@ -16,6 +16,9 @@ namespace apb {
 //   status      the server answered with an unexpected status (e.g. HTTP 503)
 //   mismatch    the answer arrived but was wrong (bytes differ, bad length)
 //   io          any other I/O error
+//   resource    this machine ran out of something: descriptors (EMFILE,
+//               ENFILE), buffers or memory (raise ulimit -n, lower
+//               connections)
 //   exception   anything else an op threw
 namespace cause {
 inline constexpr std::string_view connect = "connect";
@@ -25,6 +28,7 @@ inline constexpr std::string_view timeout = "timeout";
 inline constexpr std::string_view status = "status";
 inline constexpr std::string_view mismatch = "mismatch";
 inline constexpr std::string_view io = "io";
+inline constexpr std::string_view resource = "resource";
 inline constexpr std::string_view exception = "exception";
 }  // namespace cause
 

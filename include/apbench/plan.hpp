@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <vector>
 
 #include "apbench/load.hpp"
@@ -61,6 +62,11 @@ struct PlanCallbacks {
   // Polled between rounds of repetitions: true ends the plan early (runs
   // keep the repetitions measured so far; later points do not run).
   StopFn stop_requested;
+  // The prompt way to end the plan early (e.g. from a signal handler's
+  // thread: std::stop_source::request_stop): the repetition in progress
+  // ends within moments, then as with stop_requested; Results::interrupted
+  // is set.
+  std::stop_token stop;
 };
 
 // Measures the plan sweep by sweep, appending runs to `results.runs` and

@@ -15,8 +15,13 @@
 
 namespace apb {
 
-enum class RunStatus { ok, not_applicable, failed };
-std::string_view to_string(RunStatus status);  // "ok", "n/a", "failed"
+// ok: measured (possibly with some failed ops); failed: the strategy failed,
+// or no op succeeded; interrupted: stopped (Ctrl-C) before a first whole
+// measured repetition, so there is nothing comparable (a run stopped later
+// stays ok with fewer repetitions and RunResult::interrupted set).
+enum class RunStatus { ok, not_applicable, failed, interrupted };
+// "ok", "n/a", "failed", "interrupted"
+std::string_view to_string(RunStatus status);
 
 struct LatencySummary {
   std::uint64_t count = 0;  // successful ops recorded, all repetitions
@@ -88,7 +93,12 @@ struct RunResult {
   WorkloadKind kind = WorkloadKind::io;
   std::string strategy;
   RunStatus status = RunStatus::ok;
-  std::string reason;  // why n/a or failed; empty when ok
+  std::string reason;  // why n/a, failed or interrupted; empty when ok
+  // Stopped early (Ctrl-C): fewer repetitions than requested were measured;
+  // with status interrupted, `repetitions` may hold the one repetition cut
+  // short, not comparable with whole ones.
+  bool interrupted = false;
+  unsigned repetitions_requested = 0;  // measured ones asked for
 
   std::vector<std::pair<std::string, std::string>> params;  // name, value
   // The load as run: threads resolved (never 0 once measured), ops per
@@ -262,6 +272,9 @@ struct Results {
   std::vector<EarlyStop> early_stops;  // sweeps cut short (input to analyse)
   std::vector<Advice> advice;          // which strategy to use, per group
   std::vector<std::string> summary;    // plain-language findings
+  // The plan was stopped before its end (Ctrl-C): runs and points after the
+  // stop are missing, and runs cut short say so (RunResult::interrupted).
+  bool interrupted = false;
 };
 
 }  // namespace apb

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,10 @@ struct RunRequest {
   std::vector<double> extra_percentiles;
   // Part of a sweep of several load points (its runs form a series).
   bool swept = false;
+  // Requesting a stop ends the repetition in progress within moments (ops
+  // in flight are abandoned, not recorded) and the run keeps what it
+  // measured (see RunResult::interrupted).
+  std::stop_token stop;
 };
 
 // Called before each repetition: (request, its index in the group,
@@ -35,7 +40,8 @@ struct RunRequest {
 using ProgressFn = std::function<void(const RunRequest&, std::size_t index,
                                       unsigned done, unsigned total)>;
 // Polled between rounds of repetitions; true stops the group early (runs
-// keep the repetitions measured so far).
+// keep the repetitions measured so far). To stop within a repetition as
+// well, use RunRequest::stop (PlanCallbacks::stop for run_plan).
 using StopFn = std::function<bool()>;
 
 // One request measured a repetition at a time, for a driver that owns the
@@ -63,7 +69,11 @@ class Measurement {
   // (status() is then failed) or the run is not measuring.
   const Repetition* repetition(unsigned index);
   // Tears the workload down and summarizes the recorded repetitions; once.
+  // A run with repetitions whose ops all failed finishes `failed`.
   RunResult finish();
+  // The driver stopped early (a stop request between repetitions): no more
+  // repetitions run, and finish() marks the result interrupted.
+  void mark_interrupted();
 
  private:
   class State;

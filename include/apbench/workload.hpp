@@ -3,10 +3,12 @@
 // strategy can run (async coroutine, blocking call, splittable CPU kernel,
 // fork-join tree), and a model of the fastest a batch of its ops could possibly
 // finish.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -123,6 +125,15 @@ class OpContext {
   void add_digest(std::uint64_t value) { digest_ += value; }
   std::uint64_t digest() const { return digest_; }
 
+  // Set when the run is asked to stop (Ctrl-C): a blocking op that waits
+  // long should wait with sleep_for() or poll stop_requested(), and may
+  // then return or throw at once; what it did is not recorded.
+  void set_stop_token(std::stop_token stop) { stop_ = std::move(stop); }
+  const std::stop_token& stop_token() const { return stop_; }
+  bool stop_requested() const { return stop_.stop_requested(); }
+  // Sleeps `duration`, or less when the run is asked to stop; false then.
+  bool sleep_for(std::chrono::nanoseconds duration) const;
+
  private:
   std::size_t index_;
   std::uint64_t run_seed_;
@@ -130,6 +141,7 @@ class OpContext {
   LaneState* lane_;
   std::uint64_t digest_ = 0;
   std::int64_t* stage_row_ = nullptr;
+  std::stop_token stop_;
 };
 
 class Workload {

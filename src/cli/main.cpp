@@ -32,10 +32,12 @@ int main(int argc, char** argv) {
   try {
     return apb::cli::run_session(options, command_line);
   } catch (const apb::UsageError& e) {
-    fmt::print(stderr, "apbench: error: {}\n", e.what());
+    fmt::print(stderr, "apbench: error: {}\n",
+               apb::cli::message_line(e.what()));
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "apbench: internal error: {}\n", e.what());
+    fmt::print(stderr, "apbench: internal error: {}\n",
+               apb::cli::message_line(e.what()));
     return 1;
   }
 }

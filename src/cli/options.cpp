@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include "apbench/report.hpp"
 #include "apbench_build_info.hpp"
@@ -10,13 +11,14 @@
 #include "subcommands.hpp"
 #include "terminal_width.hpp"
 #include "text/wrap.hpp"
+#include "text/printable.hpp"
 
 namespace apb::cli {
 
 namespace {
 
 constexpr const char* kFooter = R"(
-Values take units: durations ns us ms s (500ms), sizes B KiB MiB (4KiB),
+Values take units: durations ns us ms s min h (500ms), sizes B KiB MiB (4KiB),
 counts plain or with k/M (10k). --rate and --concurrency take a list
 (100,200,400) or a log-spaced range (100..10k = 10 points, 100..10k:20).
 Without --filter/--kind/--strategy/--ops/--concurrency/--rate/--set,
@@ -125,9 +127,12 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
          "--seed", o.seed,
          "seed for random parameters such as distributions (default: 1)")
       ->type_name("S");
+  std::vector<std::pair<CLI::Option*, std::string>> output_options;
   for (const auto& reporter : reporters())
-    app.add_option(reporter.flag, o.outputs[reporter.name], reporter.help)
-        ->type_name("FILE");
+    output_options.emplace_back(
+        app.add_option(reporter.flag, o.outputs[reporter.name], reporter.help)
+            ->type_name("FILE"),
+        reporter.name);
   app.add_option("--charts", o.charts_dir,
                  "write this run's charts (SVG, with charts.md) into DIR, "
                  "through apbench-charts (needs python3-matplotlib)")
@@ -152,7 +157,29 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
     fmt::print("apbench {}\n", APBENCH_VERSION);
     return ParseOutcome::exit_ok;
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "apbench: error: {} (see apbench --help)\n", e.what());
+    fmt::print(stderr, "apbench: error: {} (see apbench --help)\n",
+               printable(e.what()));
+    return ParseOutcome::exit_usage;
+  }
+  // An empty value given on purpose ('') is a mistake, never "default".
+  std::vector<std::pair<CLI::Option*, bool>> must_not_be_empty;
+  for (const auto& [option, name] : output_options)
+    must_not_be_empty.push_back({option, o.outputs[name].empty()});
+  must_not_be_empty.push_back(
+      {app.get_option("--strategy"),
+       std::any_of(o.strategies.begin(), o.strategies.end(),
+                   [](const std::string& s) {
+                     return s.find_first_not_of(", ") == std::string::npos;
+                   })});
+  for (const auto& [option, empty] : must_not_be_empty) {
+    if (option->count() == 0 || !empty) continue;
+    fmt::print(stderr,
+               "apbench: error: {} was given an empty value: expected {} "
+               "(see apbench --help)\n",
+               option->get_name(),
+               option->get_name() == "--strategy"
+                   ? "strategy names, e.g. sequential,async"
+                   : "a file name");
     return ParseOutcome::exit_usage;
   }
   return ParseOutcome::run;

@@ -3,55 +3,118 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <memory>
+#include <mutex>
+#include <set>
 
 #include "apbench/analysis.hpp"
-#include "apbench/context.hpp"
 #include "apbench/cpu_affinity.hpp"
+#include "apbench/context.hpp"
 #include "apbench/error.hpp"
 #include "apbench/plan.hpp"
 #include "apbench/report.hpp"
 #include "apbench/units.hpp"
 #include "list.hpp"
 #include "noise_watch.hpp"
+#include "output_file.hpp"
 #include "plan.hpp"
+#include "signals.hpp"
 #include "terminal_width.hpp"
+#include "text/printable.hpp"
 
 namespace apb::cli {
 namespace {
 
-std::atomic<bool> interrupted{false};
-extern "C" void on_interrupt(int) { interrupted.store(true); }
-
-// An output file, opened before anything runs so a bad path fails fast.
-struct Output {
-  std::string flag;
-  std::string path;
-  std::unique_ptr<std::ofstream> file;
-  std::function<void(std::ostream&, const Results&)> write;
-};
-
-std::vector<Output> open_outputs(const Options& o) {
-  std::vector<Output> outs;
+// Every output asked for, checked before anything runs so a bad path fails
+// fast; two outputs resolving to the same file are refused.
+std::vector<OutputFile> open_outputs(const Options& o) {
+  std::vector<OutputFile> outs;
   for (const auto& reporter : reporters()) {
     auto it = o.outputs.find(reporter.name);
     if (it == o.outputs.end() || it->second.empty()) continue;
-    auto file = std::make_unique<std::ofstream>(it->second);
-    if (!*file)
-      throw UsageError(fmt::format("cannot write {} '{}': {}", reporter.flag,
-                                   it->second, std::strerror(errno)));
-    outs.push_back(
-        {reporter.flag, it->second, std::move(file), reporter.write});
+    OutputFile file(reporter.flag, it->second, reporter.write);
+    for (const auto& other : outs)
+      if (other.resolved() == file.resolved())
+        throw UsageError(fmt::format(
+            "{} and {} both write '{}': give each output its own file",
+            other.flag(), file.flag(), file.path()));
+    outs.push_back(std::move(file));
   }
   return outs;
 }
+
+// The output files, rewritten with the runs measured so far after every
+// run (so a killed process loses at most the run in progress) and once at
+// the end. The watcher thread may write them too (a second Ctrl-C): a
+// mutex keeps the two apart.
+class Outputs {
+ public:
+  explicit Outputs(std::vector<OutputFile> files) : files_(std::move(files)) {}
+
+  void started(const Results& results) {
+    std::lock_guard lock(mutex_);
+    so_far_.context = results.context;
+    so_far_.slo = results.slo;
+  }
+  void finished(const RunResult& run) {
+    std::lock_guard lock(mutex_);
+    so_far_.runs.push_back(run);
+    write_locked(so_far_, /*final=*/false);
+  }
+  void early_stop(const EarlyStop& stop) {
+    std::lock_guard lock(mutex_);
+    so_far_.early_stops.push_back(stop);
+  }
+  // Writes the final results (already analysed); returns the errors.
+  std::vector<std::string> write_final(const Results& results) {
+    std::lock_guard lock(mutex_);
+    return write_locked(results, /*final=*/true);
+  }
+  // From the watcher thread: writes what was measured so far, marked
+  // interrupted, and exits without returning (holding the lock, so the
+  // session writes nothing after it).
+  [[noreturn]] void write_and_exit(int status) {
+    mutex_.lock();
+    Results results = so_far_;
+    results.interrupted = true;
+    analyse(results);
+    for (const auto& error : write_locked(results, /*final=*/true))
+      fmt::print(stderr, "apbench: error: {}\n", error);
+    fmt::print(stderr, "apbench: {} finished runs written\n",
+               results.runs.size());
+    std::fflush(stderr);
+    ::_exit(status);
+  }
+
+ private:
+  std::vector<std::string> write_locked(const Results& results, bool final) {
+    std::vector<std::string> errors;
+    if (files_.empty()) return errors;
+    Results analysed;
+    const Results* out = &results;
+    if (!final) {  // a snapshot: analysed here, marked interrupted until
+                   // the final write says otherwise
+      analysed = results;
+      analysed.interrupted = true;
+      analyse(analysed);
+      out = &analysed;
+    }
+    for (const auto& file : files_) {
+      // A device or pipe takes one document, at the end.
+      if (!final && file.direct()) continue;
+      if (auto error = file.write(*out)) errors.push_back(*error);
+    }
+    return errors;
+  }
+
+  std::mutex mutex_;
+  std::vector<OutputFile> files_;
+  Results so_far_;
+};
 
 // The live progress line (a terminal only) and --verbose's log of runs.
 // Work is counted in repetitions, warm-ups included, for the ETA.
@@ -130,17 +193,27 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-void write_all(Results& results, std::vector<Output>& outputs,
-               const ConsoleOptions& console, const std::string& charts_dir) {
+// Files first (they are what a script keeps), then the console; returns
+// the exit status the writing earned: 1 after a failed write.
+int write_all(Results& results, Outputs& outputs,
+              const ConsoleOptions& console, const std::string& charts_dir) {
   analyse(results);
+  int status = 0;
+  for (const auto& error : outputs.write_final(results)) {
+    fmt::print(stderr, "apbench: error: {}\n", error);
+    status = 1;
+  }
   write_console(std::cout, results, console);
   std::cout.flush();
-  for (auto& out : outputs) {
-    out.write(*out.file, results);
-    out.file->flush();
-    if (!*out.file)
-      fmt::print(stderr, "apbench: error: writing {} '{}' failed\n", out.flag,
-                 out.path);
+  if (!std::cout) {
+    // A closed pipe (`apbench ... | head`) is the reader's choice; other
+    // failures are reported.
+    if (errno != EPIPE)
+      fmt::print(stderr,
+                 "apbench: error: writing the console table failed: "
+                 "{}\n",
+                 std::strerror(errno));
+    status = 1;
   }
   if (!charts_dir.empty()) {
     const auto run = run_chart_tool(results, {"--out", charts_dir}, false);
@@ -148,9 +221,14 @@ void write_all(Results& results, std::vector<Output>& outputs,
       fmt::print(stderr, "apbench: error: --charts '{}': {}\n", charts_dir,
                  run.error);
   }
+  return status;
 }
 
 }  // namespace
+
+std::string message_line(const std::string& message) {
+  return printable(without_source_location(message), 400);
+}
 
 int run_session(const Options& o, const std::string& command_line) {
   if (o.list) {
@@ -160,10 +238,12 @@ int run_session(const Options& o, const std::string& command_line) {
   // Before the plan: its default threads are the CPUs apbench may use.
   if (o.cpus) pin_to_cpus(*o.cpus);
   const Plan plan = plan_from_options(o);
-  auto outputs = open_outputs(o);
+  Outputs outputs(open_outputs(o));
 
   Results results;
   results.context = current_context(command_line);
+  results.slo = plan.slo;
+  outputs.started(results);
   const bool tty = isatty(STDERR_FILENO) != 0;
   const ConsoleOptions console{
       .color = !o.no_color && isatty(STDOUT_FILENO) != 0,
@@ -180,44 +260,48 @@ int run_session(const Options& o, const std::string& command_line) {
                "  and a service that fetches, then processes each request\n",
                plan.run_count());
 
+  SignalWatcher signals(tty, [&](int signal) {
+    outputs.write_and_exit(SignalWatcher::exit_status(signal));
+  });
   PlanCallbacks callbacks;
   callbacks.repetition = [&](const RunRequest& r, std::size_t in_group,
                              unsigned rep, unsigned total) {
-    progress.update(r, in_group, rep, total);
+    if (!signals.received()) progress.update(r, in_group, rep, total);
   };
   NoiseWatch noise(results.context);
   callbacks.finished = [&](const RunResult& r) {
     progress.finished(r);
+    outputs.finished(r);
     const std::string warning = noise.finished(r);
     if (!warning.empty()) fmt::print(stderr, "{}", warning);
   };
-  callbacks.skipped = [&](const EarlyStop&, std::size_t runs,
+  callbacks.skipped = [&](const EarlyStop& stop, std::size_t runs,
                           std::size_t repetitions) {
     progress.skipped(runs, repetitions);
+    outputs.early_stop(stop);
   };
-  callbacks.stop_requested = [] { return interrupted.load(); };
+  callbacks.stop = signals.stop_token();
 
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
   try {
     run_plan(plan, results, callbacks);
   } catch (const UsageError&) {
+    signals.measuring_done();
     progress.clear();
     write_all(results, outputs, console,
               o.charts_dir);  // keep what was measured
     throw;
   }
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  write_all(results, outputs, console, o.charts_dir);
-  if (interrupted.load()) {
+  signals.measuring_done();
+  progress.clear();
+  int status = write_all(results, outputs, console, o.charts_dir);
+  if (const int signal = signals.received()) {
     fmt::print(stderr,
-               "apbench: interrupted after {} of {} runs; results so "
-               "far were written\n",
+               "apbench: interrupted after {} of {} runs; results so far "
+               "were written\n",
                results.runs.size(), plan.run_count());
-    return 130;
+    return SignalWatcher::exit_status(signal);
   }
-  return 0;
+  return status;
 }
 
 }  // namespace apb::cli

@@ -10,4 +10,8 @@ namespace apb::cli {
 // results already measured).
 int run_session(const Options& options, const std::string& command_line);
 
+// An error message made one printable line: control characters escaped,
+// long input cut, library source locations dropped.
+std::string message_line(const std::string& message);
+
 }  // namespace apb::cli

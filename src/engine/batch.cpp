@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "apbench/op_error.hpp"
+#include "apbench/stop.hpp"
 
 namespace apb {
 namespace {
@@ -30,7 +31,8 @@ Batch::Batch(std::size_t ops, std::size_t concurrency, unsigned threads,
 }
 
 std::optional<std::size_t> Batch::claim() noexcept {
-  if (stopped_.load(std::memory_order_relaxed)) return std::nullopt;
+  if (stopped_.load(std::memory_order_relaxed) || stop_requested())
+    return std::nullopt;
   const std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
   if (index >= ops_) return std::nullopt;
   return index;
@@ -74,12 +76,13 @@ void Batch::run_blocking(Workload& workload, std::size_t index,
                          LaneState& lane) {
   OpContext op(index, seed_, compute, lane);
   op.set_stage_row(stage_row(index));
+  op.set_stop_token(stop_token_);
   auto start = clock::now();
   if (open()) {
     // Open loop: wait for the op's due time; a late op starts at once and
     // its lateness counts in its latency.
     if (const auto due_at = due(index); start < due_at) {
-      std::this_thread::sleep_until(due_at);
+      if (!wait_until_due(index)) return;
       start = clock::now();
     }
     if (!admit(start)) return;
@@ -93,13 +96,20 @@ void Batch::run_blocking(Workload& workload, std::size_t index,
   record_ok(slot, index, start, clock::now(), op.digest());
 }
 
+bool Batch::wait_until_due(std::size_t index) const {
+  return sleep_until(stop_token_, due(index));
+}
+
 void Batch::record_current_exception() {
+  if (stop_requested()) return;  // cut short by the stop, not a failure
   auto [cause, message] = classify(std::current_exception());
   record_error(std::move(cause), std::move(message));
 }
 
 void Batch::record_ok(unsigned slot, std::size_t index, clock::time_point start,
                       clock::time_point end, std::uint64_t digest) {
+  // An op that returned because of the stop did not do its work.
+  if (stop_requested()) return;
   Slot& s = *slots_[slot == kThreadSlot ? this_thread_slot : slot];
   auto ns = [](clock::duration d) {
     return static_cast<std::uint64_t>(

@@ -50,7 +50,8 @@ void refine_knees(const Sweep& sweep, const Slo& slo, Results& results,
 void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
                Results& results, const PlanCallbacks& callbacks) {
   const auto stopping = [&] {
-    return callbacks.stop_requested && callbacks.stop_requested();
+    return callbacks.stop.stop_requested() ||
+           (callbacks.stop_requested && callbacks.stop_requested());
   };
   // Strategies still in the sweep, and the indices of their runs so far.
   std::vector<const Strategy*> active = sweep.strategies;
@@ -60,6 +61,7 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
     std::vector<RunRequest> group;
     for (const auto* s : active)
       group.push_back(make_request(sweep, *s, sweep.points[k], slo));
+    for (auto& request : group) request.stop = callbacks.stop;
     std::vector<RunResult> measured =
         run_group(group, callbacks.repetition, callbacks.stop_requested);
     for (std::size_t i = 0; i < measured.size(); ++i) {
@@ -129,10 +131,15 @@ void run_plan(const Plan& plan, Results& results,
   // Calibrate busy work now, before any run's threads exist: a oneTBB
   // worker still spinning on the other core would slow the timing.
   busy_iterations_per_second();
+  const auto stopping = [&] {
+    return callbacks.stop.stop_requested() ||
+           (callbacks.stop_requested && callbacks.stop_requested());
+  };
   for (const auto& sweep : plan.sweeps) {
-    if (callbacks.stop_requested && callbacks.stop_requested()) return;
+    if (stopping()) break;
     run_sweep(sweep, plan.slo, results, callbacks);
   }
+  if (stopping()) results.interrupted = true;
 }
 
 Results run_plan(const Plan& plan, const PlanCallbacks& callbacks) {

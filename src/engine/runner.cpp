@@ -1,5 +1,6 @@
 #include "apbench/runner.hpp"
 
+#include <fmt/format.h>
 #include <sched.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <exception>
 #include <map>
 #include <new>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -29,6 +31,7 @@ struct MeasuredRepetition {
   Histogram loop_lag;
   std::map<std::string, std::uint64_t> error_messages;
   std::map<std::string, std::uint64_t> errors_by_cause;
+  bool partial = false;  // cut short by a stop request
 };
 
 MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
@@ -46,6 +49,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
       stage_totals && !stages.empty() &&
       req.load.ops * (1 + 2 * stages.size()) <= (std::size_t{1} << 24);
   if (time_stages) batch.enable_stage_timing(stages.size());
+  batch.set_stop_token(req.stop);
 
   reset_peak_rss();
   ThreadCountMonitor threads(std::chrono::milliseconds(10));
@@ -72,8 +76,13 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   rep.wall_s = std::chrono::duration<double>(stop - start).count();
   rep.cpu_user_s = used.user_s;
   rep.cpu_system_s = used.system_s;
+  // At most all cores: CPU time is accounted in scheduler ticks (and
+  // threads that ended count whole), so a repetition of a few ms can show
+  // more CPU than its wall time allowed; cpu_time_s keeps the raw figure.
   rep.cpu_utilization =
-      rep.wall_s > 0 ? (used.user_s + used.system_s) / (rep.wall_s * cores) : 0;
+      rep.wall_s > 0
+          ? std::min(1.0, (used.user_s + used.system_s) / (rep.wall_s * cores))
+          : 0;
   rep.voluntary_switches = used.voluntary_switches;
   rep.involuntary_switches = used.involuntary_switches;
   rep.ops_ok = merged.ok;
@@ -94,6 +103,10 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   if (time_stages) stage_totals->add(stages, batch.stage_rows(), rep.wall_s);
   out.error_messages = batch.error_messages();
   out.errors_by_cause = batch.errors_by_cause();
+  // A stopped repetition did not run all its ops; what a strategy threw
+  // while being stopped is not a failure of the run either.
+  out.partial = batch.stop_requested();
+  if (out.partial) return out;
 
   if (!failure.empty()) throw std::runtime_error(failure);
   // Every op exactly once: a strategy that lost or repeated ops is broken.
@@ -275,7 +288,10 @@ class Measurement::State {
 
   const RunRequest& request() const { return req_; }
   const RunResult& result() const { return result_; }
-  bool measuring() const { return set_up_ && result_.status == RunStatus::ok; }
+  bool measuring() const {
+    return set_up_ && result_.status == RunStatus::ok && !stopped_;
+  }
+  void mark_stopped() { stopped_ = true; }
 
   // Repetition `index` (the first req.warmup ones are not recorded).
   const Repetition* repetition(unsigned index) {
@@ -284,15 +300,16 @@ class Measurement::State {
       MeasuredRepetition m = run_once(
           req_, req_.workload->info, *workload_, result_.concurrency, cores_,
           schedule_, stages_, index < req_.warmup ? nullptr : &stage_totals_);
+      if (m.partial) {
+        stopped_ = true;
+        // Only a run with nothing else to show keeps its cut repetition.
+        if (index >= req_.warmup && result_.repetitions.empty() &&
+            m.rep.ops_ok + m.rep.errors > 0)
+          partial_ = std::move(m);
+        return nullptr;
+      }
       if (index < req_.warmup) return nullptr;
-      result_.repetitions.push_back(m.rep);
-      latency_.merge(m.latency);
-      service_.merge(m.service);
-      loop_lag_.merge(m.loop_lag);
-      for (auto& [message, count] : m.error_messages)
-        result_.error_messages[message] += count;
-      for (auto& [cause, count] : m.errors_by_cause)
-        result_.errors_by_cause[cause] += count;
+      add(m);
       return &result_.repetitions.back();
     } catch (const std::exception& e) {
       result_.status = RunStatus::failed;
@@ -303,13 +320,33 @@ class Measurement::State {
 
   RunResult finish() {
     tear_down();
-    if (result_.status == RunStatus::ok && result_.repetitions.empty()) {
-      result_.status = RunStatus::failed;
-      result_.reason = "stopped before its first measured repetition";
+    result_.repetitions_requested = req_.repetitions;
+    if (result_.status == RunStatus::ok) {
+      if (stopped_ || req_.stop.stop_requested())
+        result_.interrupted = result_.repetitions.size() < req_.repetitions;
+      if (result_.repetitions.empty()) {
+        result_.status = RunStatus::interrupted;
+        result_.interrupted = true;
+        result_.reason = "stopped before its first measured repetition";
+        if (partial_) {
+          add(*partial_);
+          result_.reason =
+              "stopped during its first measured repetition: the numbers "
+              "are of that repetition, cut short";
+        }
+      }
     }
     if (result_.status != RunStatus::not_applicable)
       summarize_repetitions(result_, latency_, service_, loop_lag_,
                             req_.extra_percentiles);
+    if (partial_ && result_.status == RunStatus::interrupted) {
+      // The schedule was cut short too: the rate is over the time it ran.
+      const Repetition& r = result_.repetitions.front();
+      const std::vector<double> rate = {
+          r.wall_s > 0 ? static_cast<double>(r.ops_ok) / r.wall_s : 0.0};
+      result_.throughput_ops_s = summarize(rate);
+    }
+    if (result_.status == RunStatus::ok) fail_if_nothing_succeeded();
     if (stage_totals_.ops > 0) {
       result_.stages = stage_totals_.results(stages_);
       result_.stage_overlap = stage_totals_.overlap();
@@ -319,6 +356,43 @@ class Measurement::State {
   }
 
  private:
+  void add(const MeasuredRepetition& m) {
+    result_.repetitions.push_back(m.rep);
+    latency_.merge(m.latency);
+    service_.merge(m.service);
+    loop_lag_.merge(m.loop_lag);
+    for (const auto& [message, count] : m.error_messages)
+      result_.error_messages[message] += count;
+    for (const auto& [cause, count] : m.errors_by_cause)
+      result_.errors_by_cause[cause] += count;
+  }
+
+  // A run in which no op succeeded measured nothing worth comparing (a
+  // server that is not there fails every op in no time): it fails, so it
+  // is never ranked, advised or a baseline.
+  void fail_if_nothing_succeeded() {
+    std::uint64_t ok = 0;
+    for (const auto& r : result_.repetitions) ok += r.ops_ok;
+    if (ok > 0 || result_.repetitions.empty()) return;
+    result_.status = RunStatus::failed;
+    if (result_.errors == 0) {
+      result_.reason =
+          fmt::format("no op completed ({} dropped)", result_.dropped);
+      return;
+    }
+    const auto most = [](const auto& a, const auto& b) {
+      return a.second < b.second;
+    };
+    const auto top = std::max_element(result_.errors_by_cause.begin(),
+                                      result_.errors_by_cause.end(), most);
+    const auto message = std::max_element(result_.error_messages.begin(),
+                                          result_.error_messages.end(), most);
+    result_.reason = fmt::format(
+        "every op failed ({} errors{}{})", result_.errors,
+        top == result_.errors_by_cause.end() ? "" : ", mostly " + top->first,
+        message == result_.error_messages.end() ? "" : ": " + message->first);
+  }
+
   RunSetup setup() const {
     return {req_.params, req_.load.ops,     req_.load.requested_concurrency(),
             cores_,      req_.load.threads, req_.seed};
@@ -361,6 +435,8 @@ class Measurement::State {
   std::optional<ForkJoinProfile> profile_;  // fork-join workloads
   std::vector<Stage> stages_;               // pipelines
   StageTotals stage_totals_;                // open loop
+  bool stopped_ = false;       // a stop request cut the run short
+  std::optional<MeasuredRepetition> partial_;  // first measured one, cut
 };
 
 Measurement::Measurement(const RunRequest& request)
@@ -379,6 +455,7 @@ const Repetition* Measurement::repetition(unsigned index) {
   return state_->repetition(index);
 }
 RunResult Measurement::finish() { return state_->finish(); }
+void Measurement::mark_interrupted() { state_->mark_stopped(); }
 
 std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
                                  const ProgressFn& progress,
@@ -392,16 +469,27 @@ std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
   // Round-robin over the strategies, reversing the order every round: a
   // machine that drifts (thermal, noisy neighbours) then drifts under all of
   // them alike instead of favouring whichever ran last.
-  for (unsigned round = 0; round < rounds; ++round) {
-    if (stop_requested && stop_requested()) break;
-    for (std::size_t k = 0; k < runs.size(); ++k) {
+  // The StopFn is polled between rounds, the requests' stop tokens before
+  // every repetition.
+  const auto stop_token_set = [&] {
+    return std::any_of(requests.begin(), requests.end(),
+                       [](const auto& r) { return r.stop.stop_requested(); });
+  };
+  bool stopped = false;
+  for (unsigned round = 0; round < rounds && !stopped; ++round) {
+    stopped = stop_requested && stop_requested();
+    for (std::size_t k = 0; k < runs.size() && !stopped; ++k) {
       const std::size_t i = round % 2 == 0 ? k : runs.size() - 1 - k;
       Measurement& m = *runs[i];
       if (!m.measuring() || round >= m.total()) continue;
+      stopped = stop_token_set();
+      if (stopped) break;
       if (progress) progress(m.request(), i, round, m.total());
       m.repetition(round);
     }
   }
+  if (stopped)
+    for (auto& m : runs) m->mark_interrupted();
   std::vector<RunResult> results;
   for (auto& m : runs) results.push_back(m->finish());
   return results;

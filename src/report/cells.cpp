@@ -338,8 +338,9 @@ std::vector<CurveTable> curve_tables(const Results& results,
       }
     }
     std::sort(xs.begin(), xs.end());
-    for (const auto& [x, label] : xs) {
-      std::vector<std::string> row = {label};
+    for (const auto& entry : xs) {
+      const double x = entry.first;  // (clang 14 cannot capture a binding)
+      std::vector<std::string> row = {entry.second};
       for (const Series* s : group) {
         auto it = std::find_if(s->points.begin(), s->points.end(),
                                [&](auto& p) { return x_of(p) == x; });

@@ -182,6 +182,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
   o["strategy"] = text(run.strategy);
   o["status"] = text(to_string(run.status));
   o["reason"] = text(run.reason);
+  o["interrupted"] = run.interrupted;
 
   json::object params;
   for (const auto& [name, value] : run.params) params[name] = text(value);
@@ -213,6 +214,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
   o["seed"] = run.seed;
   o["warmup"] = run.warmup;
   o["repetitions"] = static_cast<std::uint64_t>(run.repetitions.size());
+  o["repetitions_requested"] = run.repetitions_requested;
   o["wall_s"] = summary_object(run.wall_s, m, true);
   o["throughput_ops_s"] = summary_object(run.throughput_ops_s, m, false);
 
@@ -413,6 +415,7 @@ void write_pretty_json(std::ostream& out, const boost::json::value& value) {
 void write_json(std::ostream& out, const Results& results) {
   json::object root;
   root["schema"] = Results::schema;
+  root["interrupted"] = results.interrupted;
   root["context"] = context_object(results.context);
   json::array runs;
   const auto groups = comparison_groups(results.runs);

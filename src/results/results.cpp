@@ -16,6 +16,8 @@ std::string_view to_string(RunStatus status) {
       return "n/a";
     case RunStatus::failed:
       return "failed";
+    case RunStatus::interrupted:
+      return "interrupted";
   }
   return "?";
 }

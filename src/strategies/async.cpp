@@ -33,6 +33,7 @@ class AsyncStrategy final : public Strategy {
                                 /*queued=*/false);  // children on it too
     InlineCompute compute(fork_join);
     LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
+    const StopLoopOnRequest stop(ioc, batch);
     spawn_lanes(ioc, batch, workload, compute, 0, false, &probe);
     ioc.run();
   }

@@ -38,6 +38,7 @@ class AsyncPoolStrategy final : public Strategy {
     InlineCompute compute(fork_join);
     Batch::set_thread_slot(0);       // spawning starts lanes on this thread too
     LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
+    const StopLoopOnRequest stop(ioc, batch);
     spawn_lanes(ioc, batch, workload, compute, Batch::kThreadSlot,
                 /*strand_per_lane=*/batch.threads() > 1, &probe);
     std::vector<std::jthread> pool;

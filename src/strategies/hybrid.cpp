@@ -32,6 +32,7 @@ class HybridStrategy final : public Strategy {
     asio::io_context ioc(1);
     // Ops resume on the io_context thread, so one slot suffices.
     LoopLagProbe probe(ioc, batch);  // after ioc: destroyed before it
+    const StopLoopOnRequest stop(ioc, batch);
     spawn_lanes(ioc, batch, workload, compute, 0, false, &probe);
     ioc.run();
   }

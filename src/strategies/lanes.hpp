@@ -16,8 +16,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 
 #include "apbench/batch.hpp"
 
@@ -31,6 +33,7 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
   while (const auto index = batch.claim()) {
     OpContext op(*index, batch.seed(), compute, state);
     op.set_stage_row(batch.stage_row(*index));
+    op.set_stop_token(batch.stop_token());
     auto start = Batch::clock::now();
     if (batch.open()) {
       if (const auto due = batch.due(*index); start < due) {
@@ -50,6 +53,19 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
     batch.record_ok(slot, *index, start, Batch::clock::now(), op.digest());
   }
 }
+
+// Stops `ioc` when the run is asked to stop (Ctrl-C), whatever its lanes
+// await (timers, sockets, offloaded work): run() returns, and destroying the
+// io_context destroys the suspended lanes with their ops, none of which is
+// recorded. Declare it after the io_context, alive while run() runs.
+class StopLoopOnRequest {
+ public:
+  StopLoopOnRequest(asio::io_context& ioc, const Batch& batch)
+      : on_stop_(batch.stop_token(), [&ioc] { ioc.stop(); }) {}
+
+ private:
+  std::stop_callback<std::function<void()>> on_stop_;
+};
 
 // A heartbeat on the io_context: a timer due every kPeriod, and how late it
 // actually ran. A loop whose thread is busy with CPU work (or blocked)

@@ -33,6 +33,7 @@ class SequentialStrategy final : public Strategy {
       return;
     }
     asio::io_context ioc(1);
+    const StopLoopOnRequest stop(ioc, batch);
     spawn_lanes(ioc, batch, workload, compute, 0);  // one lane: concurrency 1
     ioc.run();
   }

@@ -69,10 +69,14 @@ class TbbPipelineStrategy final : public Strategy {
           }
           auto token = std::make_unique<Token>(*index, batch.seed(), compute);
           token->op.set_stage_row(batch.stage_row(*index));
+          token->op.set_stop_token(batch.stop_token());
           token->start = Batch::clock::now();
           if (batch.open()) {
             if (const auto due = batch.due(*index); token->start < due) {
-              std::this_thread::sleep_until(due);
+              if (!batch.wait_until_due(*index)) {
+                fc.stop();  // asked to stop while waiting
+                return nullptr;
+              }
               token->start = Batch::clock::now();
             }
             token->skip = !batch.admit(token->start);

@@ -3,9 +3,9 @@
 // Accepted syntax (no whitespace anywhere, no '+' sign, no exponents):
 //
 //   duration  DIGITS[.DIGITS]UNIT with UNIT one of ns, us, µs (also the Greek
-//             mu μs), ms, s; or exactly "0". The value must be a whole number
-//             of nanoseconds ("1.5us" is fine, "0.5ns" is rejected) and fit in
-//             a signed 64-bit count of nanoseconds (about 292 years).
+//             mu μs), ms, s, min, h; or exactly "0". The value must be a whole
+//             number of nanoseconds ("1.5us" is fine, "0.5ns" is rejected) and
+//             fit in a signed 64-bit count of nanoseconds (about 292 years).
 //   bytes     DIGITS[.DIGITS][UNIT] with UNIT one of B, KiB, MiB, GiB (powers
 //             of 1024) or KB/kB, MB, GB (powers of 1000); no unit means bytes.
 //             A fraction is accepted only when it gives a whole number of
@@ -40,7 +40,7 @@ namespace apb {
 namespace {
 
 constexpr std::string_view kDurationForms =
-    "expected a number with a unit ns, us, ms or s (e.g. 500ms)";
+    "expected a number with a unit ns, us, ms, s, min or h (e.g. 500ms)";
 constexpr std::string_view kBytesForms =
     "expected a whole number of bytes, optionally with a unit B, KiB, MiB, "
     "GiB, KB, MB or GB (e.g. 4KiB)";
@@ -188,6 +188,10 @@ std::chrono::nanoseconds parse_duration(std::string_view text) {
     multiplier = 1'000'000;
   } else if (unit == "s") {
     multiplier = 1'000'000'000;
+  } else if (unit == "min") {
+    multiplier = 60'000'000'000;
+  } else if (unit == "h") {
+    multiplier = 3'600'000'000'000;
   } else if (unit.empty()) {
     fail(kind, text, "missing unit", kDurationForms);
   } else {

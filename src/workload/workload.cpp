@@ -5,6 +5,7 @@
 
 #include "apbench/fork_join.hpp"
 #include "apbench/seed.hpp"
+#include "apbench/stop.hpp"
 
 namespace apb {
 
@@ -47,6 +48,10 @@ std::int64_t steady_now_ns() {
 
 void OpContext::mark_op_start() {
   if (stage_row_ && stage_row_[0] == 0) stage_row_[0] = steady_now_ns();
+}
+
+bool OpContext::sleep_for(std::chrono::nanoseconds duration) const {
+  return apb::sleep_for(stop_, duration);
 }
 
 void OpContext::mark_stage(std::size_t stage, bool begin) {

@@ -1,5 +1,6 @@
-// io.file: read `size` bytes from one of `files` files in a temporary
-// directory the workload creates in setup and removes in teardown. Op i
+// io.file: read `size` bytes from one of `files` files the workload creates
+// in a temporary directory in setup, unlinking each as soon as it is open
+// (the descriptors keep the data until teardown closes them). Op i
 // reads file i % files from offset 0 with pread and checks its content.
 //
 // Async form: this build has no io_uring (Asio's file support needs
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +42,7 @@
 #include "apbench/op_error.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/seed.hpp"
+#include "apbench/units.hpp"
 
 namespace {
 
@@ -181,15 +184,37 @@ class FileWorkload final : public apb::Workload {
           "bad value '{}' for parameter 'pool_threads': expected 1..{}",
           threads, kMaxPoolThreads));
     // Every file stays open for the run (see below): they must fit under
-    // the open-file limit, with room for the rest of the process.
-    if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
-                        limit.rlim_cur != RLIM_INFINITY &&
-                        static_cast<rlim_t>(files) + 64 > limit.rlim_cur)
+    // the open-file limit, beside what is open already (the other
+    // strategies of a group hold their files at the same time) and room
+    // for the rest of the process.
+    const auto open_now = static_cast<rlim_t>(open_descriptors());
+    if (rlimit limit{};
+        getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+        limit.rlim_cur != RLIM_INFINITY &&
+        static_cast<rlim_t>(files) + open_now + 64 > limit.rlim_cur)
       throw apb::UsageError(fmt::format(
-          "bad value '{}' for parameter 'files': each file stays open and "
-          "the open-file limit (ulimit -n) is {}; expected 1..{}",
-          files, limit.rlim_cur,
-          limit.rlim_cur > 64 ? limit.rlim_cur - 64 : 0));
+          "bad value '{}' for parameter 'files': each file stays open, {} "
+          "descriptors are open already and the open-file limit (ulimit -n) "
+          "is {}; expected 1..{}",
+          files, open_now, limit.rlim_cur,
+          limit.rlim_cur > open_now + 64 ? limit.rlim_cur - open_now - 64 : 0));
+    // The files must fit in the temporary folder's free space (files of
+    // other runs set up already have taken theirs), with 64 MiB to spare.
+    const fs::path temp = fs::temp_directory_path();
+    if (struct statvfs fsinfo{}; ::statvfs(temp.c_str(), &fsinfo) == 0) {
+      const double free_bytes = static_cast<double>(fsinfo.f_bavail) *
+                                static_cast<double>(fsinfo.f_frsize);
+      const double need =
+          static_cast<double>(files) * static_cast<double>(size) +
+          64.0 * 1024 * 1024;
+      if (need > free_bytes)
+        throw apb::UsageError(fmt::format(
+            "io.file needs {} in {} ({} files of {}, plus 64 MiB to spare) "
+            "but {} is free: lower 'files' or 'size', or set TMPDIR",
+            apb::format_bytes(need), temp.string(), files,
+            apb::format_bytes(static_cast<double>(size)),
+            apb::format_bytes(free_bytes)));
+    }
     size_ = static_cast<std::size_t>(size);
     pool_threads_ = static_cast<std::size_t>(threads);
 
@@ -272,6 +297,9 @@ class FileWorkload final : public apb::Workload {
         throw std::runtime_error(fmt::format("cannot create {}: {}",
                                              path.string(), errno_text(errno)));
       files_.push_back(file);  // closed by clean_up() from here on
+      // Nameless from now on: the descriptor keeps the data, and nothing
+      // is left behind however the process ends (SIGKILL included).
+      ::unlink(path.c_str());
 
       const std::uint64_t file_seed = apb::op_seed(seed, f);
       Digest digest(size_);
@@ -293,6 +321,23 @@ class FileWorkload final : public apb::Workload {
       }
       files_.back().digest = digest.value();
     }
+    remove_directory();
+  }
+
+  static std::size_t open_descriptors() {
+    std::error_code ec;
+    std::size_t n = 0;
+    for (fs::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end;
+         it.increment(ec))
+      ++n;
+    return n;
+  }
+
+  void remove_directory() noexcept {
+    if (dir_.empty()) return;
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+    dir_.clear();
   }
 
   static void write_all(int fd, const unsigned char* data, std::size_t n,
@@ -348,11 +393,7 @@ class FileWorkload final : public apb::Workload {
     for (const File& file : files_)
       if (file.fd >= 0) ::close(file.fd);
     files_.clear();
-    if (!dir_.empty()) {
-      std::error_code ignored;
-      fs::remove_all(dir_, ignored);
-      dir_.clear();
-    }
+    remove_directory();  // after a setup that failed half-way
   }
 
   std::size_t size_ = 0;

@@ -290,6 +290,7 @@ class HttpWorkload final : public apb::Workload {
           fmt::format("bad value '{}' for parameter 'body': expected 0B..64MiB",
                       apb::format_bytes(static_cast<double>(body_))));
     net_ = apb::io::NetParams::read(run.params);
+    net_.check_descriptors(run, run.params.text("target").empty());
     const std::string target = run.params.text("target");
     if (!target.empty()) {
       target_ = parse_target(target);
@@ -335,7 +336,7 @@ class HttpWorkload final : public apb::Workload {
     auto& conn = op.lane().state<BlockingConnection>();
     std::size_t size = 0;
     try {
-      size = exchange_blocking(conn);
+      size = exchange_blocking(op, conn);
     } catch (...) {
       conn.close();
       throw;
@@ -376,10 +377,11 @@ class HttpWorkload final : public apb::Workload {
     co_return check(parser);
   }
 
-  std::size_t exchange_blocking(BlockingConnection& conn) {
+  std::size_t exchange_blocking(apb::OpContext& op, BlockingConnection& conn) {
+    conn.conn.begin_op(net_.op_timeout, op.stop_token());
     if (!conn.conn.is_open()) {
       conn.buffer.clear();
-      conn.conn.connect(target_.endpoint, net_.op_timeout);
+      conn.conn.connect(target_.endpoint);
     }
     conn.conn.send_all(request_.data(), request_.size());
     ResponseParser parser;

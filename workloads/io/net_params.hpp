@@ -3,14 +3,20 @@
 // `server_delay`, `connections`, `op_timeout` and `bind`, the ideal-time
 // model of the server delay, and the thread of the in-process server.
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -78,6 +84,40 @@ struct NetParams {
     return net;
   }
 
+  // The connections a run opens must fit under the open-file limit
+  // (ulimit -n) beside what is open already: one descriptor each, two with
+  // the in-process server (its end too), and room for the rest. Checked up
+  // front, so a run does not fail op by op with EMFILE.
+  void check_descriptors(const RunSetup& run, bool in_process) const {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 ||
+        limit.rlim_cur == RLIM_INFINITY)
+      return;
+    const std::size_t in_flight = run.concurrency == 0
+                                      ? std::max<std::size_t>(run.ops, 1)
+                                      : run.concurrency;
+    const std::size_t used = std::min(connections, in_flight);
+    const std::size_t per = in_process ? 2 : 1;
+    std::size_t open_now = 0;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end;
+         !ec && it != end; it.increment(ec))
+      ++open_now;
+    const std::size_t need = used * per + open_now + 64;
+    if (need <= limit.rlim_cur) return;
+    const std::size_t fit = limit.rlim_cur > open_now + 64
+                                ? (limit.rlim_cur - open_now - 64) / per
+                                : 0;
+    throw UsageError(fmt::format(
+        "bad value '{}' for parameter 'connections': {} connections need "
+        "about {} file descriptors ({} each{}, {} open already, 64 to "
+        "spare) but the open-file limit (ulimit -n) is {}; expected "
+        "1..{}, or raise ulimit -n",
+        connections, used, need, per,
+        in_process ? " with the in-process server" : "", open_now,
+        limit.rlim_cur, fit));
+  }
+
   // With a server delay D, C ops in flight need at least ceil(N / C)
   // delays in sequence; without one there is no model of the network.
   // Only meaningful for the in-process server, whose delay is known.
@@ -90,13 +130,25 @@ struct NetParams {
   }
 };
 
-// The `bind` parameter: where the in-process server listens.
+// The `bind` parameter: where the in-process server listens, an address
+// of this host (tried with a bind to a free port).
 inline asio::ip::address parse_bind(const std::string& text) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(text, ec);
   if (ec)
     throw UsageError(fmt::format(
         "bad value '{}' for parameter 'bind': expected an IP address", text));
+  asio::io_context ioc;
+  asio::ip::tcp::acceptor probe(ioc);
+  const asio::ip::tcp::endpoint endpoint(address, 0);
+  probe.open(endpoint.protocol(), ec);
+  if (!ec) probe.bind(endpoint, ec);
+  if (ec == boost::system::errc::address_not_available ||
+      ec == asio::error::address_family_not_supported)
+    throw UsageError(fmt::format(
+        "bad value '{}' for parameter 'bind': not an address of this host "
+        "(e.g. 127.0.0.1)",
+        text));
   return address;
 }
 
@@ -125,19 +177,47 @@ class ServerThread {
   }
 
   tcp::endpoint endpoint() const { return acceptor_.local_endpoint(); }
+  // Accepts that failed (and were retried) so far.
+  std::uint64_t accept_errors() const {
+    return accept_errors_.load(std::memory_order_relaxed);
+  }
 
  private:
+  // Accepts until the io_context stops. Running out of descriptors or
+  // memory, or a client that gave up before the accept, is transient: the
+  // loop counts it, backs off a little (the clients' own failures free
+  // descriptors) and accepts again, instead of ending and leaving every
+  // later connection in the listen queue.
   asio::awaitable<void> accept_loop() {
+    asio::steady_timer back_off(ioc_);
     for (;;) {
-      tcp::socket socket = co_await acceptor_.async_accept(asio::use_awaitable);
-      socket.set_option(tcp::no_delay(true));
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor_.async_accept(
+          asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted) co_return;  // stopping
+      if (ec) {
+        accept_errors_.fetch_add(1, std::memory_order_relaxed);
+        back_off.expires_after(std::chrono::milliseconds(
+            transient(ec) ? 10 : 100));  // other errors: retry, slower
+        co_await back_off.async_wait(
+            asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
       asio::co_spawn(ioc_, session_(std::move(socket)), asio::detached);
     }
+  }
+  static bool transient(const boost::system::error_code& ec) {
+    return ec == asio::error::no_descriptors ||
+           ec == boost::system::errc::too_many_files_open_in_system ||
+           ec == asio::error::connection_aborted ||
+           ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
   }
 
   asio::io_context ioc_{1};
   tcp::acceptor acceptor_;
   Session session_;
+  std::atomic<std::uint64_t> accept_errors_{0};
   std::thread thread_;
 };
 

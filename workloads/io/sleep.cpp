@@ -56,7 +56,8 @@ class SleepWorkload final : public apb::Workload {
   }
 
   void blocking_op(apb::OpContext& op) override {
-    std::this_thread::sleep_for(delay_of(op.index()));
+    // Ends early when the run is asked to stop (Ctrl-C).
+    op.sleep_for(delay_of(op.index()));
   }
 
   // With C ops in flight, the run cannot end before its longest wait nor

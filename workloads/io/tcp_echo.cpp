@@ -149,6 +149,7 @@ class TcpEchoWorkload final : public apb::Workload {
           "bad value '{}' for parameter 'payload': expected 1B..64MiB",
           apb::format_bytes(static_cast<double>(payload_))));
     net_ = apb::io::NetParams::read(run.params);
+    net_.check_descriptors(run, run.params.text("target").empty());
     pattern_ = payload_pattern(payload_);
     const std::string target = run.params.text("target");
     if (!target.empty()) {
@@ -220,8 +221,9 @@ class TcpEchoWorkload final : public apb::Workload {
   }
 
   void exchange_blocking(apb::OpContext& op, BlockingConnection& conn) {
+    conn.conn.begin_op(net_.op_timeout, op.stop_token());
     if (!conn.conn.is_open()) {
-      conn.conn.connect(endpoint_, net_.op_timeout);
+      conn.conn.connect(endpoint_);
       conn.out = pattern_;
       conn.in.resize(payload_);
     }

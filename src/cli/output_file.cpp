@@ -1,0 +1,128 @@
+#include "output_file.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+#include <vector>
+
+#include "apbench/error.hpp"
+
+namespace apb::cli {
+namespace {
+
+std::string real_path(const std::string& path) {
+  std::vector<char> buffer(PATH_MAX + 1);
+  if (::realpath(path.c_str(), buffer.data()) == nullptr) return {};
+  return buffer.data();
+}
+
+// Writes all of `text` to `fd`; false with errno set when it could not.
+bool write_all(int fd, const std::string& text) {
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+unsigned default_mode() {
+  const mode_t mask = ::umask(0);  // read it: umask has no getter
+  ::umask(mask);
+  return 0666u & ~static_cast<unsigned>(mask);
+}
+
+}  // namespace
+
+OutputFile::OutputFile(std::string flag, std::string path, Write write)
+    : flag_(std::move(flag)), path_(std::move(path)), write_(std::move(write)) {
+  const auto fail = [&](const std::string& why) {
+    return UsageError(
+        fmt::format("cannot write {} '{}': {}", flag_, path_, why));
+  };
+  if (path_.empty())
+    throw UsageError(fmt::format("{} needs a file name, got ''", flag_));
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) throw fail("it is a directory");
+    resolved_ = real_path(path_);
+    if (!S_ISREG(st.st_mode)) {
+      // A device or pipe (/dev/stdout may resolve to no name): written in
+      // place, once.
+      if (resolved_.empty()) resolved_ = path_;
+      direct_ = true;
+      return;
+    }
+    if (resolved_.empty()) throw fail(std::strerror(errno));
+    if (::access(path_.c_str(), W_OK) != 0) throw fail(std::strerror(errno));
+    mode_ = st.st_mode & 07777;
+    folder_ = resolved_.substr(0, resolved_.rfind('/'));
+    if (folder_.empty()) folder_ = "/";
+  } else {
+    const auto slash = path_.rfind('/');
+    const std::string folder =
+        slash == std::string::npos ? "." : path_.substr(0, slash + 1);
+    const std::string name =
+        slash == std::string::npos ? path_ : path_.substr(slash + 1);
+    if (name.empty()) throw fail("it names a directory, not a file");
+    folder_ = real_path(folder);
+    if (folder_.empty())
+      throw fail(fmt::format("folder '{}': {}", folder, std::strerror(errno)));
+    resolved_ = (folder_ == "/" ? "" : folder_) + "/" + name;
+    mode_ = default_mode();
+  }
+  // The folder must take the temporary file the rename needs.
+  if (::access(folder_.c_str(), W_OK | X_OK) != 0)
+    throw fail(std::strerror(errno));
+}
+
+std::optional<std::string> OutputFile::write(const Results& results) const {
+  std::ostringstream text;
+  write_(text, results);
+  const auto failed = [&](int error) -> std::optional<std::string> {
+    return fmt::format("writing {} '{}' failed: {}", flag_, path_,
+                       std::strerror(error));
+  };
+  if (direct_) {
+    const int fd = ::open(path_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0) return failed(errno);
+    const bool ok = write_all(fd, text.str());
+    const int error = errno;
+    ::close(fd);
+    if (!ok) return failed(error);
+    return std::nullopt;
+  }
+  const std::string base = resolved_.substr(resolved_.rfind('/') + 1);
+  std::string temp =
+      folder_ + (folder_ == "/" ? "" : "/") + "." + base + ".apbench-XXXXXX";
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) return failed(errno);
+  bool ok = ::fchmod(fd, static_cast<mode_t>(mode_)) == 0 &&
+            write_all(fd, text.str()) && ::fsync(fd) == 0;
+  int error = errno;
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    error = errno;
+  }
+  if (ok && ::rename(temp.c_str(), resolved_.c_str()) != 0) {
+    ok = false;
+    error = errno;
+  }
+  if (!ok) {
+    ::unlink(temp.c_str());
+    return failed(error);
+  }
+  return std::nullopt;
+}
+
+}  // namespace apb::cli
