@@ -67,4 +67,23 @@ run threads --filter cpu.fib --set n=12 --set grain=4 --threads 1,2 --ops 2 \
 run closed --filter io.sleep --set delay=1ms --ops 4 --concurrency 1,2 \
   --slo p99=1s --strategy async
 
+# Two shards of one open loop, merged (context.shards, merged_by); then two
+# "hosts" (runs[].host).
+run shard0 --filter io.sleep --set delay=1ms --rate 40 --duration 0.1s \
+  --shard 0/2 --strategy async --repetitions 1 --warmup 0
+run shard1 --filter io.sleep --set delay=1ms --rate 40 --duration 0.1s \
+  --shard 1/2 --strategy async --repetitions 1 --warmup 0
+merge() {
+  local name="$1"
+  shift
+  if ! "$apbench" merge "$@" --quiet --json "$tmp/$name.json" \
+    >"$tmp/$name.log" 2>&1; then
+    echo "FAIL: apbench merge $* exited with $?:"
+    head -20 "$tmp/$name.log"
+    exit 1
+  fi
+}
+merge merged-shards "$tmp/shard0.json" "$tmp/shard1.json"
+merge merged-hosts --by host --hosts a,b "$tmp/closed.json" "$tmp/threads.json"
+
 "$python" "$here/schema_check.py" "$schema_md" "$tmp"/*.json

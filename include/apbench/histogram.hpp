@@ -1,9 +1,24 @@
 #pragma once
 // High-dynamic-range latency histogram (log-linear buckets), in nanoseconds.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace apb {
+
+// A histogram's content without its empty buckets: lossless and compact,
+// what a results file holds (docs/results-schema.md) and what shards merge.
+// The buckets are HdrHistogram's for a lowest value of 1 ns and 3
+// significant digits (2048 sub-buckets), so its tools read them too.
+struct HistogramData {
+  std::uint64_t count = 0;
+  std::uint64_t min_ns = 0;
+  std::uint64_t max_ns = 0;
+  std::uint64_t sum_ns = 0;  // exact below 2^64 ns (584 years)
+  // (bucket index, count): ascending indices, counts > 0.
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> buckets;
+  bool operator==(const HistogramData&) const = default;
+};
 
 // Values from 1 ns to kHighest (~ 2^42 ns, 73 min) with a relative error of
 // at most kRelativePrecision (3 significant digits). record() is constant
@@ -16,6 +31,20 @@ class Histogram {
   static constexpr double kRelativePrecision = 1.0 / 1024;
 
   Histogram();
+  // Rebuilds a histogram from data(); throws std::invalid_argument when the
+  // data is inconsistent (an index out of range or out of order, counts that
+  // do not add up to `count`, min or max outside the buckets).
+  explicit Histogram(const HistogramData& data);
+  HistogramData data() const;
+
+  static std::size_t bucket_count() noexcept;
+  // The values bucket `index` holds: [lowest, highest].
+  static std::uint64_t bucket_lowest(std::size_t index) noexcept;
+  static std::uint64_t bucket_highest(std::size_t index) noexcept;
+  static std::size_t bucket_of(std::uint64_t ns) noexcept;
+  std::uint64_t count_at(std::size_t index) const noexcept {
+    return counts_[index];
+  }
 
   void record(std::uint64_t ns) noexcept;  // 0 counts as 1; > kHighest clamps
   void merge(const Histogram& other) noexcept;

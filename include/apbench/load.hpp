@@ -30,6 +30,12 @@ struct Load {
   // once; an op due to start beyond it is dropped and counted.
   std::size_t max_in_flight = 1024;
 
+  // This process's part of a load split over `shards` processes (--shard
+  // I/N): an open loop keeps every N-th arrival of the common schedule from
+  // arrival `shard` on, a closed loop its share of `ops`.
+  unsigned shard = 0;
+  unsigned shards = 1;
+
   bool open() const { return mode == LoadMode::open; }
   std::size_t requested_concurrency() const {
     if (open()) {

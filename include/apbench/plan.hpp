@@ -44,6 +44,9 @@ struct Plan {
   // Judges the early stop and the knees; its percentile joins every
   // run's latency spectrum.
   std::optional<Slo> slo;
+  // Wall-clock start (Unix seconds, --start-at): run_plan waits for it, so
+  // shards on several hosts begin their schedules together.
+  std::optional<double> start_at_unix_s;
   std::size_t run_count() const;  // at most: sweeps may stop early
   // Repetitions of all runs, warm-ups included, at most (for an ETA).
   std::size_t repetition_count() const;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "apbench/histogram.hpp"
 #include "apbench/load.hpp"
 #include "apbench/stats.hpp"
 #include "apbench/workload_kind.hpp"
@@ -31,6 +32,9 @@ struct LatencySummary {
 // One measured repetition.
 struct Repetition {
   double wall_s = 0;
+  // When it started, seconds since the Unix epoch (system clock): shards'
+  // repetitions line up by it when they are merged.
+  double start_unix_s = 0;
   double cpu_user_s = 0;
   double cpu_system_s = 0;
   double cpu_utilization = 0;  // (user + system) / (wall * cores)
@@ -122,6 +126,12 @@ struct RunResult {
   // Open loop: from each op's actual start (what a closed loop reports).
   std::optional<LatencySummary> service_time_s;
   std::vector<SpectrumPoint> latency_spectrum;  // of latency_s
+  // The distributions themselves, all repetitions, in nanoseconds: what
+  // merging shards adds bucket by bucket (percentiles never average).
+  std::optional<HistogramData> latency_histogram;
+  std::optional<HistogramData> service_time_histogram;  // open loop
+  // `apbench merge --by host`: the host this run was measured on.
+  std::string host;
   double cpu_time_s = 0;          // median over repetitions, user + system
   double cpu_utilization = 0;     // median over repetitions, 0..1 of all cores
   double voluntary_switches = 0;  // median per repetition
@@ -165,6 +175,17 @@ struct MachineNoise {
   std::optional<bool> turbo;   // turbo/boost enabled
 };
 
+// One shard's file of a merged result (apbench merge).
+struct ShardRecord {
+  std::string file;  // as given to merge
+  std::string host;
+  std::string date;
+  unsigned index = 0;  // --shard I/N (0 and 1 for --by host)
+  unsigned count = 1;
+  double start_unix_s = 0;  // its first measured repetition's start
+  double end_unix_s = 0;    // its last measured repetition's end
+};
+
 struct RunContext {
   std::string apbench_version;
   std::string date;  // ISO 8601, UTC
@@ -178,6 +199,10 @@ struct RunContext {
   std::string command_line;
   std::string cpus;  // the CPUs apbench may run on, "0-1" (--cpus, taskset)
   MachineNoise noise;
+  // A merged file: the files it came from; "shard" (a load split over
+  // processes) or "host" (apbench merge --by host); empty otherwise.
+  std::string merged_by;
+  std::vector<ShardRecord> shards;
 };
 
 // The latency at percentile p from the run's spectrum (which holds the

@@ -16,4 +16,13 @@ std::vector<std::int64_t> arrival_schedule(Arrival arrival, double rate,
                                            double duration_s,
                                            std::uint64_t seed);
 
+// Shard `shard` of `shards`: arrivals shard, shard + N, shard + 2N, ... of
+// `schedule`, so the shards together are exactly the whole schedule.
+std::vector<std::int64_t> shard_schedule(
+    const std::vector<std::int64_t>& schedule, unsigned shard, unsigned shards);
+
+// A closed loop's ops for shard `shard` of `shards`: the shares differ by at
+// most one and add up to `ops`.
+std::size_t shard_ops(std::size_t ops, unsigned shard, unsigned shards);
+
 }  // namespace apb

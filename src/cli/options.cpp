@@ -127,6 +127,21 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
          "--seed", o.seed,
          "seed for random parameters such as distributions (default: 1)")
       ->type_name("S");
+  app.add_option("--shard", o.shard,
+                 "run shard I of N of the load (I from 0): an open loop "
+                 "keeps every N-th arrival, a closed loop ops / N; merge "
+                 "the shards' --json files with apbench merge")
+      ->type_name("I/N");
+  app.add_option("--shards", o.shards,
+                 "like --shard I/N, with I from SLURM_ARRAY_TASK_ID (a Slurm "
+                 "job array) or JOB_COMPLETION_INDEX (a Kubernetes Indexed "
+                 "Job)")
+      ->type_name("N");
+  app.add_option("--start-at", o.start_at,
+                 "wait until this wall-clock time before the first run, so "
+                 "shards start together: Unix seconds or "
+                 "YYYY-MM-DDTHH:MM:SSZ")
+      ->type_name("TIME");
   std::vector<std::pair<CLI::Option*, std::string>> output_options;
   for (const auto& reporter : reporters())
     output_options.emplace_back(

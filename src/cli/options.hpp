@@ -23,6 +23,8 @@ struct Options {
   std::optional<std::string> rate, duration, arrival, max_in_flight, slo;
   std::optional<std::string> cpus;    // --cpus LIST: pin apbench to them
   std::optional<std::string> refine;  // --refine N: bisect sweeps' knees
+  // Shards (shard_options.hpp): --shard I/N, --shards N, --start-at TIME.
+  std::optional<std::string> shard, shards, start_at;
   // Output files by reporter name ("json" -> "results.json"); see
   // apb::reporters().
   std::map<std::string, std::string> outputs;

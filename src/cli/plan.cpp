@@ -9,6 +9,7 @@
 
 #include "apbench/error.hpp"
 #include "apbench/units.hpp"
+#include "cli/shard_options.hpp"
 #include "cli/value_lists.hpp"
 #include "registry/settings.hpp"
 #include "text/names.hpp"
@@ -241,6 +242,7 @@ Plan plan_from_options(const Options& o) {
   if (!o.selects_runs()) {
     Plan suite = default_suite(common_settings(o, false));
     suite.slo = plan.slo;
+    apply_shard_options(o, suite);
     return suite;
   }
 
@@ -266,6 +268,7 @@ Plan plan_from_options(const Options& o) {
     sweep.settings = settings;
     plan.sweeps.push_back(std::move(sweep));
   }
+  apply_shard_options(o, plan);
   return plan;
 }
 

@@ -8,6 +8,10 @@ const std::vector<Subcommand>& subcommands() {
        "did it get slower? match the runs of results files and test each "
        "change (see apbench compare --help)",
        run_compare},
+      {"merge", "merge SHARD.json... --json ALL.json",
+       "one result from shards of a load (--shard I/N) or from several "
+       "hosts, latency histograms added exactly (see apbench merge --help)",
+       run_merge},
   };
   return all;
 }

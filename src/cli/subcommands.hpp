@@ -22,5 +22,6 @@ const std::vector<Subcommand>& subcommands();
 const Subcommand* find_subcommand(std::string_view word);
 
 int run_compare(int argc, char** argv);  // compare_command.cpp
+int run_merge(int argc, char** argv);    // merge_command.cpp
 
 }  // namespace apb::cli

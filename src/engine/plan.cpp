@@ -1,6 +1,9 @@
 #include "apbench/plan.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "apbench/busy_work.hpp"
 #include "apbench/context.hpp"
@@ -135,6 +138,18 @@ void run_plan(const Plan& plan, Results& results,
     return callbacks.stop.stop_requested() ||
            (callbacks.stop_requested && callbacks.stop_requested());
   };
+  if (plan.start_at_unix_s) {
+    const auto due = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::duration<double>(*plan.start_at_unix_s)));
+    // In short naps, so a stop request is still answered while waiting.
+    while (std::chrono::system_clock::now() < due) {
+      if (stopping()) return;
+      std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
+          due - std::chrono::system_clock::now(),
+          std::chrono::milliseconds(50)));
+    }
+  }
   for (const auto& sweep : plan.sweeps) {
     if (stopping()) break;
     run_sweep(sweep, plan.slo, results, callbacks);

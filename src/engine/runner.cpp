@@ -55,6 +55,10 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   ThreadCountMonitor threads(std::chrono::milliseconds(10));
   const ResourceUsage before = resource_usage();
   const auto start = clock::now();
+  const double start_unix_s =
+      std::chrono::duration<double>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count();
   batch.start();
   std::string failure;
   try {
@@ -74,6 +78,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   const WorkerRecord merged = batch.merged();
   Repetition& rep = out.rep;
   rep.wall_s = std::chrono::duration<double>(stop - start).count();
+  rep.start_unix_s = start_unix_s;
   rep.cpu_user_s = used.user_s;
   rep.cpu_system_s = used.system_s;
   // At most all cores: CPU time is accounted in scheduler ticks (and
@@ -188,6 +193,8 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
   result.latency_s = latency_summary(latency);
   if (result.load.open()) result.service_time_s = latency_summary(service);
   result.latency_spectrum = spectrum(latency, extra_percentiles);
+  result.latency_histogram = latency.data();
+  if (result.load.open()) result.service_time_histogram = service.data();
 
   result.errors = 0;
   result.dropped = 0;
@@ -239,7 +246,13 @@ class Measurement::State {
       // every strategy): they all face the same arrivals.
       schedule_ = arrival_schedule(req_.load.arrival, req_.load.rate,
                                    req_.load.duration_s, req_.seed);
+      if (req_.load.shards > 1)
+        schedule_ =
+            shard_schedule(schedule_, req_.load.shard, req_.load.shards);
       req_.load.ops = schedule_.size();
+    } else if (req_.load.shards > 1) {
+      req_.load.ops =
+          shard_ops(req_.load.ops, req_.load.shard, req_.load.shards);
     }
     // As requested: a workload's own limit below changes only what the
     // strategy runs, not which runs compare.

@@ -33,4 +33,22 @@ std::vector<std::int64_t> arrival_schedule(Arrival arrival, double rate,
   return due;
 }
 
+std::vector<std::int64_t> shard_schedule(
+    const std::vector<std::int64_t>& schedule, unsigned shard,
+    unsigned shards) {
+  if (shards == 0 || shard >= shards)
+    throw std::invalid_argument("a shard index must be below the shard count");
+  std::vector<std::int64_t> mine;
+  mine.reserve(schedule.size() / shards + 1);
+  for (std::size_t i = shard; i < schedule.size(); i += shards)
+    mine.push_back(schedule[i]);
+  return mine;
+}
+
+std::size_t shard_ops(std::size_t ops, unsigned shard, unsigned shards) {
+  if (shards == 0 || shard >= shards)
+    throw std::invalid_argument("a shard index must be below the shard count");
+  return ops / shards + (shard < ops % shards ? 1 : 0);
+}
+
 }  // namespace apb

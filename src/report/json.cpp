@@ -6,6 +6,7 @@
 // src.hpp first: it must see no other Boost.JSON header before it.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -142,6 +143,28 @@ json::value series_object(const Series& s) {
   return o;
 }
 
+// Lossless and compact: the non-empty buckets as a flat array of (index
+// step, count) pairs, the first step from index 0.
+json::value histogram_value(const std::optional<HistogramData>& h) {
+  if (!h) return nullptr;
+  json::object o;
+  o["lowest_ns"] = 1;
+  o["significant_digits"] = 3;
+  o["count"] = h->count;
+  o["min_ns"] = h->min_ns;
+  o["max_ns"] = h->max_ns;
+  o["sum_ns"] = h->sum_ns;
+  json::array buckets;
+  std::uint64_t previous = 0;
+  for (const auto& [index, n] : h->buckets) {
+    buckets.push_back(index - previous);
+    buckets.push_back(n);
+    previous = index;
+  }
+  o["buckets"] = std::move(buckets);
+  return o;
+}
+
 json::object context_object(const RunContext& c) {
   json::object o;
   o["apbench_version"] = text(c.apbench_version);
@@ -171,6 +194,21 @@ json::object context_object(const RunContext& c) {
       n.governor.empty() ? json::value(nullptr) : text(n.governor);
   noise["turbo"] = n.turbo ? json::value(*n.turbo) : json::value(nullptr);
   o["noise"] = std::move(noise);
+  o["merged_by"] =
+      c.merged_by.empty() ? json::value(nullptr) : text(c.merged_by);
+  json::array shards;
+  for (const ShardRecord& sh : c.shards) {
+    json::object item;
+    item["file"] = text(sh.file);
+    item["host"] = text(sh.host);
+    item["date"] = text(sh.date);
+    item["index"] = sh.index;
+    item["count"] = sh.count;
+    item["start_unix_s"] = number(sh.start_unix_s);
+    item["end_unix_s"] = number(sh.end_unix_s);
+    shards.push_back(std::move(item));
+  }
+  o["shards"] = std::move(shards);
   return o;
 }
 
@@ -207,7 +245,16 @@ json::object run_object(const RunResult& run, std::size_t group) {
   load["max_in_flight"] =
       open ? json::value(static_cast<std::uint64_t>(run_load.max_in_flight))
            : json::value(nullptr);
+  if (run_load.shards > 1) {
+    json::object shard;
+    shard["index"] = run_load.shard;
+    shard["count"] = run_load.shards;
+    load["shard"] = std::move(shard);
+  } else {
+    load["shard"] = nullptr;
+  }
   o["load"] = std::move(load);
+  o["host"] = run.host.empty() ? json::value(nullptr) : text(run.host);
   // Runs with equal comparison keys share a group (comparison_key.hpp).
   o["group"] = static_cast<std::uint64_t>(group);
 
@@ -231,6 +278,8 @@ json::object run_object(const RunResult& run, std::size_t group) {
     spectrum.push_back(std::move(point));
   }
   o["latency_spectrum"] = std::move(spectrum);
+  o["latency_histogram_ns"] = histogram_value(run.latency_histogram);
+  o["service_time_histogram_ns"] = histogram_value(run.service_time_histogram);
 
   o["cpu_time_s"] = m(run.cpu_time_s);
   o["cpu_utilization"] = m(run.cpu_utilization);
@@ -311,6 +360,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
   for (const Repetition& r : run.repetitions) {
     json::object s;
     s["wall_s"] = number(r.wall_s);
+    s["start_unix_s"] = number(r.start_unix_s);
     s["cpu_user_s"] = number(r.cpu_user_s);
     s["cpu_system_s"] = number(r.cpu_system_s);
     s["cpu_utilization"] = number(r.cpu_utilization);
@@ -365,6 +415,15 @@ void pretty_print(std::ostream& out, const json::value& jv,
       const auto& arr = jv.get_array();
       if (arr.empty()) {
         out << "[]";
+        break;
+      }
+      // Integers only (a histogram's buckets): one line, not one per value.
+      if (std::all_of(arr.begin(), arr.end(),
+                      [](const json::value& v) { return v.is_uint64(); })) {
+        out << '[';
+        for (auto it = arr.begin(); it != arr.end(); ++it)
+          out << (it == arr.begin() ? "" : ", ") << it->get_uint64();
+        out << ']';
         break;
       }
       out << "[\n";

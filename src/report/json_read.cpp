@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "apbench/read_results.hpp"
 
@@ -131,6 +133,52 @@ LatencySummary read_latency(const Reader& r, const json::value& v,
   return l;
 }
 
+// A count that older files lack: 0 when missing or null.
+std::uint64_t optional_count(const Reader& r, const json::object& o,
+                             const std::string& path, const char* key) {
+  return o.if_contains(key) ? r.count(o, path, key) : 0;
+}
+
+std::optional<HistogramData> read_histogram(const Reader& r,
+                                            const json::object& o,
+                                            const std::string& path,
+                                            const char* key) {
+  const json::value* v = o.if_contains(key);  // files before apbench 0.4
+  if (!v || v->is_null()) return std::nullopt;
+  const std::string hp = Reader::join(path, key);
+  const json::object& h = r.object(*v, hp);
+  if (r.count(h, hp, "lowest_ns") != 1 ||
+      r.count(h, hp, "significant_digits") != 3)
+    r.fail(hp, "has a bucket layout other than lowest_ns 1, 3 digits");
+  HistogramData data;
+  data.count = r.count(h, hp, "count");
+  data.min_ns = r.count(h, hp, "min_ns");
+  data.max_ns = r.count(h, hp, "max_ns");
+  data.sum_ns = r.count(h, hp, "sum_ns");
+  const std::string bp = Reader::join(hp, "buckets");
+  const json::array& buckets = r.array(r.at(h, hp, "buckets"), bp);
+  if (buckets.size() % 2 != 0) r.fail(bp, "has an odd length");
+  std::uint64_t index = 0;
+  for (std::size_t i = 0; i < buckets.size(); i += 2) {
+    const auto word = [&](std::size_t k) -> std::uint64_t {
+      const json::value& w = buckets[k];
+      if (w.is_uint64()) return w.get_uint64();
+      if (w.is_int64() && w.get_int64() >= 0)
+        return static_cast<std::uint64_t>(w.get_int64());
+      r.fail(Reader::index(bp, k), "is not a non-negative integer");
+    };
+    index += word(i);
+    if (index > 0xffffffffu) r.fail(bp, "has a bucket index out of range");
+    data.buckets.emplace_back(static_cast<std::uint32_t>(index), word(i + 1));
+  }
+  try {
+    (void)Histogram(data);  // consistent, or one line naming what is not
+  } catch (const std::invalid_argument& e) {
+    r.fail(hp, e.what());
+  }
+  return data;
+}
+
 RunContext read_context(const Reader& r, const json::object& o,
                         const std::string& path) {
   RunContext c;
@@ -166,6 +214,25 @@ RunContext read_context(const Reader& r, const json::object& o,
     if (const json::value* t = n.if_contains("turbo"); t && t->is_bool())
       c.noise.turbo = t->get_bool();
   }
+  if (const json::value* m = o.if_contains("merged_by"); m && m->is_string())
+    c.merged_by = std::string(m->get_string());
+  if (const json::value* v = o.if_contains("shards"); v && !v->is_null()) {
+    const std::string sp = Reader::join(path, "shards");
+    const json::array& shards = r.array(*v, sp);
+    for (std::size_t i = 0; i < shards.size(); ++i) {
+      const std::string ip = Reader::index(sp, i);
+      const json::object& s = r.object(shards[i], ip);
+      ShardRecord rec;
+      rec.file = r.string(s, ip, "file");
+      rec.host = r.string(s, ip, "host");
+      rec.date = r.string(s, ip, "date");
+      rec.index = static_cast<unsigned>(r.count(s, ip, "index"));
+      rec.count = static_cast<unsigned>(r.count(s, ip, "count"));
+      rec.start_unix_s = r.number(s, ip, "start_unix_s");
+      rec.end_unix_s = r.number(s, ip, "end_unix_s");
+      c.shards.push_back(rec);
+    }
+  }
   return c;
 }
 
@@ -192,6 +259,14 @@ Load read_load(const Reader& r, const json::object& o, const std::string& path,
                        ? Arrival::poisson
                        : Arrival::constant;
     load.max_in_flight = r.count(o, path, "max_in_flight");
+  }
+  if (const json::value* v = o.if_contains("shard"); v && !v->is_null()) {
+    const std::string sp = Reader::join(path, "shard");
+    const json::object& sh = r.object(*v, sp);
+    load.shard = static_cast<unsigned>(r.count(sh, sp, "index"));
+    load.shards = static_cast<unsigned>(r.count(sh, sp, "count"));
+    if (load.shards == 0 || load.shard >= load.shards)
+      r.fail(sp, "has an index that is not below its count");
   }
   return load;
 }
@@ -225,6 +300,13 @@ RunResult read_run(const Reader& r, const json::object& o,
     const json::object& s = r.object(samples[i], sp);
     Repetition rep;
     rep.wall_s = r.number(s, sp, "wall_s");
+    rep.start_unix_s = r.optional_number(s, sp, "start_unix_s").value_or(0);
+    rep.voluntary_switches = static_cast<std::int64_t>(
+        optional_count(r, s, sp, "voluntary_switches"));
+    rep.involuntary_switches = static_cast<std::int64_t>(
+        optional_count(r, s, sp, "involuntary_switches"));
+    rep.peak_threads =
+        static_cast<unsigned>(optional_count(r, s, sp, "peak_threads"));
     rep.cpu_user_s = r.number(s, sp, "cpu_user_s");
     rep.cpu_system_s = r.number(s, sp, "cpu_system_s");
     rep.cpu_utilization = r.number(s, sp, "cpu_utilization");
@@ -247,6 +329,46 @@ RunResult read_run(const Reader& r, const json::object& o,
   if (!service.is_null())
     run.service_time_s =
         read_latency(r, service, Reader::join(path, "service_time_s"));
+  if (const json::value* host = o.if_contains("host");
+      host && host->is_string())
+    run.host = std::string(host->get_string());
+  if (const json::value* v = o.if_contains("latency_spectrum")) {
+    const std::string sp = Reader::join(path, "latency_spectrum");
+    const json::array& points = r.array(*v, sp);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const std::string pp = Reader::index(sp, i);
+      const json::object& p = r.object(points[i], pp);
+      run.latency_spectrum.push_back(
+          {r.number(p, pp, "percentile"), r.number(p, pp, "latency_s")});
+    }
+  }
+  run.latency_histogram = read_histogram(r, o, path, "latency_histogram_ns");
+  run.service_time_histogram =
+      read_histogram(r, o, path, "service_time_histogram_ns");
+  if (const json::value* lag = o.if_contains("loop_lag_s");
+      lag && !lag->is_null())
+    run.loop_lag_s = read_latency(r, *lag, Reader::join(path, "loop_lag_s"));
+  run.peak_rss_bytes = optional_count(r, o, path, "peak_rss_bytes");
+  run.peak_threads =
+      static_cast<unsigned>(optional_count(r, o, path, "peak_threads"));
+  run.achieved_concurrency =
+      r.optional_number(o, path, "achieved_concurrency").value_or(0);
+  const auto counts = [&](const char* key) {
+    std::map<std::string, std::uint64_t> out;
+    const json::value* v = o.if_contains(key);
+    if (!v) return out;
+    const std::string mp = Reader::join(path, key);
+    for (const auto& kv : r.object(*v, mp)) {
+      const json::value& n = kv.value();
+      if (!n.is_uint64() && !(n.is_int64() && n.get_int64() >= 0))
+        r.fail(Reader::join(mp, kv.key()), "is not a non-negative integer");
+      out[std::string(kv.key())] = n.to_number<std::uint64_t>();
+    }
+    return out;
+  };
+  run.error_messages = counts("errors_by_message");
+  run.errors_by_cause = counts("errors_by_cause");
+  if (o.if_contains("notes")) run.notes = r.pairs(o, path, "notes");
   run.cpu_time_s = r.number(o, path, "cpu_time_s");
   run.cpu_utilization = r.number(o, path, "cpu_utilization");
   run.errors = r.count(o, path, "errors");

@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace apb {
 namespace {
@@ -57,6 +59,63 @@ static_assert(highest_of(kBuckets - 1) ==
 }  // namespace
 
 Histogram::Histogram() : counts_(kBuckets, 0) {}
+
+Histogram::Histogram(const HistogramData& data) : counts_(kBuckets, 0) {
+  const auto bad = [](const std::string& what) {
+    throw std::invalid_argument("inconsistent histogram: " + what);
+  };
+  std::uint64_t total = 0;
+  std::size_t next = 0;  // lowest index allowed next
+  for (const auto& [index, n] : data.buckets) {
+    if (index >= kBuckets || index < next)
+      bad("bucket index " + std::to_string(index) +
+          " out of range or out of order");
+    if (n == 0) bad("empty bucket " + std::to_string(index) + " listed");
+    counts_[index] = n;
+    total += n;
+    next = std::size_t{index} + 1;
+  }
+  if (total != data.count)
+    bad("bucket counts add up to " + std::to_string(total) + ", not " +
+        std::to_string(data.count));
+  if (data.count > 0) {
+    const std::size_t first = data.buckets.front().first;
+    const std::size_t last = data.buckets.back().first;
+    if (data.min_ns == 0 || index_of(data.min_ns) != first ||
+        data.max_ns > kHighest || index_of(data.max_ns) != last)
+      bad("min or max outside the first or last bucket");
+  }
+  count_ = data.count;
+  min_ = data.count > 0 ? data.min_ns : 0;
+  max_ = data.count > 0 ? data.max_ns : 0;
+  sum_lo_ = data.sum_ns;
+}
+
+HistogramData Histogram::data() const {
+  HistogramData out;
+  out.count = count_;
+  out.min_ns = min_;
+  out.max_ns = max_;
+  out.sum_ns = sum_hi_ == 0 ? sum_lo_ : ~std::uint64_t{0};
+  for (std::size_t i = 0; i < kBuckets; ++i)
+    if (counts_[i] != 0)
+      out.buckets.emplace_back(static_cast<std::uint32_t>(i), counts_[i]);
+  return out;
+}
+
+std::size_t Histogram::bucket_count() noexcept { return kBuckets; }
+
+std::uint64_t Histogram::bucket_highest(std::size_t index) noexcept {
+  return highest_of(index);
+}
+
+std::uint64_t Histogram::bucket_lowest(std::size_t index) noexcept {
+  return index == 0 ? 0 : highest_of(index - 1) + 1;
+}
+
+std::size_t Histogram::bucket_of(std::uint64_t ns) noexcept {
+  return index_of(std::clamp<std::uint64_t>(ns, 1, kHighest));
+}
 
 void Histogram::record(std::uint64_t ns) noexcept {
   const std::uint64_t v = std::clamp<std::uint64_t>(ns, 1, kHighest);

@@ -1,0 +1,54 @@
+#pragma once
+// Merging results files: the shards of one load run as several processes
+// (--shard I/N) into the one result of the whole load, or one run per host
+// into one report with the host as an axis. Latencies merge bucket by
+// bucket from the runs' histograms, never by averaging percentiles.
+#include <string>
+#include <vector>
+
+#include "apbench/error.hpp"
+#include "apbench/results.hpp"
+
+namespace apb {
+
+// Files that must not be merged (different workloads, parameters, apbench
+// versions or schedules, a shard missing or twice, no histograms). what()
+// is one line naming the files and the difference.
+class MergeError : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
+struct MergeInput {
+  std::string file;  // names it in messages and in context.shards
+  Results results;
+  std::string host;  // --by host: its label (empty: context.host)
+};
+
+enum class MergeBy { shard, host };
+
+struct MergeOptions {
+  MergeBy by = MergeBy::shard;
+  // Shards whose first measured repetitions started further apart than
+  // this ran their loads only partly together: a warning.
+  double start_spread_limit_s = 1.0;
+};
+
+struct MergeOutcome {
+  Results results;  // analysed (series, advice, summary) like a run's
+  std::vector<std::string> warnings;
+};
+
+// By shard: every file holds the same runs (workload, strategy, params,
+// load, seed, shard count) as one shard each; the merged run sums ops,
+// errors, drops and histograms, its repetition j spans the earliest start
+// to the latest end of the shards' repetition j. By host: the runs of all
+// files side by side, each labelled with its host; closed-loop runs of
+// different thread counts form a scaling series across hosts.
+MergeOutcome merge_results(const std::vector<MergeInput>& inputs,
+                           const MergeOptions& options = {});
+
+// The summary and spectrum points of a latency histogram, in seconds.
+LatencySummary latency_summary(const HistogramData& histogram);
+
+}  // namespace apb

@@ -1,0 +1,335 @@
+#include "apbench/merge.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "apbench/analysis.hpp"
+#include "apbench/histogram.hpp"
+#include "apbench/stats.hpp"
+
+namespace apb {
+namespace {
+
+double seconds(std::uint64_t ns) { return static_cast<double>(ns) * 1e-9; }
+
+std::vector<SpectrumPoint> spectrum_of(const Histogram& h,
+                                       const std::vector<SpectrumPoint>& like) {
+  std::vector<SpectrumPoint> out;
+  if (h.count() == 0) return out;
+  for (const auto& p : like)
+    out.push_back(
+        {p.percentile,
+         seconds(p.percentile >= 100 ? h.max() : h.percentile(p.percentile))});
+  return out;
+}
+
+// What must be equal for two runs to be shards of one load.
+std::string shard_identity(const RunResult& r) {
+  const Load& l = r.load;
+  std::string params;
+  for (const auto& [k, v] : r.params) params += fmt::format(" {}={}", k, v);
+  std::string load = l.open()
+                         ? fmt::format(
+                               "open rate={} duration={} arrival={} "
+                               "max_in_flight={} lanes={}",
+                               l.rate, l.duration_s, to_string(l.arrival),
+                               l.max_in_flight, l.concurrency)
+                         : fmt::format("closed concurrency={}", l.concurrency);
+  return fmt::format("{} {}{} ({}, threads={}, seed={}, {} shards)", r.workload,
+                     r.strategy, params, load, l.threads, r.seed, l.shards);
+}
+
+double end_of(const Repetition& r) { return r.start_unix_s + r.wall_s; }
+
+RunResult merge_run(const std::vector<const RunResult*>& parts,
+                    unsigned total_cores) {
+  RunResult out = *parts.front();
+  out.load.shard = 0;
+  out.load.shards = 1;
+  out.load.ops = 0;
+  out.diagnoses.clear();  // the runner's, per process: not re-derived here
+  out.loop_lag_s.reset();
+  out.stages.clear();
+  out.stage_overlap.reset();
+  out.ideal_s.reset();
+  out.efficiency.reset();
+  out.speedup_vs_sequential.reset();
+  out.error_messages.clear();
+  out.errors_by_cause.clear();
+  out.errors = out.dropped = 0;
+  out.peak_rss_bytes = 0;
+  out.peak_threads = 0;
+  out.checksum_mismatch = false;
+  std::uint64_t checksum = 0;
+  bool checksums = true;
+  Histogram latency, service;
+  for (const RunResult* p : parts) {
+    out.load.ops += p->load.ops;
+    out.errors += p->errors;
+    out.dropped += p->dropped;
+    out.peak_rss_bytes = std::max(out.peak_rss_bytes, p->peak_rss_bytes);
+    out.peak_threads = std::max(out.peak_threads, p->peak_threads);
+    for (const auto& [m, n] : p->error_messages) out.error_messages[m] += n;
+    for (const auto& [c, n] : p->errors_by_cause) out.errors_by_cause[c] += n;
+    out.checksum_mismatch = out.checksum_mismatch || p->checksum_mismatch;
+    checksums = checksums && p->checksum.has_value();
+    if (p->checksum) checksum += *p->checksum;  // a sum of op digests
+    if (p->latency_histogram) latency.merge(Histogram(*p->latency_histogram));
+    if (p->service_time_histogram)
+      service.merge(Histogram(*p->service_time_histogram));
+    if (p->status != RunStatus::ok && out.status == RunStatus::ok) {
+      out.status = p->status;
+      out.reason = p->reason;
+    }
+  }
+  out.checksum = checksums ? std::optional(checksum) : std::nullopt;
+
+  // Repetition j of the whole load: all shards' repetition j together.
+  out.repetitions.clear();
+  const std::size_t reps = parts.front()->repetitions.size();
+  for (std::size_t j = 0; j < reps; ++j) {
+    Repetition rep;
+    double start = std::numeric_limits<double>::infinity(), end = 0;
+    for (const RunResult* p : parts) {
+      const Repetition& r = p->repetitions[j];
+      start = std::min(start, r.start_unix_s);
+      end = std::max(end, end_of(r));
+      rep.cpu_user_s += r.cpu_user_s;
+      rep.cpu_system_s += r.cpu_system_s;
+      rep.voluntary_switches += r.voluntary_switches;
+      rep.involuntary_switches += r.involuntary_switches;
+      rep.ops_ok += r.ops_ok;
+      rep.errors += r.errors;
+      rep.dropped += r.dropped;
+      rep.checksum += r.checksum;
+      rep.peak_rss_bytes = std::max(rep.peak_rss_bytes, r.peak_rss_bytes);
+      rep.peak_threads = std::max(rep.peak_threads, r.peak_threads);
+      rep.achieved_concurrency += r.achieved_concurrency;
+    }
+    rep.start_unix_s = start;
+    rep.wall_s = end - start;
+    rep.cpu_utilization = rep.wall_s > 0
+                              ? (rep.cpu_user_s + rep.cpu_system_s) /
+                                    (rep.wall_s * std::max(1u, total_cores))
+                              : 0;
+    out.repetitions.push_back(rep);
+  }
+  std::vector<double> walls, rates, cpu, util, vol, invol, conc;
+  const double span = out.load.open() ? out.load.duration_s : 0.0;
+  for (const Repetition& r : out.repetitions) {
+    walls.push_back(r.wall_s);
+    const double wall = std::max(r.wall_s, span);
+    rates.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
+    cpu.push_back(r.cpu_user_s + r.cpu_system_s);
+    util.push_back(r.cpu_utilization);
+    vol.push_back(static_cast<double>(r.voluntary_switches));
+    invol.push_back(static_cast<double>(r.involuntary_switches));
+    conc.push_back(r.achieved_concurrency);
+  }
+  if (!out.repetitions.empty()) {
+    out.wall_s = summarize(walls);
+    out.throughput_ops_s = summarize(rates);
+    out.cpu_time_s = summarize(cpu).median;
+    out.cpu_utilization = summarize(util).median;
+    out.voluntary_switches = summarize(vol).median;
+    out.involuntary_switches = summarize(invol).median;
+    out.achieved_concurrency = summarize(conc).median;
+  }
+  const HistogramData lat = latency.data();
+  out.latency_histogram = lat;
+  out.latency_s = latency_summary(lat);
+  out.latency_spectrum = spectrum_of(latency, parts.front()->latency_spectrum);
+  if (out.load.open()) {
+    const HistogramData svc = service.data();
+    out.service_time_histogram = svc;
+    out.service_time_s = latency_summary(svc);
+  }
+  return out;
+}
+
+[[noreturn]] void refuse(const std::string& message) {
+  throw MergeError(message);
+}
+
+ShardRecord record_of(const MergeInput& in) {
+  ShardRecord rec;
+  rec.file = in.file;
+  rec.host = in.host.empty() ? in.results.context.host : in.host;
+  rec.date = in.results.context.date;
+  rec.start_unix_s = std::numeric_limits<double>::infinity();
+  for (const RunResult& r : in.results.runs) {
+    rec.index = r.load.shard;
+    rec.count = r.load.shards;
+    for (const Repetition& rep : r.repetitions) {
+      rec.start_unix_s = std::min(rec.start_unix_s, rep.start_unix_s);
+      rec.end_unix_s = std::max(rec.end_unix_s, end_of(rep));
+    }
+  }
+  if (!std::isfinite(rec.start_unix_s)) rec.start_unix_s = 0;
+  return rec;
+}
+
+void check_versions(const std::vector<MergeInput>& inputs) {
+  const auto& first = inputs.front();
+  for (const auto& in : inputs)
+    if (in.results.context.apbench_version !=
+        first.results.context.apbench_version)
+      refuse(
+          fmt::format("'{}' is from apbench {} and '{}' from apbench {}: "
+                      "merge files of one apbench version",
+                      first.file, first.results.context.apbench_version,
+                      in.file, in.results.context.apbench_version));
+}
+
+MergeOutcome merge_shards(const std::vector<MergeInput>& inputs,
+                          const MergeOptions& options) {
+  MergeOutcome outcome;
+  const MergeInput& first = inputs.front();
+  if (first.results.runs.empty())
+    refuse(fmt::format("'{}' has no runs to merge", first.file));
+  std::set<unsigned> indices;
+  unsigned count = 0;
+  for (const auto& in : inputs) {
+    if (in.results.runs.size() != first.results.runs.size())
+      refuse(
+          fmt::format("'{}' has {} runs and '{}' {}: shards of one load "
+                      "have the same runs",
+                      first.file, first.results.runs.size(), in.file,
+                      in.results.runs.size()));
+    for (std::size_t i = 0; i < in.results.runs.size(); ++i) {
+      const RunResult& a = first.results.runs[i];
+      const RunResult& b = in.results.runs[i];
+      if (shard_identity(a) != shard_identity(b))
+        refuse(fmt::format(
+            "'{}' and '{}' are not shards of one load: run {} "
+            "is {} in one and {} in the other",
+            first.file, in.file, i + 1, shard_identity(a), shard_identity(b)));
+      if (b.load.shard != in.results.runs.front().load.shard)
+        refuse(fmt::format("'{}' holds runs of different shards", in.file));
+      if (b.repetitions.size() != a.repetitions.size())
+        refuse(
+            fmt::format("'{}' and '{}' measured run {} ({}) {} and {} "
+                        "times: give the shards the same --repetitions",
+                        first.file, in.file, i + 1, a.workload,
+                        a.repetitions.size(), b.repetitions.size()));
+      if (b.status == RunStatus::ok && !b.latency_histogram)
+        refuse(
+            fmt::format("'{}' has no latency histograms (written by an "
+                        "older apbench): run the shards again",
+                        in.file));
+    }
+    const Load& l = in.results.runs.front().load;
+    count = l.shards;
+    if (!indices.insert(l.shard).second)
+      refuse(fmt::format("shard {}/{} is given twice ('{}')", l.shard, l.shards,
+                         in.file));
+  }
+  if (indices.size() != count) {
+    std::string missing;
+    for (unsigned i = 0; i < count; ++i)
+      if (!indices.count(i))
+        missing += fmt::format("{}{}", missing.empty() ? "" : ", ", i);
+    refuse(fmt::format(
+        "{} of {} shards given; missing shard{} {}: merge all "
+        "shards of the load",
+        indices.size(), count, count - indices.size() > 1 ? "s" : "", missing));
+  }
+
+  Results& merged = outcome.results;
+  merged.context = first.results.context;
+  merged.context.merged_by = "shard";
+  merged.context.shards.clear();
+  unsigned total_cores = 0;
+  for (const auto& in : inputs) {
+    merged.context.shards.push_back(record_of(in));
+    total_cores += in.results.context.cores;
+    merged.context.date =
+        std::min(merged.context.date, in.results.context.date);
+  }
+  std::sort(merged.context.shards.begin(), merged.context.shards.end(),
+            [](const ShardRecord& a, const ShardRecord& b) {
+              return a.index < b.index;
+            });
+  merged.slo = first.results.slo;
+  for (std::size_t i = 0; i < first.results.runs.size(); ++i) {
+    std::vector<const RunResult*> parts;
+    for (const auto& in : inputs) parts.push_back(&in.results.runs[i]);
+    merged.runs.push_back(merge_run(parts, total_cores));
+  }
+
+  double earliest = std::numeric_limits<double>::infinity(), latest = 0;
+  for (const auto& s : merged.context.shards) {
+    earliest = std::min(earliest, s.start_unix_s);
+    latest = std::max(latest, s.start_unix_s);
+  }
+  if (latest - earliest > options.start_spread_limit_s)
+    outcome.warnings.push_back(fmt::format(
+        "the shards started {:.3f} s apart (more than {} s): their loads "
+        "overlapped only in part; start them together with --start-at",
+        latest - earliest, options.start_spread_limit_s));
+  analyse(merged);
+  return outcome;
+}
+
+MergeOutcome merge_hosts(const std::vector<MergeInput>& inputs) {
+  MergeOutcome outcome;
+  Results& merged = outcome.results;
+  merged.context = inputs.front().results.context;
+  merged.context.merged_by = "host";
+  std::set<std::string> hosts;
+  for (const auto& in : inputs) {
+    ShardRecord rec = record_of(in);
+    rec.index = 0;
+    rec.count = 1;
+    if (!hosts.insert(rec.host).second)
+      refuse(
+          fmt::format("two files come from host '{}' ('{}' is the second): "
+                      "name each file's host with --hosts A,B,...",
+                      rec.host, in.file));
+    merged.context.shards.push_back(rec);
+    for (RunResult run : in.results.runs) {
+      if (run.load.shards > 1)
+        refuse(
+            fmt::format("'{}' is one shard of a load: merge its shards "
+                        "first, then the hosts",
+                        in.file));
+      run.host = rec.host;
+      // Runs that differ in their threads across hosts form a scaling
+      // series, as if swept on one machine.
+      if (!run.load.open()) run.swept = true;
+      merged.runs.push_back(std::move(run));
+    }
+  }
+  merged.slo = inputs.front().results.slo;
+  analyse(merged);
+  return outcome;
+}
+
+}  // namespace
+
+LatencySummary latency_summary(const HistogramData& data) {
+  const Histogram h(data);
+  LatencySummary out;
+  out.count = h.count();
+  out.p50 = seconds(h.percentile(50));
+  out.p90 = seconds(h.percentile(90));
+  out.p99 = seconds(h.percentile(99));
+  out.p999 = seconds(h.percentile(99.9));
+  out.max = seconds(h.max());
+  out.mean = h.mean() * 1e-9;
+  return out;
+}
+
+MergeOutcome merge_results(const std::vector<MergeInput>& inputs,
+                           const MergeOptions& options) {
+  if (inputs.empty()) refuse("nothing to merge: give the shards' files");
+  check_versions(inputs);
+  return options.by == MergeBy::shard ? merge_shards(inputs, options)
+                                      : merge_hosts(inputs);
+}
+
+}  // namespace apb

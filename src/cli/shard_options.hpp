@@ -1,0 +1,17 @@
+#pragma once
+// --shard I/N, --shards N (index from Slurm or Kubernetes) and --start-at:
+// this process's part of a load split over several processes or hosts.
+#include "apbench/plan.hpp"
+#include "cli/options.hpp"
+
+namespace apb::cli {
+
+// Sets every load point's shard and the plan's start time from the options
+// (and, with --shards, the environment); a UsageError names a bad value.
+void apply_shard_options(const Options& options, Plan& plan);
+
+// "1767225600", "1767225600.5" (Unix seconds) or "2026-01-01T00:00:00Z"
+// (UTC) as Unix seconds; a UsageError otherwise.
+double parse_start_at(const std::string& text);
+
+}  // namespace apb::cli
