@@ -245,6 +245,11 @@ json::object run_object(const RunResult& run, std::size_t group) {
   load["max_in_flight"] =
       open ? json::value(static_cast<std::uint64_t>(run_load.max_in_flight))
            : json::value(nullptr);
+  // The lanes as asked for (0: up to max_in_flight), not as clipped to
+  // this run's ops: shards of one load differ in ops, never in this.
+  load["lanes"] =
+      open ? json::value(static_cast<std::uint64_t>(run_load.concurrency))
+           : json::value(nullptr);
   if (run_load.shards > 1) {
     json::object shard;
     shard["index"] = run_load.shard;

@@ -259,6 +259,9 @@ Load read_load(const Reader& r, const json::object& o, const std::string& path,
                        ? Arrival::poisson
                        : Arrival::constant;
     load.max_in_flight = r.count(o, path, "max_in_flight");
+    // Files before `lanes` have only the clipped count.
+    if (const auto lanes = o.if_contains("lanes"); lanes && !lanes->is_null())
+      load.concurrency = r.count(o, path, "lanes");
   }
   if (const json::value* v = o.if_contains("shard"); v && !v->is_null()) {
     const std::string sp = Reader::join(path, "shard");
