@@ -3,18 +3,27 @@
 #   dev   Debug, warnings as errors
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer
 #   tsan  ThreadSanitizer (suppressions: tests/tsan.supp)
+#   release  the apbench executable as scripts/run.sh builds it (build only)
 #   fuzz  the libFuzzer targets of fuzz/, 5 s each (scripts/fuzz.sh; clang 14);
 #         not in the default set: a new finding must not fail an unrelated
 #         CI run; run it when a parser changes, longer with scripts/fuzz.sh
-# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan, 8-12 min on
+# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan release, 10-14 min on
 # 2 cores; `scripts/test.sh dev` alone takes about 2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(dev asan tsan)
+[ ${#presets[@]} -eq 0 ] && presets=(dev asan tsan release)
 bash scripts/setup.sh
 elapsed() { echo "$((SECONDS / 60))m$((SECONDS % 60))s"; }
 for preset in "${presets[@]}"; do
+  if [ "$preset" = release ]; then
+    # What scripts/run.sh builds: -O3 finds warnings -Og does not.
+    echo "== release: build apbench (started at $(elapsed))" >&2
+    cmake --preset release >/dev/null
+    cmake --build --preset release -j "$(nproc)" --target apbench
+    echo "== release: built at $(elapsed)" >&2
+    continue
+  fi
   if [ "$preset" = fuzz ]; then
     echo "== fuzz: build and run every target 5 s (started at $(elapsed))" >&2
     bash scripts/fuzz.sh 5

@@ -49,17 +49,21 @@ Shard shard_of(const Options& o) {
     const auto slash = o.shard->find('/');
     const auto index = to_unsigned(std::string_view(*o.shard).substr(
         0, slash == std::string::npos ? 0 : slash));
-    const auto count =
+    // Plain values, not optionals: g++ 12 -O3 warns that an optional's
+    // value "may be used uninitialized" after these checks.
+    const unsigned bad = kMaxShards + 1;
+    const unsigned count =
         slash == std::string::npos
-            ? std::nullopt
-            : to_unsigned(std::string_view(*o.shard).substr(slash + 1));
-    if (!index || !count || *count == 0 || *count > kMaxShards ||
-        *index >= *count)
+            ? bad
+            : to_unsigned(std::string_view(*o.shard).substr(slash + 1))
+                  .value_or(bad);
+    const unsigned i = index.value_or(bad);
+    if (count == 0 || count > kMaxShards || i >= count)
       throw UsageError(fmt::format(
           "bad value '{}' for --shard: expected I/N with 0 <= I < N <= {} "
           "(I counts from 0)",
           *o.shard, kMaxShards));
-    return {*index, *count};
+    return {i, count};
   }
   if (!o.shards) return {};
   const auto count = to_unsigned(*o.shards);
