@@ -56,6 +56,39 @@ TEST(Advisor, ClearWinnerWithIntervalAndNumbers) {
       << advice[0].text;
 }
 
+// Time queued for a core is not time waiting for I/O: a CPU-bound pipeline
+// whose ops mostly wait in the queue before their CPU stage is called
+// CPU-bound, with the share spent waiting for a core.
+TEST(Advisor, WaitingForACoreIsNotWaitingForIo) {
+  std::vector<RunResult> runs = {
+      synthetic("sequential", {1.00, 1.01, 0.99}, 0.5),
+      synthetic("tbb-pipeline", {0.50, 0.51, 0.49}, 0.95)};
+  for (auto& r : runs) {
+    r.compute_threads = 2;
+    r.stages = {{"fetch", "io", 0.002, 0.0}, {"process", "cpu", 0.010, 0.030}};
+  }
+  const auto advice = advise(runs);
+  ASSERT_EQ(advice.size(), 1u);
+  EXPECT_EQ(advice[0].best, "tbb-pipeline");
+  EXPECT_EQ(advice[0].text.find("waiting for I/O"), std::string::npos)
+      << advice[0].text;
+  EXPECT_NE(advice[0].text.find("CPU-bound"), std::string::npos)
+      << advice[0].text;
+  EXPECT_NE(advice[0].text.find("of their time for a core"), std::string::npos)
+      << advice[0].text;
+}
+
+TEST(Advisor, PureWaitsAreWaitingForIo) {
+  const std::vector<RunResult> runs = {
+      synthetic("sequential", {1.00, 1.01, 0.99}, 0.01),
+      synthetic("async", {0.100, 0.101, 0.099}, 0.01)};
+  const auto advice = advise(runs);
+  ASSERT_EQ(advice.size(), 1u);
+  EXPECT_NE(advice[0].text.find("of their time waiting for I/O"),
+            std::string::npos)
+      << advice[0].text;
+}
+
 TEST(Advisor, ATieGoesToTheSimplerStrategy) {
   const std::vector<RunResult> runs = {
       synthetic("threads", {0.100, 0.104, 0.097}, 0.02),

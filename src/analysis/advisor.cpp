@@ -46,6 +46,47 @@ double wait_share(const RunResult& r) {
   return std::clamp(1.0 - r.cpu_time_s / op_time, 0.0, 1.0);
 }
 
+// What the ops' waiting time was spent on: waiting for I/O, or for a core
+// (queued behind other ops' computing on too few cores, or for the loop
+// thread) — both look the same in 1 - CPU / op time.
+struct Waits {
+  double io = 0;    // share of op time
+  double core = 0;  // share of op time
+};
+
+Waits waits(const RunResult& r, const std::vector<const RunResult*>& group) {
+  const double total = wait_share(r);
+  if (!r.stages.empty()) {
+    // A pipeline times its stages, but an I/O stage's time also holds the
+    // wait for a thread to resume the op once the I/O is done (a busy loop
+    // or pool). The least time any strategy of the group spent in a stage
+    // is its own cost; everything above it, and the time queued before
+    // stages, is waiting for a core or a thread.
+    double io = 0, op = 0;
+    for (const auto& stage : r.stages) {
+      op += stage.time_s + stage.queue_s;
+      if (stage.kind != "io") continue;
+      double own = stage.time_s;
+      for (const RunResult* other : group)
+        for (const auto& s : other->stages)
+          if (s.name == stage.name && s.time_s > 0)
+            own = std::min(own, s.time_s);
+      io += own;
+    }
+    if (op > 0) {
+      const double io_share = std::min(total, io / op);
+      return {io_share, std::max(0.0, total - io_share)};
+    }
+  }
+  // Otherwise: with the cores the strategy computes on all busy, ops that
+  // are not computing wait for one; with cores idle, they wait for I/O.
+  const unsigned usable =
+      std::max(1u, std::min(r.cores, r.compute_threads > 0 ? r.compute_threads
+                                                           : r.load.threads));
+  const bool saturated = r.cpu_utilization * r.cores >= 0.9 * usable;
+  return saturated ? Waits{0, total} : Waits{total, 0};
+}
+
 std::string why(const RunResult& best,
                 const std::vector<const RunResult*>& ok) {
   const std::string cpu =
@@ -60,14 +101,19 @@ std::string why(const RunResult& best,
         best.cores, format_percent(best.stage_overlap->cpu_busy),
         format_percent(best.stage_overlap->io_wait),
         format_percent(best.stage_overlap->both));
-  } else if (wait_share(best) >= 0.8) {
+  } else if (const Waits w = waits(best, ok); w.io >= 0.8) {
     reason = fmt::format(
-        "ops spend {} of their time waiting ({}): {} overlaps the waits{}",
-        format_percent(wait_share(best)), cpu, best.strategy,
+        "ops spend {} of their time waiting for I/O ({}): {} overlaps the "
+        "waits{}",
+        format_percent(w.io), cpu, best.strategy,
         best.strategy == "async" ? " on one thread" : "");
-  } else if (best.cpu_utilization >= 0.6) {
+  } else if (best.cpu_utilization >= 0.6 || w.core >= 0.5) {
     reason = fmt::format("the work is CPU-bound ({}): {} keeps the cores busy",
                          cpu, best.strategy);
+    if (w.core >= 0.2)
+      reason +=
+          fmt::format(" (ops wait {} of their time for a core, not for I/O)",
+                      format_percent(w.core));
     if (async && async != &best && async->speedup_vs_sequential)
       reason += fmt::format(", while async (one thread) reaches {:.2f}x",
                             *async->speedup_vs_sequential);
