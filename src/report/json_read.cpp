@@ -251,6 +251,9 @@ Load read_load(const Reader& r, const json::object& o, const std::string& path,
   load.concurrency = r.count(o, path, "requested_concurrency");
   run.concurrency = r.count(o, path, "concurrency");
   load.threads = static_cast<unsigned>(r.count(o, path, "threads"));
+  // Older files lack it; 0 reads as "as many as the threads".
+  run.compute_threads =
+      static_cast<unsigned>(optional_count(r, o, path, "compute_threads"));
   run.swept = r.boolean(o, path, "swept");
   if (load.open()) {
     load.rate = r.number(o, path, "rate_ops_s");
@@ -463,6 +466,9 @@ Results read_json(std::istream& in, const std::string& source) {
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const std::string path = Reader::index("runs", i);
     results.runs.push_back(read_run(r, r.object(runs[i], path), path));
+    // A run's cores are the machine's: the file keeps them once, in the
+    // context (ideal speed-ups and efficiencies need them).
+    results.runs.back().cores = results.context.cores;
   }
   const json::value& slo = r.at(*root, "", "slo");
   if (!slo.is_null()) {
