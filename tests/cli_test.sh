@@ -175,5 +175,17 @@ for args in "--help" "compare --help" "--list"; do
     test "$width" -le 100
 done
 
+# merge and compare read their inputs before replacing an output, so an
+# output that is also an input is read intact (it was emptied up front).
+for i in 0 1; do
+  "$apbench" --filter io.sleep --set delay=1ms --ops 6 --strategy async \
+    --warmup 0 --repetitions 1 --shard "$i/2" --quiet --no-color \
+    --json "$tmp/shard$i.json" >/dev/null 2>&1
+done
+"$apbench" merge "$tmp/shard0.json" "$tmp/shard1.json" --json "$tmp/shard0.json" \
+  --quiet >/dev/null 2>&1
+check "merge --json onto one of its inputs: exit 0 and 6 ops merged" \
+  grep -qE '"ops": *6[,}]' "$tmp/shard0.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -17,6 +17,7 @@
 #include "apbench/read_results.hpp"
 #include "apbench/units.hpp"
 #include "help_formatter.hpp"
+#include "output_file.hpp"
 #include "subcommands.hpp"
 #include "terminal_width.hpp"
 
@@ -71,14 +72,13 @@ double parse_alpha(const std::string& text) {
   return value;
 }
 
-std::unique_ptr<std::ofstream> open_output(const std::string& flag,
-                                           const std::string& path) {
-  if (path.empty()) return nullptr;
-  auto file = std::make_unique<std::ofstream>(path);
-  if (!*file)
-    throw UsageError(fmt::format("cannot write {} '{}': {}", flag, path,
-                                 std::strerror(errno)));
-  return file;
+// An output checked before anything is read (a bad path fails fast), and
+// written by replacing the file whole only once the comparison is made, so
+// a file given both as input and as output is read intact.
+std::optional<OutputFile> output(const std::string& flag,
+                                 const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  return OutputFile(flag, path, nullptr);
 }
 
 // Nothing matched: say which parameters differ, when leaving them out
@@ -168,8 +168,8 @@ int compare(int argc, char** argv) {
         files.size()));
   options.threshold = parse_threshold(threshold);
   options.alpha = parse_alpha(alpha);
-  auto markdown_file = open_output("--markdown", markdown);
-  auto json_file = open_output("--json", json);
+  const auto markdown_file = output("--markdown", markdown);
+  const auto json_file = output("--json", json);
 
   std::vector<Results> results;
   for (const auto& path : files) results.push_back(read_json_file(path));
@@ -189,9 +189,18 @@ int compare(int argc, char** argv) {
   const bool color = !no_color && isatty(STDOUT_FILENO) != 0;
   write_compare_console(std::cout, comparison, color);
   std::cout.flush();
-  if (markdown_file) write_compare_markdown(*markdown_file, comparison);
-  if (json_file) write_compare_json(*json_file, comparison);
-  return fail_on_regression && comparison.regression() ? 1 : 0;
+  int status = fail_on_regression && comparison.regression() ? 1 : 0;
+  const auto write = [&](const std::optional<OutputFile>& file, auto writer) {
+    if (!file) return;
+    if (const auto error = file->write_with(
+            [&](std::ostream& out) { writer(out, comparison); })) {
+      fmt::print(stderr, "apbench compare: error: {}\n", *error);
+      status = 1;
+    }
+  };
+  write(markdown_file, write_compare_markdown);
+  write(json_file, write_compare_json);
+  return status;
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "apbench/read_results.hpp"
 #include "apbench/report.hpp"
 #include "apbench/units.hpp"
+#include "output_file.hpp"
 #include "subcommands.hpp"
 
 namespace apb::cli {
@@ -39,16 +40,6 @@ Examples:
   apbench merge --by host small.json big.json --json hosts.json --charts charts/
 Exit status: 0; 2 for bad input (missing file, not apbench JSON, files that
 are not shards of one load).)";
-
-std::unique_ptr<std::ofstream> open_output(const std::string& flag,
-                                           const std::string& path) {
-  if (path.empty()) return nullptr;
-  auto file = std::make_unique<std::ofstream>(path);
-  if (!*file)
-    throw UsageError(fmt::format("cannot write {} '{}': {}", flag, path,
-                                 std::strerror(errno)));
-  return file;
-}
 
 int merge(int argc, char** argv) {
   CLI::App app(
@@ -122,10 +113,20 @@ int merge(int argc, char** argv) {
                                    host_names.size(), files.size()));
   }
 
-  std::vector<std::pair<const Reporter*, std::unique_ptr<std::ofstream>>> out;
-  for (const auto& reporter : reporters())
-    if (auto file = open_output(reporter.flag, outputs[reporter.name]))
-      out.emplace_back(&reporter, std::move(file));
+  // Checked before anything is read, written (whole, by renaming a
+  // temporary file) only once merged: an output may be one of the inputs.
+  std::vector<OutputFile> out;
+  for (const auto& reporter : reporters()) {
+    const std::string& path = outputs[reporter.name];
+    if (path.empty()) continue;
+    OutputFile file(reporter.flag, path, reporter.write);
+    for (const auto& other : out)
+      if (other.resolved() == file.resolved())
+        throw UsageError(fmt::format(
+            "{} and {} both write '{}': give each output its own file",
+            other.flag(), file.flag(), file.path()));
+    out.push_back(std::move(file));
+  }
 
   std::vector<MergeInput> inputs;
   for (std::size_t i = 0; i < files.size(); ++i)
@@ -139,8 +140,13 @@ int merge(int argc, char** argv) {
                   !no_color && isatty(STDOUT_FILENO) != 0);
     std::cout.flush();
   }
-  for (auto& [reporter, file] : out) reporter->write(*file, merged.results);
-  return 0;
+  int status = 0;
+  for (const auto& file : out)
+    if (const auto error = file.write(merged.results)) {
+      fmt::print(stderr, "apbench merge: error: {}\n", *error);
+      status = 1;
+    }
+  return status;
 }
 
 }  // namespace

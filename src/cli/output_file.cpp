@@ -87,8 +87,13 @@ OutputFile::OutputFile(std::string flag, std::string path, Write write)
 }
 
 std::optional<std::string> OutputFile::write(const Results& results) const {
+  return write_with([&](std::ostream& out) { write_(out, results); });
+}
+
+std::optional<std::string> OutputFile::write_with(
+    const std::function<void(std::ostream&)>& body) const {
   std::ostringstream text;
-  write_(text, results);
+  body(text);
   const auto failed = [&](int error) -> std::optional<std::string> {
     return fmt::format("writing {} '{}' failed: {}", flag_, path_,
                        std::strerror(error));

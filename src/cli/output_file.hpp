@@ -32,6 +32,10 @@ class OutputFile {
 
   // Writes `results`; returns what went wrong (one line), or nullopt.
   std::optional<std::string> write(const Results& results) const;
+  // Writes what `body` puts out (another document: a comparison); the same
+  // atomic replacement.
+  std::optional<std::string> write_with(
+      const std::function<void(std::ostream&)>& body) const;
 
  private:
   std::string flag_;
