@@ -117,6 +117,20 @@ TEST(CompareTest, ChangeWithinThresholdIsNoChange) {
             Verdict::slower);
 }
 
+TEST(CompareTest, RunsThatWereNotMeasuredAreNotCountedAsTooFew) {
+  RunResult na = run_of("tbb-pipeline", {0.05});
+  na.status = RunStatus::not_applicable;  // as the runner leaves it: no
+  na.repetitions.clear();                 // repetitions, no numbers
+  na.wall_s = {};
+  na.throughput_ops_s = {};
+  const Results base = results_of({run_of("async", walls_around(0.05)), na});
+  const FileComparison f = compare_results(base, base, {});
+  ASSERT_EQ(f.runs.size(), 2u);
+  EXPECT_EQ(f.runs[0].verdict, Verdict::no_change);
+  EXPECT_EQ(f.runs[1].verdict, Verdict::not_measured);
+  EXPECT_EQ(to_string(Verdict::not_measured), "not measured");
+}
+
 TEST(CompareTest, TooFewRepetitionsSaySo) {
   const Results base = results_of({run_of("async", walls_around(0.05, 3))});
   const Results slow = results_of({run_of("async", walls_around(0.1, 3))});

@@ -22,8 +22,9 @@ struct CompareOptions {
   double alpha = 0.05;      // significance level of the U test
 };
 
-enum class Verdict { faster, slower, no_change, too_few };
-// "faster", "slower", "no change", "too few repetitions"
+enum class Verdict { faster, slower, no_change, too_few, not_measured };
+// "faster", "slower", "no change", "too few repetitions", "not measured"
+// (a side is n/a or failed: nothing to test)
 std::string_view to_string(Verdict verdict);
 
 // Which run: what identifies it in both files.

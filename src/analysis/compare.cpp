@@ -90,6 +90,7 @@ RunComparison judge(const RunResult& base, std::size_t base_index,
   c.ci95_low = c.ci95_high = c.ratio;
 
   if (base.status != RunStatus::ok || cand.status != RunStatus::ok) {
+    c.verdict = Verdict::not_measured;
     c.note = fmt::format("not compared: base {}, new {}",
                          to_string(base.status), to_string(cand.status));
     return c;
@@ -197,6 +198,8 @@ std::string_view to_string(Verdict verdict) {
       return "slower";
     case Verdict::no_change:
       return "no change";
+    case Verdict::not_measured:
+      return "not measured";
     case Verdict::too_few:
       break;
   }

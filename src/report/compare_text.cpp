@@ -220,19 +220,22 @@ void console_file(std::ostream& out, const FileComparison& f,
   only(f.only_in_base, f.base_source);
   only(f.only_in_candidate, f.candidate_source);
 
-  std::size_t slower = 0, faster = 0, same = 0, few = 0;
+  std::size_t slower = 0, faster = 0, same = 0, few = 0, unmeasured = 0;
   for (const auto& c : f.runs) {
     slower += c.verdict == Verdict::slower;
     faster += c.verdict == Verdict::faster;
     same += c.verdict == Verdict::no_change;
     few += c.verdict == Verdict::too_few;
+    unmeasured += c.verdict == Verdict::not_measured;
   }
   out << '\n';
-  print_wrapped(out,
-                fmt::format("Summary: {} slower, {} faster, {} no change, {} "
-                            "with too few repetitions to judge",
-                            slower, faster, same, few),
-                0);
+  std::string summary = fmt::format(
+      "Summary: {} slower, {} faster, {} no change, {} "
+      "with too few repetitions to judge",
+      slower, faster, same, few);
+  if (unmeasured > 0)
+    summary += fmt::format(", {} not measured (n/a or failed)", unmeasured);
+  print_wrapped(out, summary, 0);
 }
 
 std::string md_cell(std::string text) {
