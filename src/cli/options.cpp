@@ -10,8 +10,8 @@
 #include "help_formatter.hpp"
 #include "subcommands.hpp"
 #include "terminal_width.hpp"
-#include "text/wrap.hpp"
 #include "text/printable.hpp"
+#include "text/wrap.hpp"
 
 namespace apb::cli {
 

@@ -12,8 +12,8 @@
 #include <set>
 
 #include "apbench/analysis.hpp"
-#include "apbench/cpu_affinity.hpp"
 #include "apbench/context.hpp"
+#include "apbench/cpu_affinity.hpp"
 #include "apbench/error.hpp"
 #include "apbench/plan.hpp"
 #include "apbench/report.hpp"
@@ -195,8 +195,8 @@ class Progress {
 
 // Files first (they are what a script keeps), then the console; returns
 // the exit status the writing earned: 1 after a failed write.
-int write_all(Results& results, Outputs& outputs,
-              const ConsoleOptions& console, const std::string& charts_dir) {
+int write_all(Results& results, Outputs& outputs, const ConsoleOptions& console,
+              const std::string& charts_dir) {
   analyse(results);
   int status = 0;
   for (const auto& error : outputs.write_final(results)) {

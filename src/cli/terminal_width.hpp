@@ -4,9 +4,12 @@
 
 namespace apb::cli {
 
+// The widest console report: 100 columns.
+inline constexpr std::size_t kMaxConsoleWidth = 100;
+
 // The columns of the terminal on standard output; off a terminal (a pipe, a
-// file) or when the terminal does not say, $COLUMNS if it is a number, else
-// 100.
+// file) or when the terminal does not say, $COLUMNS if it is a number; at
+// most kMaxConsoleWidth, which is also the default.
 std::size_t terminal_width();
 
 }  // namespace apb::cli

@@ -448,7 +448,7 @@ class Measurement::State {
   std::optional<ForkJoinProfile> profile_;  // fork-join workloads
   std::vector<Stage> stages_;               // pipelines
   StageTotals stage_totals_;                // open loop
-  bool stopped_ = false;       // a stop request cut the run short
+  bool stopped_ = false;                    // a stop request cut the run short
   std::optional<MeasuredRepetition> partial_;  // first measured one, cut
 };
 

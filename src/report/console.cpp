@@ -433,10 +433,10 @@ void write_noise(std::ostream& out, const RunContext& c, const Painter& paint,
   const std::string causes = noise_causes(n, c.cores);
   if (!causes.empty())
     out << paint(kWarn, wrapped("warning: a busy machine: " + causes +
-                                "; "
-                                "timings will be slower and spread more: "
-                                "quiet the machine, or pin apbench with "
-                                "--cpus",
+                                    "; "
+                                    "timings will be slower and spread more: "
+                                    "quiet the machine, or pin apbench with "
+                                    "--cpus",
                                 width))
         << '\n';
   out << '\n';
