@@ -48,7 +48,4 @@ struct MergeOutcome {
 MergeOutcome merge_results(const std::vector<MergeInput>& inputs,
                            const MergeOptions& options = {});
 
-// The summary and spectrum points of a latency histogram, in seconds.
-LatencySummary latency_summary(const HistogramData& histogram);
-
 }  // namespace apb

@@ -29,6 +29,10 @@ struct LatencySummary {
   double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0, mean = 0;
 };
 
+// The summary of a latency histogram (nanoseconds) in seconds: what the
+// runner records and what merge recomputes from merged buckets.
+LatencySummary latency_summary(const Histogram& histogram);
+
 // One measured repetition.
 struct Repetition {
   double wall_s = 0;

@@ -139,14 +139,12 @@ RunResult merge_run(const std::vector<const RunResult*>& parts,
     out.involuntary_switches = summarize(invol).median;
     out.achieved_concurrency = summarize(conc).median;
   }
-  const HistogramData lat = latency.data();
-  out.latency_histogram = lat;
-  out.latency_s = latency_summary(lat);
+  out.latency_histogram = latency.data();
+  out.latency_s = latency_summary(latency);
   out.latency_spectrum = spectrum_of(latency, parts.front()->latency_spectrum);
   if (out.load.open()) {
-    const HistogramData svc = service.data();
-    out.service_time_histogram = svc;
-    out.service_time_s = latency_summary(svc);
+    out.service_time_histogram = service.data();
+    out.service_time_s = latency_summary(service);
   }
   return out;
 }
@@ -310,19 +308,6 @@ MergeOutcome merge_hosts(const std::vector<MergeInput>& inputs) {
 }
 
 }  // namespace
-
-LatencySummary latency_summary(const HistogramData& data) {
-  const Histogram h(data);
-  LatencySummary out;
-  out.count = h.count();
-  out.p50 = seconds(h.percentile(50));
-  out.p90 = seconds(h.percentile(90));
-  out.p99 = seconds(h.percentile(99));
-  out.p999 = seconds(h.percentile(99.9));
-  out.max = seconds(h.max());
-  out.mean = h.mean() * 1e-9;
-  return out;
-}
 
 MergeOutcome merge_results(const std::vector<MergeInput>& inputs,
                            const MergeOptions& options) {

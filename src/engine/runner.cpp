@@ -131,19 +131,6 @@ std::vector<double> collect(const std::vector<Repetition>& reps, Get get) {
   return v;
 }
 
-LatencySummary latency_summary(const Histogram& h) {
-  auto s = [](std::uint64_t ns) { return static_cast<double>(ns) * 1e-9; };
-  LatencySummary out;
-  out.count = h.count();
-  out.p50 = s(h.percentile(50));
-  out.p90 = s(h.percentile(90));
-  out.p99 = s(h.percentile(99));
-  out.p999 = s(h.percentile(99.9));
-  out.max = s(h.max());
-  out.mean = h.mean() * 1e-9;
-  return out;
-}
-
 // Enough points to draw the distribution's shape, tail included.
 std::vector<SpectrumPoint> spectrum(const Histogram& h,
                                     std::vector<double> extra) {
