@@ -2,17 +2,18 @@
 # Builds the libFuzzer targets (fuzz/, the `fuzz` preset: clang 14 with
 # ASan; clang 14 cannot build the coroutines with UBSan) and runs each for
 # SECONDS (default 10) on a copy of its seed corpus in fuzz/corpus/<name>;
-# new inputs it finds stay in build/fuzz/corpus.
+# new inputs it finds stay in build/fuzz/corpus. FUZZ_SEED=N fixes
+# libFuzzer's random seed (CI uses 1 so a run repeats what the last one did).
 # A crash, leak or sanitizer report stops the script with the reproducer's
 # path. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
-#   scripts/fuzz.sh 5            # CI's share: every target, 5 s each
+#   FUZZ_SEED=1 scripts/fuzz.sh 7   # CI's share: every target, 7 s each
 #   scripts/fuzz.sh 600 units    # one target for 10 minutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(units value_lists settings params slo cli targets)
+[ ${#targets[@]} -eq 0 ] && targets=(units value_lists settings params slo cli targets results_json)
 
 if ! command -v clang++-14 >/dev/null; then
   echo "fuzz: installing clang-14 (libFuzzer)" >&2
@@ -29,11 +30,14 @@ for t in "${targets[@]}"; do
   work="build/fuzz/corpus/$t"
   mkdir -p "$work" "build/fuzz/crashes/$t"
   cp -n fuzz/corpus/"$t"/* "$work"/ 2>/dev/null || true
+  # Results files are larger than command-line inputs.
+  max_len=4096
+  [ "$t" = results_json ] && max_len=16384
   echo "fuzz: $t for ${seconds} s" >&2
   ASAN_OPTIONS=detect_leaks=1 "build/fuzz/fuzz/fuzz_$t" "$work" \
-    -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+    -max_total_time="$seconds" -max_len="$max_len" -seed="${FUZZ_SEED:-0}" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="build/fuzz/crashes/$t/" -print_final_stats=1 2>&1 |
-    grep -E "^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|#[0-9]+ +DONE)|ERROR|SUMMARY|crash-|leak-|timeout-" || true
+    grep -E "^(INFO: seed corpus|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|#[0-9]+ +DONE)|ERROR|SUMMARY|crash-|leak-|timeout-" || true
   if ls "build/fuzz/crashes/$t/" | grep -q .; then
     echo "fuzz: $t found a problem: $(ls build/fuzz/crashes/"$t"/)" >&2
     exit 1

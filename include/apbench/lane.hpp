@@ -26,7 +26,8 @@ class LaneState {
   template <typename T>
   T& state() {
     if (!holder_) holder_ = std::make_unique<Holder<T>>();
-    if (typeid(*holder_) != typeid(Holder<T>))
+    const Base& held = *holder_;  // typeid of a plain reference: no side effect
+    if (typeid(held) != typeid(Holder<T>))
       throw std::logic_error("lane state used with two different types");
     return static_cast<Holder<T>&>(*holder_).value;
   }
