@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -120,14 +121,19 @@ class DescriptorsExhausted {
  public:
   DescriptorsExhausted() {
     ::getrlimit(RLIMIT_NOFILE, &saved_);
+    const int any = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    held_.push_back(any);
     int highest = 0;
     for (int fd = 0; fd < 4096; ++fd)
       if (::fcntl(fd, F_GETFD) != -1) highest = fd;
     rlimit low = saved_;
     low.rlim_cur = static_cast<rlim_t>(highest) + 1;
     ::setrlimit(RLIMIT_NOFILE, &low);
-    for (int fd; (fd = ::dup(0)) >= 0;) held_.push_back(fd);
+    int fd;
+    while ((fd = ::fcntl(any, F_DUPFD_CLOEXEC, 0)) >= 0) held_.push_back(fd);
+    exhausted_ = errno == EMFILE;
   }
+  bool exhausted() const { return exhausted_; }
   ~DescriptorsExhausted() {
     for (int fd : held_) ::close(fd);
     ::setrlimit(RLIMIT_NOFILE, &saved_);
@@ -138,6 +144,7 @@ class DescriptorsExhausted {
  private:
   rlimit saved_{};
   std::vector<int> held_;
+  bool exhausted_ = false;
 };
 
 bool echo_once(int fd, std::size_t size) {
@@ -172,6 +179,7 @@ TEST(InProcessServer, AcceptOutOfDescriptorsIsCountedAndTheServerGoesOn) {
   ASSERT_GE(client, 0);
   {
     const DescriptorsExhausted exhausted;
+    ASSERT_TRUE(exhausted.exhausted());
     ASSERT_EQ(
         ::connect(client, reinterpret_cast<sockaddr*>(&server), sizeof server),
         0);
