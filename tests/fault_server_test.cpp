@@ -112,8 +112,11 @@ class FaultServer {
         break;
       }
       case Fault::silent:
+        // Reads until the client gives up and closes (then recv returns 0
+        // at once: looping on would spin a core per connection).
         while (!stop_)
-          readable(fd, 20) && ::recv(fd, buffer, sizeof buffer, 0) > 0;
+          if (readable(fd, 20) && ::recv(fd, buffer, sizeof buffer, 0) <= 0)
+            break;
         break;
       case Fault::trickle:
       case Fault::garbage: {
