@@ -2,12 +2,15 @@
 // checksum, no errors), the temporary directory is gone afterwards, and
 // bad parameter values are usage errors.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "apbench/error.hpp"
 #include "apbench/registry.hpp"
@@ -88,6 +91,69 @@ TEST(IoFile, EveryStrategyReadsTheSameBytesAndCleansUp) {
   }
   ASSERT_TRUE(checksum.has_value());
   EXPECT_NE(*checksum, 0u);
+}
+
+// The process's descriptors of io.file's files (unlinked, so their links
+// read ".../apbench-io-file-XXXXXX/N.bin (deleted)").
+std::size_t open_workload_files() {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end;
+       !ec && it != end; it.increment(ec)) {
+    std::error_code link_ec;
+    const auto target = std::filesystem::read_symlink(it->path(), link_ec);
+    if (!link_ec &&
+        target.string().find("apbench-io-file-") != std::string::npos)
+      ++n;
+  }
+  return n;
+}
+
+// The strategies of a group are set up together (their repetitions
+// interleave): they share one set of files, so disk and descriptors are one
+// strategy's, and a limit that fits one set is enough for the group.
+TEST(IoFile, StrategiesOfAGroupShareOneSetOfFiles) {
+  const PrivateTmpdir tmpdir;
+  constexpr std::size_t kFiles = 100;
+  std::vector<RunRequest> group;
+  for (const char* name : {"sequential", "async", "threads"}) {
+    RunRequest r = file_request(Registry::instance().strategy(name));
+    r.params.set("files", std::to_string(kFiles));
+    r.repetitions = 2;
+    group.push_back(r);
+  }
+  // An open-file limit with room for one set of files (and the 64 spare
+  // the check asks for), not for three.
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit tight = saved;
+  tight.rlim_cur = static_cast<rlim_t>(
+      testing::directory_entries("/proc/self/fd") + kFiles + 64 + 40);
+  ASSERT_LE(tight.rlim_cur, saved.rlim_cur);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+  std::size_t most_open = 0;
+  std::vector<RunResult> results;
+  try {
+    results = run_group(
+        group, [&](const RunRequest&, std::size_t, unsigned, unsigned) {
+          most_open = std::max(most_open, open_workload_files());
+        });
+  } catch (...) {
+    setrlimit(RLIMIT_NOFILE, &saved);
+    throw;
+  }
+  setrlimit(RLIMIT_NOFILE, &saved);
+
+  EXPECT_EQ(most_open, kFiles);          // one set while all three were set up
+  EXPECT_EQ(open_workload_files(), 0u);  // closed after the last one
+  EXPECT_EQ(workload_dirs(), 0u);
+  ASSERT_EQ(results.size(), 3u);
+  for (const RunResult& r : results) {
+    SCOPED_TRACE(r.strategy);
+    EXPECT_EQ(r.status, RunStatus::ok) << r.reason;
+    EXPECT_EQ(r.errors, 0u);
+    EXPECT_EQ(r.checksum, results.front().checksum);
+  }
 }
 
 TEST(IoFile, NotesNameTheAsyncFilePath) {

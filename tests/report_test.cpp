@@ -118,6 +118,7 @@ Results sample_results() {
   seq.speedup_vs_sequential = 1.0;
   seq.checksum = 0x2a;
   seq.notes = {{"timer", "steady_clock"}};
+  seq.counters = {{"server_accept_errors", 0}};
 
   RunResult async = ok_run("io.sleep", WorkloadKind::io, "async", 0.5003, 10);
   async.params = sleep_params;
@@ -129,6 +130,7 @@ Results sample_results() {
   async.error_messages = {{"connection refused", 2}, {"timeout, after 1 s", 1}};
   async.repetitions[0].errors = 3;
   async.notes = {{"timer", "steady_clock"}};
+  async.counters = {{"server_accept_errors", 7}};
 
   RunResult threads = status_run("io.sleep", WorkloadKind::io, "threads",
                                  RunStatus::not_applicable, kNaReason, 10);
@@ -263,7 +265,7 @@ TEST(ReportJson, EveryRunHasEveryKey) {
 
     expect_keys(run,
                 {"params", "load", "wall_s", "throughput_ops_s", "latency_s",
-                 "context_switches", "errors_by_message", "notes"},
+                 "context_switches", "errors_by_message", "notes", "counters"},
                 json::kind::object, where);
     for (const auto& [name, value] : expected.params)
       EXPECT_EQ(run.at("params").at(name).as_string(), value) << where;
@@ -337,6 +339,10 @@ TEST(ReportJson, EveryRunHasEveryKey) {
                 .to_number<std::uint64_t>(),
             2u);
   EXPECT_EQ(async.at("notes").at("timer").as_string(), "steady_clock");
+  EXPECT_EQ(async.at("counters")
+                .at("server_accept_errors")
+                .to_number<std::uint64_t>(),
+            7u);
   EXPECT_DOUBLE_EQ(async.at("wall_s").at("median").as_double(), 0.5003);
 }
 
@@ -402,6 +408,10 @@ TEST(ReportConsole, ShowsRunsUnitsReasonsAndSummary) {
     EXPECT_NE(text.find(piece), std::string::npos) << piece << "\n" << text;
   for (const auto& line : results.summary)
     EXPECT_NE(text.find(line), std::string::npos) << line;
+  // Counters only when not 0.
+  EXPECT_NE(text.find("note: async: server_accept_errors=7"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("server_accept_errors=0"), std::string::npos) << text;
   // Notes are listed once per table, not once per run.
   EXPECT_EQ(text.find("timer=steady_clock"), text.rfind("timer=steady_clock"));
   EXPECT_EQ(text.find('\x1b'), std::string::npos);

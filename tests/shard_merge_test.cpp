@@ -104,6 +104,7 @@ Results shard_file(const Histogram& h, unsigned i, unsigned n) {
   run.latency_histogram = h.data();
   run.service_time_histogram = h.data();
   run.latency_spectrum = {{50, 0}, {99, 0}, {100, 0}};
+  run.counters = {{"server_accept_errors", i}};
   r.runs.push_back(run);
   return r;
 }
@@ -121,6 +122,8 @@ TEST(Merge, ShardsThroughTheirFilesEqualOneHistogramOfAllSamples) {
     inputs.push_back({"shard" + std::to_string(i) + ".json",
                       read_json(file, "shard.json"), ""});
     ASSERT_EQ(inputs.back().results.runs[0].latency_histogram, h.data());
+    ASSERT_EQ(inputs.back().results.runs[0].counters.at("server_accept_errors"),
+              i);
   }
   const MergeOutcome out = merge_results(inputs);
   EXPECT_TRUE(out.warnings.empty());
@@ -132,6 +135,7 @@ TEST(Merge, ShardsThroughTheirFilesEqualOneHistogramOfAllSamples) {
   EXPECT_NEAR(m.repetitions[0].wall_s, 1.03,
               1e-9);  // earliest start to latest end
   EXPECT_EQ(m.latency_s.count, all.count());
+  EXPECT_EQ(m.counters.at("server_accept_errors"), 0u + 1 + 2 + 3);  // added
   EXPECT_EQ(m.latency_s.p50, all.percentile(50) * 1e-9);
   EXPECT_EQ(m.latency_s.p90, all.percentile(90) * 1e-9);
   EXPECT_EQ(m.latency_s.p99, all.percentile(99) * 1e-9);

@@ -12,6 +12,7 @@
 #include "apbench/params.hpp"       // ParamSpec, ParamType, Params
 #include "apbench/pipeline.hpp"     // PipelineWorkload, stages
 #include "apbench/registry.hpp"     // APBENCH_REGISTER_WORKLOAD
+#include "apbench/run_failure.hpp"  // RunFailure: a run that cannot go on
 #include "apbench/seed.hpp"         // mix64: reproducible per-op data
 #include "apbench/stop.hpp"         // sleep_for that a stop request ends
 #include "apbench/timeout.hpp"      // with_timeout for async ops

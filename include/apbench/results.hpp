@@ -161,6 +161,9 @@ struct RunResult {
   std::optional<double> efficiency;             // ideal / median wall
   std::optional<double> speedup_vs_sequential;  // seq median / median
   std::vector<std::pair<std::string, std::string>> notes;  // from workload
+  // Counts the workload reports (Workload::counters), e.g.
+  // "server_accept_errors": accepts its in-process server retried.
+  std::map<std::string, std::uint64_t> counters;
 };
 
 // How quiet the machine was, read from the system before the runs (and

@@ -81,7 +81,9 @@ class Measurement {
 };
 
 // Runs the request. An op that throws is counted as an error; a strategy
-// that fails (e.g. no more threads) gives status `failed` with the reason;
+// that fails (e.g. no more threads), or a workload that reports it cannot go
+// on (RunSetup::failure, run_failure.hpp: the repetition in progress stops
+// at once), gives status `failed` with the reason;
 // a strategy that cannot run the workload gives `n/a`. A UsageError from
 // the workload's setup (a bad parameter value) propagates.
 RunResult run(const RunRequest& request, const ProgressFn& progress = {});

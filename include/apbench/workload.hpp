@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -17,6 +19,7 @@
 #include "apbench/asio.hpp"
 #include "apbench/lane.hpp"
 #include "apbench/params.hpp"
+#include "apbench/run_failure.hpp"
 #include "apbench/workload_kind.hpp"
 
 namespace apb {
@@ -86,6 +89,10 @@ struct RunSetup {
   unsigned cores = 1;           // hardware threads of this machine
   unsigned threads = 1;         // --threads
   std::uint64_t seed = 0;
+  // Where a failure that is not one op's goes (run_failure.hpp), e.g. an
+  // in-process server that can no longer accept: keep the pointer and call
+  // failure->fail(reason) from any thread; the run then fails at once.
+  std::shared_ptr<RunFailure> failure = std::make_shared<RunFailure>();
 };
 
 // Per-op handle passed to every op form.
@@ -184,6 +191,11 @@ class Workload {
   virtual std::vector<std::pair<std::string, std::string>> notes() const {
     return {};
   }
+  // Counts worth reporting with the results, read after the last
+  // repetition (before teardown), e.g. {"server_accept_errors", 3}: results
+  // keep them per run, the console shows those that are not 0. Thread-safe
+  // against the workload's own threads (e.g. atomics).
+  virtual std::map<std::string, std::uint64_t> counters() const { return {}; }
 };
 
 }  // namespace apb

@@ -60,6 +60,7 @@ RunResult merge_run(const std::vector<const RunResult*>& parts,
   out.speedup_vs_sequential.reset();
   out.error_messages.clear();
   out.errors_by_cause.clear();
+  out.counters.clear();
   out.errors = out.dropped = 0;
   out.peak_rss_bytes = 0;
   out.peak_threads = 0;
@@ -75,6 +76,7 @@ RunResult merge_run(const std::vector<const RunResult*>& parts,
     out.peak_threads = std::max(out.peak_threads, p->peak_threads);
     for (const auto& [m, n] : p->error_messages) out.error_messages[m] += n;
     for (const auto& [c, n] : p->errors_by_cause) out.errors_by_cause[c] += n;
+    for (const auto& [c, n] : p->counters) out.counters[c] += n;
     out.checksum_mismatch = out.checksum_mismatch || p->checksum_mismatch;
     checksums = checksums && p->checksum.has_value();
     if (p->checksum) checksum += *p->checksum;  // a sum of op digests

@@ -7,14 +7,17 @@
 #include <chrono>
 #include <exception>
 #include <map>
+#include <memory>
 #include <new>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 
 #include "apbench/batch.hpp"
 #include "apbench/diagnostics.hpp"
 #include "apbench/error.hpp"
+#include "apbench/run_failure.hpp"
 #include "apbench/schedule.hpp"
 #include "engine/stage_stats.hpp"
 #include "engine/system_metrics.hpp"
@@ -35,8 +38,9 @@ struct MeasuredRepetition {
 };
 
 MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
-                            Workload& workload, std::size_t concurrency,
-                            unsigned cores,
+                            Workload& workload,
+                            const RunFailure& workload_failure,
+                            std::size_t concurrency, unsigned cores,
                             const std::vector<std::int64_t>& schedule,
                             const std::vector<Stage>& stages,
                             StageTotals* stage_totals) {
@@ -49,7 +53,14 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
       stage_totals && !stages.empty() &&
       req.load.ops * (1 + 2 * stages.size()) <= (std::size_t{1} << 24);
   if (time_stages) batch.enable_stage_timing(stages.size());
-  batch.set_stop_token(req.stop);
+  // A stop request or a failure the workload reports ends the repetition
+  // alike (ops abandoned, strategies winding down); which one it was is
+  // told apart below.
+  std::stop_source cut;
+  const auto cut_short = [&cut] { cut.request_stop(); };
+  const std::stop_callback on_stop(req.stop, cut_short);
+  const std::stop_callback on_failure(workload_failure.stop_token(), cut_short);
+  batch.set_stop_token(cut.get_token());
 
   reset_peak_rss();
   ThreadCountMonitor threads(std::chrono::milliseconds(10));
@@ -108,6 +119,10 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   if (time_stages) stage_totals->add(stages, batch.stage_rows(), rep.wall_s);
   out.error_messages = batch.error_messages();
   out.errors_by_cause = batch.errors_by_cause();
+  // The workload cannot go on (e.g. its server stopped accepting): the run
+  // fails with its reason, whatever the ops did meanwhile.
+  if (auto reason = workload_failure.reason())
+    throw std::runtime_error(*reason);
   // A stopped repetition did not run all its ops; what a strategy threw
   // while being stopped is not a failure of the run either.
   out.partial = batch.stop_requested();
@@ -289,17 +304,22 @@ class Measurement::State {
   const RunRequest& request() const { return req_; }
   const RunResult& result() const { return result_; }
   bool measuring() const {
-    return set_up_ && result_.status == RunStatus::ok && !stopped_;
+    return set_up_ && result_.status == RunStatus::ok && !stopped_ &&
+           !failure_->failed();
   }
   void mark_stopped() { stopped_ = true; }
 
   // Repetition `index` (the first req.warmup ones are not recorded).
   const Repetition* repetition(unsigned index) {
-    if (!measuring()) return nullptr;
+    if (!measuring()) {
+      fail_if_workload_failed();
+      return nullptr;
+    }
     try {
-      MeasuredRepetition m = run_once(
-          req_, req_.workload->info, *workload_, result_.concurrency, cores_,
-          schedule_, stages_, index < req_.warmup ? nullptr : &stage_totals_);
+      MeasuredRepetition m =
+          run_once(req_, req_.workload->info, *workload_, *failure_,
+                   result_.concurrency, cores_, schedule_, stages_,
+                   index < req_.warmup ? nullptr : &stage_totals_);
       if (m.partial) {
         stopped_ = true;
         // Only a run with nothing else to show keeps its cut repetition.
@@ -319,7 +339,14 @@ class Measurement::State {
   }
 
   RunResult finish() {
+    if (set_up_) {
+      try {
+        result_.counters = workload_->counters();
+      } catch (const std::exception&) {  // counts are extras, never fatal
+      }
+    }
     tear_down();
+    fail_if_workload_failed();
     result_.repetitions_requested = req_.repetitions;
     if (result_.status == RunStatus::ok) {
       if (stopped_ || req_.stop.stop_requested())
@@ -367,6 +394,15 @@ class Measurement::State {
       result_.errors_by_cause[cause] += count;
   }
 
+  // A failure the workload reported (RunFailure) fails a run still ok.
+  void fail_if_workload_failed() {
+    if (result_.status != RunStatus::ok) return;
+    if (auto reason = failure_->reason()) {
+      result_.status = RunStatus::failed;
+      result_.reason = std::move(*reason);
+    }
+  }
+
   // A run in which no op succeeded measured nothing worth comparing (a
   // server that is not there fails every op in no time): it fails, so it
   // is never ranked, advised or a baseline.
@@ -395,7 +431,8 @@ class Measurement::State {
 
   RunSetup setup() const {
     return {req_.params, req_.load.ops,     req_.load.requested_concurrency(),
-            cores_,      req_.load.threads, req_.seed};
+            cores_,      req_.load.threads, req_.seed,
+            failure_};
   }
   ForkJoinCost fork_join_cost() const {
     ForkJoinCost cost;
@@ -426,6 +463,8 @@ class Measurement::State {
   RunRequest req_;
   unsigned cores_ = hardware_threads();
   RunResult result_;
+  // Shared with the workload's threads (its server), which may outlive it.
+  std::shared_ptr<RunFailure> failure_ = std::make_shared<RunFailure>();
   std::unique_ptr<Workload> workload_;
   bool set_up_ = false;
   Histogram latency_;

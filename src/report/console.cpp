@@ -178,6 +178,7 @@ class TableWriter {
     write_diagnoses(runs);
     write_errors(runs);
     write_notes(runs);
+    write_counters(runs);
     out_ << '\n';
   }
 
@@ -403,6 +404,20 @@ class TableWriter {
       line += items[i];
     }
     write_wrapped(line, "  ", "        ", kDim);
+  }
+
+  // The workload's counters that are not 0, a line per run:
+  // "note: async: server_accept_errors=12".
+  void write_counters(const std::vector<const RunResult*>& runs) {
+    for (const RunResult* run : runs) {
+      std::string items;
+      for (const auto& [name, n] : run->counters)
+        if (n > 0)
+          items += fmt::format("{}{}={}", items.empty() ? "" : ", ", name, n);
+      if (!items.empty())
+        write_wrapped(fmt::format("note: {}: {}", run->strategy, items), "  ",
+                      "        ", kDim);
+    }
   }
 
   std::ostream& out_;

@@ -359,6 +359,9 @@ json::object run_object(const RunResult& run, std::size_t group) {
   json::object notes;
   for (const auto& [name, value] : run.notes) notes[name] = text(value);
   o["notes"] = std::move(notes);
+  json::object counters;
+  for (const auto& [name, n] : run.counters) counters[name] = n;
+  o["counters"] = std::move(counters);
 
   const bool digests = run.checksum.has_value() || run.checksum_mismatch;
   json::array samples;

@@ -374,6 +374,7 @@ RunResult read_run(const Reader& r, const json::object& o,
   };
   run.error_messages = counts("errors_by_message");
   run.errors_by_cause = counts("errors_by_cause");
+  run.counters = counts("counters");  // absent in files before it existed
   if (o.if_contains("notes")) run.notes = r.pairs(o, path, "notes");
   run.cpu_time_s = r.number(o, path, "cpu_time_s");
   run.cpu_utilization = r.number(o, path, "cpu_utilization");

@@ -1,7 +1,10 @@
 // io.file: read `size` bytes from one of `files` files the workload creates
 // in a temporary directory in setup, unlinking each as soon as it is open
-// (the descriptors keep the data until teardown closes them). Op i
-// reads file i % files from offset 0 with pread and checks its content.
+// (the descriptors keep the data until teardown closes them). The strategies
+// of a run group share one set of files (file_set.hpp): they are set up
+// together and read the same bytes, so disk and descriptors are those of one
+// strategy's files. Op i reads file i % files from offset 0 with pread and
+// checks its content.
 //
 // Async form: this build has no io_uring (Asio's file support needs
 // liburing), so the async op hands the pread to a dedicated blocking pool
@@ -10,14 +13,11 @@
 // thread stays free meanwhile. Blocking form: the same pread on the
 // calling thread. The notes name the async path so results say which one
 // was measured.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <bit>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
@@ -27,10 +27,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -43,6 +42,7 @@
 #include "apbench/registry.hpp"
 #include "apbench/seed.hpp"
 #include "apbench/units.hpp"
+#include "file_set.hpp"
 
 namespace {
 
@@ -52,53 +52,8 @@ namespace fs = std::filesystem;
 constexpr std::int64_t kMaxFiles = 100'000;
 constexpr std::uint64_t kMaxSize = std::uint64_t{1} << 30;  // 1 GiB
 constexpr std::int64_t kMaxPoolThreads = 256;
-// The directory's name starts with this; the rest is mkdtemp's.
-constexpr const char* kDirPrefix = "apbench-io-file-";
 
 std::string errno_text(int err) { return std::generic_category().message(err); }
-
-// Content and digest. Word j of file f is mix64(seed_f + j), stored little
-// endian; the last word is cut to the file's size. The digest is a
-// polynomial hash of the words (order matters), finalised with mix64, so
-// the run's checksum depends only on --seed, `files`, `size` and the ops.
-constexpr std::uint64_t kDigestMul = 0x9e3779b97f4a7c15ULL;
-
-std::uint64_t word_of(std::uint64_t file_seed, std::uint64_t j) {
-  return apb::mix64(file_seed + j);
-}
-
-std::uint64_t load_le(const unsigned char* p, std::size_t n) {
-  std::uint64_t w = 0;
-  if (n == 8 && std::endian::native == std::endian::little) {
-    std::memcpy(&w, p, 8);
-    return w;
-  }
-  for (std::size_t k = 0; k < n; ++k) w |= std::uint64_t{p[k]} << (8 * k);
-  return w;
-}
-
-void store_le(std::uint64_t w, unsigned char* p, std::size_t n) {
-  for (std::size_t k = 0; k < n; ++k)
-    p[k] = static_cast<unsigned char>(w >> (8 * k));
-}
-
-class Digest {
- public:
-  explicit Digest(std::uint64_t size) : h_(size) {}
-  void add(std::uint64_t word) { h_ = (h_ + word) * kDigestMul; }
-  std::uint64_t value() const { return apb::mix64(h_); }
-
- private:
-  std::uint64_t h_;
-};
-
-std::uint64_t digest_of(const unsigned char* data, std::size_t size) {
-  Digest d(size);
-  std::size_t i = 0;
-  for (; i + 8 <= size; i += 8) d.add(load_le(data + i, 8));
-  if (i < size) d.add(load_le(data + i, size - i));
-  return d.value();
-}
 
 // Runs fn() on `pool` and delivers its result (or the exception it threw)
 // on the executor of the awaiting coroutine, which keeps outstanding work
@@ -183,44 +138,17 @@ class FileWorkload final : public apb::Workload {
       throw apb::UsageError(fmt::format(
           "bad value '{}' for parameter 'pool_threads': expected 1..{}",
           threads, kMaxPoolThreads));
-    // Every file stays open for the run (see below): they must fit under
-    // the open-file limit, beside what is open already (the other
-    // strategies of a group hold their files at the same time) and room
-    // for the rest of the process.
-    const auto open_now = static_cast<rlim_t>(open_descriptors());
-    if (rlimit limit{};
-        getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
-        limit.rlim_cur != RLIM_INFINITY &&
-        static_cast<rlim_t>(files) + open_now + 64 > limit.rlim_cur)
-      throw apb::UsageError(fmt::format(
-          "bad value '{}' for parameter 'files': each file stays open, {} "
-          "descriptors are open already and the open-file limit (ulimit -n) "
-          "is {}; expected 1..{}",
-          files, open_now, limit.rlim_cur,
-          limit.rlim_cur > open_now + 64 ? limit.rlim_cur - open_now - 64 : 0));
-    // The files must fit in the temporary folder's free space (files of
-    // other runs set up already have taken theirs), with 64 MiB to spare.
-    const fs::path temp = fs::temp_directory_path();
-    if (struct statvfs fsinfo{}; ::statvfs(temp.c_str(), &fsinfo) == 0) {
-      const double free_bytes = static_cast<double>(fsinfo.f_bavail) *
-                                static_cast<double>(fsinfo.f_frsize);
-      const double need =
-          static_cast<double>(files) * static_cast<double>(size) +
-          64.0 * 1024 * 1024;
-      if (need > free_bytes)
-        throw apb::UsageError(fmt::format(
-            "io.file needs {} in {} ({} files of {}, plus 64 MiB to spare) "
-            "but {} is free: lower 'files' or 'size', or set TMPDIR",
-            apb::format_bytes(need), temp.string(), files,
-            apb::format_bytes(static_cast<double>(size)),
-            apb::format_bytes(free_bytes)));
-    }
     size_ = static_cast<std::size_t>(size);
     pool_threads_ = static_cast<std::size_t>(threads);
 
     clean_up();
+    const apb::io::FileSetSpec spec{fs::temp_directory_path(),
+                                    static_cast<std::size_t>(files), size_,
+                                    run.seed};
     try {
-      create_files(static_cast<std::size_t>(files), run.seed);
+      // The checks run only when the set is new: a set the group's other
+      // strategies hold already costs nothing more.
+      files_ = apb::io::FileSet::acquire(spec, [&] { check_room(spec); });
       pool_.emplace(pool_threads_);
     } catch (...) {
       clean_up();  // the runner does not call teardown after a failed setup
@@ -258,70 +186,50 @@ class FileWorkload final : public apb::Workload {
                      "in this build)",
                      pool_threads_, pool_threads_ == 1 ? "" : "s")},
         {"page cache",
-         "files are written in setup, so reads are served from memory"},
+         "files are written in setup (one set for the strategies of a "
+         "group), so reads are served from memory"},
     };
   }
 
  private:
-  struct File {
-    int fd = -1;
-    std::size_t index = 0;
-    std::uint64_t digest = 0;
-  };
+  using File = apb::io::FileSet::File;
 
   const File& file_for(std::size_t op_index) const {
-    return files_[op_index % files_.size()];
+    return files_->file(op_index % files_->count());
   }
 
-  // Creates the directory and the files. The files stay open until
-  // teardown: opening one per op would measure open()/close() (path
-  // lookup, the fd table) rather than the read. pread takes its own
-  // offset, so all threads can share one descriptor per file.
-  void create_files(std::size_t count, std::uint64_t seed) {
-    std::string pattern =
-        (fs::temp_directory_path() / (std::string(kDirPrefix) + "XXXXXX"))
-            .string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error(fmt::format("cannot create a directory {}: {}",
-                                           pattern, errno_text(errno)));
-    dir_ = pattern;
-    files_.reserve(count);
-    std::vector<unsigned char> chunk(std::min<std::size_t>(size_, 1 << 16));
-    for (std::size_t f = 0; f < count; ++f) {
-      const fs::path path = dir_ / fmt::format("{}.bin", f);
-      File file;
-      file.index = f;
-      file.fd =
-          ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      if (file.fd < 0)
-        throw std::runtime_error(fmt::format("cannot create {}: {}",
-                                             path.string(), errno_text(errno)));
-      files_.push_back(file);  // closed by clean_up() from here on
-      // Nameless from now on: the descriptor keeps the data, and nothing
-      // is left behind however the process ends (SIGKILL included).
-      ::unlink(path.c_str());
-
-      const std::uint64_t file_seed = apb::op_seed(seed, f);
-      Digest digest(size_);
-      std::uint64_t word = 0;
-      std::size_t written = 0;
-      while (written < size_) {
-        const std::size_t n = std::min(chunk.size(), size_ - written);
-        // chunk.size() is a multiple of 8 or the whole file, so words never
-        // straddle chunks.
-        for (std::size_t i = 0; i < n; i += 8, ++word) {
-          const std::size_t bytes = std::min<std::size_t>(8, n - i);
-          std::uint64_t w = word_of(file_seed, word);
-          if (bytes < 8) w &= (std::uint64_t{1} << (8 * bytes)) - 1;
-          store_le(w, chunk.data() + i, bytes);
-          digest.add(w);
-        }
-        write_all(file.fd, chunk.data(), n, path);
-        written += n;
-      }
-      files_.back().digest = digest.value();
+  // Room for a new set of files: every file stays open while the set lives,
+  // so they must fit under the open-file limit beside what is open already
+  // and room for the rest of the process; and they must fit in the
+  // temporary folder's free space with 64 MiB to spare. (Only one set is
+  // alive at a time for a run group, so these are all its files.)
+  static void check_room(const apb::io::FileSetSpec& spec) {
+    const auto files = static_cast<rlim_t>(spec.count);
+    const auto open_now = static_cast<rlim_t>(open_descriptors());
+    if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+                        limit.rlim_cur != RLIM_INFINITY &&
+                        files + open_now + 64 > limit.rlim_cur)
+      throw apb::UsageError(fmt::format(
+          "bad value '{}' for parameter 'files': each file stays open, {} "
+          "descriptors are open already and the open-file limit (ulimit -n) "
+          "is {}; expected 1..{}",
+          spec.count, open_now, limit.rlim_cur,
+          limit.rlim_cur > open_now + 64 ? limit.rlim_cur - open_now - 64 : 0));
+    if (struct statvfs fsinfo{};
+        ::statvfs(spec.directory.c_str(), &fsinfo) == 0) {
+      const double free_bytes = static_cast<double>(fsinfo.f_bavail) *
+                                static_cast<double>(fsinfo.f_frsize);
+      const double need =
+          static_cast<double>(spec.count) * static_cast<double>(spec.size) +
+          64.0 * 1024 * 1024;
+      if (need > free_bytes)
+        throw apb::UsageError(fmt::format(
+            "io.file needs {} in {} ({} files of {}, plus 64 MiB to spare) "
+            "but {} is free: lower 'files' or 'size', or set TMPDIR",
+            apb::format_bytes(need), spec.directory.string(), spec.count,
+            apb::format_bytes(static_cast<double>(spec.size)),
+            apb::format_bytes(free_bytes)));
     }
-    remove_directory();
   }
 
   static std::size_t open_descriptors() {
@@ -331,27 +239,6 @@ class FileWorkload final : public apb::Workload {
          it.increment(ec))
       ++n;
     return n;
-  }
-
-  void remove_directory() noexcept {
-    if (dir_.empty()) return;
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-    dir_.clear();
-  }
-
-  static void write_all(int fd, const unsigned char* data, std::size_t n,
-                        const fs::path& path) {
-    while (n > 0) {
-      const ssize_t w = ::write(fd, data, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        throw std::runtime_error(fmt::format("cannot write {}: {}",
-                                             path.string(), errno_text(errno)));
-      }
-      data += w;
-      n -= static_cast<std::size_t>(w);
-    }
   }
 
   // The op: reads the whole file from offset 0 into the lane's buffer and
@@ -375,7 +262,7 @@ class FileWorkload final : public apb::Workload {
                                        file.index, got, size_));
       got += static_cast<std::size_t>(n);
     }
-    const std::uint64_t digest = digest_of(buffer.data(), size_);
+    const std::uint64_t digest = apb::io::file_digest(buffer.data(), size_);
     if (digest != file.digest)
       throw apb::OpError(apb::cause::mismatch,
                          fmt::format("file {}: content differs from what "
@@ -390,16 +277,12 @@ class FileWorkload final : public apb::Workload {
       pool_->join();  // every op has completed by now; let stragglers end
       pool_.reset();
     }
-    for (const File& file : files_)
-      if (file.fd >= 0) ::close(file.fd);
-    files_.clear();
-    remove_directory();  // after a setup that failed half-way
+    files_.reset();  // the last strategy to let go closes the files
   }
 
   std::size_t size_ = 0;
   std::size_t pool_threads_ = 0;
-  fs::path dir_;
-  std::vector<File> files_;
+  std::shared_ptr<const apb::io::FileSet> files_;
   std::optional<asio::thread_pool> pool_;
 };
 

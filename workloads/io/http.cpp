@@ -18,6 +18,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -58,8 +60,9 @@ std::string host_port(const tcp::endpoint& e) {
 // client asks, on its own io_context thread.
 class HttpServer {
  public:
-  HttpServer(const asio::ip::address& bind, std::size_t body, nanoseconds delay)
-      : delay_(delay), thread_(bind) {
+  HttpServer(const asio::ip::address& bind, std::size_t body, nanoseconds delay,
+             std::shared_ptr<apb::RunFailure> failure)
+      : delay_(delay), thread_(bind, std::move(failure)) {
     const std::string payload(body, 'x');
     for (bool keep_alive : {false, true}) {
       ok_[keep_alive] = make_response(http::status::ok, payload, keep_alive);
@@ -71,6 +74,7 @@ class HttpServer {
   }
 
   tcp::endpoint endpoint() const { return thread_.endpoint(); }
+  std::uint64_t accept_errors() const { return thread_.accept_errors(); }
 
  private:
   using Response = http::response<http::string_body>;
@@ -297,7 +301,8 @@ class HttpWorkload final : public apb::Workload {
       url_ = target;
     } else {
       server_.emplace(apb::io::parse_bind(run.params.text("bind")),
-                      static_cast<std::size_t>(body_), net_.server_delay);
+                      static_cast<std::size_t>(body_), net_.server_delay,
+                      run.failure);
       target_.endpoint = server_->endpoint();
       target_.host = host_port(target_.endpoint);
       target_.path = "/";
@@ -347,6 +352,11 @@ class HttpWorkload final : public apb::Workload {
   std::optional<double> ideal_seconds(const apb::RunSetup& run) const override {
     if (!server_) return std::nullopt;
     return net_.ideal_seconds(run);
+  }
+
+  std::map<std::string, std::uint64_t> counters() const override {
+    if (!server_) return {};
+    return {{apb::io::kAcceptErrorsCounter, server_->accept_errors()}};
   }
 
   std::vector<std::pair<std::string, std::string>> notes() const override {

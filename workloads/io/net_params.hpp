@@ -1,7 +1,8 @@
 #pragma once
 // What io.tcp_echo and io.http share besides the sockets: the parameters
 // `server_delay`, `connections`, `op_timeout` and `bind`, the ideal-time
-// model of the server delay, and the thread of the in-process server.
+// model of the server delay, the thread of the in-process server, and its
+// counter (`server_accept_errors`).
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -13,11 +14,13 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +30,7 @@
 
 #include "apbench/error.hpp"
 #include "apbench/params.hpp"
+#include "apbench/run_failure.hpp"
 #include "apbench/workload.hpp"
 
 namespace apb::io {
@@ -152,6 +156,11 @@ inline asio::ip::address parse_bind(const std::string& text) {
   return address;
 }
 
+// The counter (Workload::counters) of accepts the in-process server saw
+// fail: each one retried after a short back-off, but a last one that ended
+// the server (and failed the run).
+inline constexpr const char* kAcceptErrorsCounter = "server_accept_errors";
+
 // An in-process server's io_context, listener (ephemeral port) and thread.
 // Declare it as the server's last member: it is then destroyed first, so
 // the thread has stopped before the members its sessions use go away.
@@ -160,11 +169,14 @@ class ServerThread {
   using tcp = asio::ip::tcp;
   using Session = std::function<asio::awaitable<void>(tcp::socket)>;
 
-  explicit ServerThread(const asio::ip::address& bind)
-      : acceptor_(ioc_, tcp::endpoint(bind, 0)) {}
+  // `failure` hears of an accept error the server cannot go on after.
+  ServerThread(const asio::ip::address& bind,
+               std::shared_ptr<RunFailure> failure)
+      : acceptor_(ioc_, tcp::endpoint(bind, 0)), failure_(std::move(failure)) {}
   ServerThread(const ServerThread&) = delete;
   ServerThread& operator=(const ServerThread&) = delete;
   ~ServerThread() {
+    stopping_.store(true, std::memory_order_relaxed);
     ioc_.stop();
     if (thread_.joinable()) thread_.join();
   }
@@ -177,28 +189,60 @@ class ServerThread {
   }
 
   tcp::endpoint endpoint() const { return acceptor_.local_endpoint(); }
-  // Accepts that failed (and were retried) so far.
+  // Accepts that failed so far (each retried, but the last one when the
+  // server could not go on).
   std::uint64_t accept_errors() const {
     return accept_errors_.load(std::memory_order_relaxed);
   }
 
+  // An accept error the server goes on after: out of descriptors, buffers
+  // or memory (the clients' own failures free some), or a connection that
+  // failed before it was accepted (accept(2) reports the network errors of
+  // a pending connection as its own).
+  static bool transient(const boost::system::error_code& ec) {
+    if (ec.category() != boost::system::system_category()) return false;
+    switch (ec.value()) {
+      case EMFILE:
+      case ENFILE:
+      case ENOBUFS:
+      case ENOMEM:
+      case ECONNABORTED:
+      case EPROTO:
+      case EPERM:  // a firewall rule refused this connection
+      case ENOPROTOOPT:
+      case ENETDOWN:
+      case ENETUNREACH:
+      case EHOSTDOWN:
+      case EHOSTUNREACH:
+      case ENONET:
+      case EOPNOTSUPP:
+        return true;
+      default:
+        return false;
+    }
+  }
+
  private:
-  // Accepts until the io_context stops. Running out of descriptors or
-  // memory, or a client that gave up before the accept, is transient: the
-  // loop counts it, backs off a little (the clients' own failures free
-  // descriptors) and accepts again, instead of ending and leaving every
-  // later connection in the listen queue.
+  // Accepts until the io_context stops. A transient error is counted,
+  // backed off a little and retried, instead of ending the loop and leaving
+  // every later connection in the listen queue. Any other error (the
+  // listener was closed or shut down under it) ends the server: the run
+  // fails with the reason at once rather than its ops timing out.
   asio::awaitable<void> accept_loop() {
     asio::steady_timer back_off(ioc_);
     for (;;) {
       boost::system::error_code ec;
       tcp::socket socket = co_await acceptor_.async_accept(
           asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == asio::error::operation_aborted) co_return;  // stopping
+      if (stopping_.load(std::memory_order_relaxed)) co_return;
       if (ec) {
         accept_errors_.fetch_add(1, std::memory_order_relaxed);
-        back_off.expires_after(std::chrono::milliseconds(
-            transient(ec) ? 10 : 100));  // other errors: retry, slower
+        if (!transient(ec)) {
+          failure_->fail(fmt::format("in-process server stopped: accept: {}",
+                                     ec.message()));
+          co_return;
+        }
+        back_off.expires_after(std::chrono::milliseconds(10));
         co_await back_off.async_wait(
             asio::redirect_error(asio::use_awaitable, ec));
         continue;
@@ -207,17 +251,13 @@ class ServerThread {
       asio::co_spawn(ioc_, session_(std::move(socket)), asio::detached);
     }
   }
-  static bool transient(const boost::system::error_code& ec) {
-    return ec == asio::error::no_descriptors ||
-           ec == boost::system::errc::too_many_files_open_in_system ||
-           ec == asio::error::connection_aborted ||
-           ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
-  }
 
   asio::io_context ioc_{1};
   tcp::acceptor acceptor_;
+  std::shared_ptr<RunFailure> failure_;
   Session session_;
   std::atomic<std::uint64_t> accept_errors_{0};
+  std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
 

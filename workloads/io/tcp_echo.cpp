@@ -15,6 +15,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -39,13 +41,14 @@ using tcp = asio::ip::tcp;
 class EchoServer {
  public:
   EchoServer(const asio::ip::address& bind, std::size_t payload,
-             nanoseconds delay)
-      : payload_(payload), delay_(delay), thread_(bind) {
+             nanoseconds delay, std::shared_ptr<apb::RunFailure> failure)
+      : payload_(payload), delay_(delay), thread_(bind, std::move(failure)) {
     thread_.start(
         [this](tcp::socket socket) { return session(std::move(socket)); });
   }
 
   tcp::endpoint endpoint() const { return thread_.endpoint(); }
+  std::uint64_t accept_errors() const { return thread_.accept_errors(); }
 
  private:
   asio::awaitable<void> session(tcp::socket socket) {
@@ -157,7 +160,7 @@ class TcpEchoWorkload final : public apb::Workload {
       return;
     }
     server_.emplace(apb::io::parse_bind(run.params.text("bind")), payload_,
-                    net_.server_delay);
+                    net_.server_delay, run.failure);
     endpoint_ = server_->endpoint();
   }
 
@@ -192,6 +195,11 @@ class TcpEchoWorkload final : public apb::Workload {
   std::optional<double> ideal_seconds(const apb::RunSetup& run) const override {
     if (!server_) return std::nullopt;
     return net_.ideal_seconds(run);
+  }
+
+  std::map<std::string, std::uint64_t> counters() const override {
+    if (!server_) return {};
+    return {{apb::io::kAcceptErrorsCounter, server_->accept_errors()}};
   }
 
   std::vector<std::pair<std::string, std::string>> notes() const override {
