@@ -25,7 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
           case apb::ParamType::integer:
             (void)params.integer(spec.name);
             break;
-          default:
+          case apb::ParamType::real:
+            (void)params.real(spec.name);
+            break;
+          case apb::ParamType::choice:
+          case apb::ParamType::text:
             (void)params.text(spec.name);
             break;
         }
