@@ -270,7 +270,9 @@ std::string point_cell(const SeriesPoint& p, const std::optional<Slo>& slo) {
   std::string cell = fmt::format("{} · p99 {}", ops_rate(p.throughput_ops_s),
                                  format_duration(p.latency_s.p99));
   if (p.dropped > 0) cell += fmt::format(" · {} dropped", p.dropped);
-  if (slo && p.meets_slo && !*p.meets_slo) cell += " !";
+  // Points that meet the SLO get two blanks where a broken one gets " !",
+  // so a column's numbers stay right-aligned.
+  if (slo) cell += p.meets_slo && !*p.meets_slo ? " !" : "  ";
   return cell;
 }
 
@@ -368,6 +370,12 @@ std::vector<CurveTable> curve_tables(const Results& results,
       if (!s->stopped_early.empty())
         t.footnotes.push_back(
             fmt::format("{} stopped early: {}", s->strategy, s->stopped_early));
+    }
+    if (results.slo) {  // aligned with the points' SLO marks
+      for (std::size_t i = 1; i < max_row.size(); ++i) {
+        max_row[i] += "  ";
+        knee_row[i] += "  ";
+      }
     }
     t.rows.push_back(std::move(max_row));
     if (results.slo) t.rows.push_back(std::move(knee_row));
