@@ -99,6 +99,129 @@ TEST(Advisor, ATieGoesToTheSimplerStrategy) {
   EXPECT_EQ(advice[0].best, "async") << advice[0].text;
 }
 
+// `failed` of every repetition's `ops` ops fail, with `cause`.
+RunResult failing(RunResult r, std::uint64_t ops, std::uint64_t failed,
+                  std::string cause = "timeout") {
+  r.load.ops = ops;
+  r.errors = 0;
+  for (auto& rep : r.repetitions) {
+    rep.ops_ok = ops - failed;
+    rep.errors = failed;
+    r.errors += failed;
+  }
+  r.errors_by_cause[cause] = r.errors;
+  r.latency_s.count = (ops - failed) * r.repetitions.size();
+  return r;
+}
+
+RunResult clean(std::string strategy, std::vector<double> walls, double cpu,
+                std::uint64_t ops = 10) {
+  return failing(synthetic(std::move(strategy), std::move(walls), cpu), ops, 0);
+}
+
+// The fastest run fails a fifth of its ops: it is passed over for the clean
+// one, and the sentence says what was traded (by goodput: 8 of 10 ops in
+// 0.1 s is 8x the clean run's 10 in 1 s).
+TEST(Advisor, ARunOverTheErrorLimitIsPassedOverForACleanOne) {
+  const std::vector<RunResult> runs = {
+      clean("sequential", {1.00, 1.01, 0.99}, 0.01),
+      failing(synthetic("async", {0.100, 0.101, 0.099}, 0.01), 10, 2)};
+  const auto advice = advise(runs);
+  ASSERT_EQ(advice.size(), 1u);
+  EXPECT_EQ(advice[0].best, "sequential") << advice[0].text;
+  EXPECT_EQ(advice[0].error_rate, 0.0);
+  ASSERT_EQ(advice[0].passed_over, std::vector<std::string>{"async"});
+  EXPECT_EQ(advice[0].runner_up, "async");
+  EXPECT_NEAR(advice[0].ratio, 1.0 / 8, 0.01);  // best is the slower one
+  EXPECT_FALSE(advice[0].significant);
+  EXPECT_EQ(advice[0].text.rfind(
+                "use sequential: async is 8.00x faster but 20.0 % of its ops "
+                "failed (mostly timeout), while sequential completes all its "
+                "ops; ",
+                0),
+            0u)
+      << advice[0].text;
+}
+
+// With another clean run faster than the baseline, the margin against it
+// follows the run passed over; a small error rate of the advised run is
+// said too.
+TEST(Advisor, PassedOverThenTheMarginAmongRunsWithinTheLimit) {
+  const std::vector<RunResult> runs = {
+      clean("sequential", {1.00, 1.01, 0.99}, 0.01, 1000),
+      failing(synthetic("async", {0.100, 0.101, 0.099}, 0.01), 1000, 300,
+              "reset"),
+      failing(synthetic("threads", {0.200, 0.202, 0.198}, 0.01), 1000, 2)};
+  const auto advice = advise(runs);
+  ASSERT_EQ(advice.size(), 1u);
+  EXPECT_EQ(advice[0].best, "threads") << advice[0].text;
+  EXPECT_EQ(advice[0].runner_up, "sequential");
+  EXPECT_NEAR(advice[0].ratio, 0.998 / 0.2, 0.01);  // goodput: 998 ops ok
+  EXPECT_TRUE(advice[0].significant);
+  EXPECT_NEAR(advice[0].error_rate, 0.002, 1e-9);
+  EXPECT_NE(advice[0].text.find("async is 1.40x faster but 30.0 % of its ops "
+                                "failed (mostly reset), while threads fails "
+                                "only 0.2 % of its ops (mostly timeout)"),
+            std::string::npos)
+      << advice[0].text;
+  EXPECT_NE(advice[0].text.find("4.99x faster than sequential"),
+            std::string::npos)
+      << advice[0].text;
+}
+
+// 0.1 % of its ops failed, and it is clearly fastest: still advised, and
+// the sentence says how many failed.
+TEST(Advisor, ASmallErrorRateIsAdvisedAndSaid) {
+  const std::vector<RunResult> runs = {
+      clean("sequential", {1.00, 1.01, 0.99}, 0.01, 1000),
+      failing(synthetic("async", {0.100, 0.101, 0.099}, 0.01), 1000, 1)};
+  const auto advice = advise(runs);
+  ASSERT_EQ(advice.size(), 1u);
+  EXPECT_EQ(advice[0].best, "async") << advice[0].text;
+  EXPECT_TRUE(advice[0].passed_over.empty());
+  EXPECT_NEAR(advice[0].error_rate, 0.001, 1e-9);
+  EXPECT_NEAR(advice[0].ratio, 10 * 0.999, 0.2);
+  EXPECT_NE(advice[0].text.find("faster than sequential"), std::string::npos)
+      << advice[0].text;
+  EXPECT_NE(advice[0].text.find("; 0.1 % of its ops failed (mostly timeout)"),
+            std::string::npos)
+      << advice[0].text;
+}
+
+// Goodput, not wall time: a run that finishes sooner because half its ops
+// fail at once is no faster for the ops it completed.
+TEST(Advisor, FailingFastIsNotBeingFast) {
+  const std::vector<RunResult> runs = {
+      failing(synthetic("async", {0.50, 0.51, 0.49}, 0.01), 10, 8),
+      failing(synthetic("threads", {1.00, 1.01, 0.99}, 0.01), 10, 4)};
+  // Both over the limit: goodput decides, and the sentence warns.
+  const auto advice = advise(runs);
+  ASSERT_EQ(advice.size(), 1u);
+  EXPECT_EQ(advice[0].best, "threads") << advice[0].text;  // 6/1 s > 2/0.5 s
+  EXPECT_TRUE(advice[0].passed_over.empty());
+  EXPECT_NE(advice[0].text.find("every strategy failed more than 1.0 % of its "
+                                "ops (threads 40.0 %, mostly timeout)"),
+            std::string::npos)
+      << advice[0].text;
+}
+
+// Every run over the limit, two of them tied: the simpler is advised as
+// before, with the margin and the warning.
+TEST(Advisor, ATieOverTheErrorLimitKeepsItsMargin) {
+  const std::vector<RunResult> runs = {
+      failing(synthetic("threads", {0.098, 0.099, 0.100}, 0.02), 100, 5),
+      failing(synthetic("async", {0.100, 0.101, 0.099}, 0.01), 100, 6)};
+  const auto advice = advise(runs);
+  ASSERT_EQ(advice.size(), 1u);
+  EXPECT_EQ(advice[0].best, "async") << advice[0].text;
+  EXPECT_EQ(advice[0].text.rfind("use async: as fast as threads (", 0), 0u)
+      << advice[0].text;
+  EXPECT_NE(advice[0].text.find("; every strategy failed more than 1.0 % of "
+                                "its ops (async 6.0 %, mostly timeout)"),
+            std::string::npos)
+      << advice[0].text;
+}
+
 TEST(Advisor, NoAdviceForALoneRun) {
   EXPECT_TRUE(advise({synthetic("async", {0.1}, 0.1)}).empty());
 }

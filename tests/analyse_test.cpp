@@ -2,6 +2,7 @@
 // hand-built result set, in one call.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,50 @@ TEST(Analyse, FillsSpeedupsSeriesAdviceAndSummary) {
   ASSERT_FALSE(results.summary.empty());
   EXPECT_NE(results.summary.front().find("fastest is async"), std::string::npos)
       << results.summary.front();
+}
+
+// `failed` of each repetition's 10 ops fail as timeouts.
+RunResult with_failures(RunResult r, std::uint64_t failed) {
+  r.errors = 0;
+  for (auto& rep : r.repetitions) {
+    rep.ops_ok = 10 - failed;
+    rep.errors = failed;
+    r.errors += failed;
+  }
+  r.errors_by_cause["timeout"] = r.errors;
+  return r;
+}
+
+// Speed-ups, the fastest and the summary count only successful ops: async
+// finishes its 10 ops in a tenth of the time, but 6 of them fail, so it
+// completes 4 ops per 0.010 s against sequential's 10 per 0.101 s.
+TEST(Analyse, SpeedCountsOnlySuccessfulOps) {
+  Results results;
+  results.runs = {
+      measured_closed("sequential", {0.100, 0.101, 0.102}),
+      with_failures(measured_closed("async", {0.010, 0.011, 0.010}), 6),
+      with_failures(measured_closed("threads", {0.020, 0.020, 0.021}), 0)};
+  analyse(results);
+  const auto& runs = results.runs;
+  EXPECT_NEAR(error_rate(runs[1]), 0.6, 1e-12);
+  EXPECT_NEAR(goodput_wall_s(runs[1]), 0.010 / 0.4, 1e-12);
+  EXPECT_DOUBLE_EQ(goodput_wall_s(runs[2]), runs[2].wall_s.median);
+  ASSERT_TRUE(runs[1].speedup_vs_sequential.has_value());
+  EXPECT_NEAR(*runs[1].speedup_vs_sequential, 0.101 / 0.025, 1e-9);
+  EXPECT_NEAR(*runs[2].speedup_vs_sequential, 0.101 / 0.020, 1e-9);
+  ASSERT_FALSE(results.summary.empty());
+  EXPECT_NE(results.summary.front().find("fastest is threads"),
+            std::string::npos)
+      << results.summary.front();
+  const std::string line =
+      "  async: 18 of 30 ops failed (60.0 %), mostly timeout; its speed counts "
+      "only the ops that succeeded.";
+  EXPECT_NE(std::find(results.summary.begin(), results.summary.end(), line),
+            results.summary.end())
+      << ::testing::PrintToString(results.summary);
+  ASSERT_EQ(results.advice.size(), 1u);
+  EXPECT_EQ(results.advice[0].best, "threads");
+  EXPECT_TRUE(results.advice[0].passed_over.empty());  // async is slower
 }
 
 TEST(Analyse, IsRepeatable) {

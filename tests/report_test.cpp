@@ -289,6 +289,7 @@ TEST(ReportJson, EveryRunHasEveryKey) {
     EXPECT_EQ(run.at("repetitions").to_number<std::size_t>(),
               expected.repetitions.size());
     EXPECT_EQ(run.at("errors").to_number<std::uint64_t>(), expected.errors);
+    expect_numbers(run, {"error_rate"}, measured, where);
 
     expect_numbers(run.at("wall_s").as_object(),
                    {"median", "min", "max", "mean", "stddev", "ci95_low",
@@ -344,6 +345,28 @@ TEST(ReportJson, EveryRunHasEveryKey) {
                 .to_number<std::uint64_t>(),
             7u);
   EXPECT_DOUBLE_EQ(async.at("wall_s").at("median").as_double(), 0.5003);
+  // 3 failed of 53 finished: 5 repetitions of 10 successful ops, and 3.
+  EXPECT_DOUBLE_EQ(async.at("error_rate").as_double(), 3.0 / 53);
+  EXPECT_DOUBLE_EQ(runs[0].at("error_rate").as_double(), 0.0);
+}
+
+TEST(ReportJson, AdviceSaysHowErrorsWeigh) {
+  Results results = sample_results();
+  Advice a;
+  a.workload = "io.sleep";
+  a.best = "sequential";
+  a.runner_up = "async";
+  a.ratio = 0.5;
+  a.error_rate = 0.0;
+  a.passed_over = {"async"};
+  a.text = "use sequential: async is 2.00x faster but 20.0 % of its ops failed";
+  results.advice = {a};
+  const json::value doc = parse_json(results);
+  const json::object& advice = doc.at("advice").as_array().at(0).as_object();
+  EXPECT_DOUBLE_EQ(advice.at("error_rate").as_double(), 0.0);
+  ASSERT_EQ(advice.at("passed_over").as_array().size(), 1u);
+  EXPECT_EQ(advice.at("passed_over").as_array()[0].as_string(), "async");
+  EXPECT_EQ(advice.at("text").as_string(), a.text);
 }
 
 TEST(ReportJson, NonFiniteBecomesNullAndWholeDoublesStayDoubles) {
@@ -419,9 +442,19 @@ TEST(ReportConsole, ShowsRunsUnitsReasonsAndSummary) {
 
 TEST(ReportConsole, MarksFastestAndColoursOnlyOnRequest) {
   const std::string plain = console(sample_results(), false);
-  EXPECT_NE(plain.find("* async "), std::string::npos) << plain;
   EXPECT_NE(plain.find("* parallel "), std::string::npos) << plain;
-  EXPECT_EQ(plain.find("* sequential"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("* sequential      466.0 ms"), std::string::npos)
+      << plain;
+  // io.sleep's async is ten times as fast but failed 5.7 % of its ops, over
+  // the 1 % limit: sequential, which failed none, is the fastest.
+  EXPECT_EQ(plain.find("* async "), std::string::npos) << plain;
+  EXPECT_NE(plain.find("* sequential      5.002 s"), std::string::npos)
+      << plain;
+  Results clean = sample_results();
+  clean.runs[1].errors = 0;
+  clean.runs[1].repetitions[0].errors = 0;
+  EXPECT_NE(console(clean, false).find("* async "), std::string::npos)
+      << console(clean, false);
 
   const std::string coloured = console(sample_results(), true);
   EXPECT_NE(coloured.find("\x1b[1;32m"), std::string::npos);
@@ -483,6 +516,88 @@ TEST(ReportConsole, FitsTheWidthAndWrapsLongText) {
   EXPECT_EQ(wide.find("not shown at this width"), std::string::npos) << wide;
 }
 
+// The line of `text` that starts with `start` (after the row marks), or "".
+std::string line_starting(const std::string& text, std::string_view start) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find(start) != std::string::npos &&
+        line.find_first_not_of(" *") == line.find(start))
+      return line;
+  return "";
+}
+
+// `line` has `first`, then only spaces, then `second`.
+bool side_by_side(const std::string& line, std::string_view first,
+                  std::string_view second) {
+  const std::size_t at = line.find(first);
+  if (at == std::string::npos) return false;
+  const std::size_t next = line.find_first_not_of(' ', at + first.size());
+  return next != std::string::npos &&
+         line.compare(next, second.size(), second) == 0;
+}
+
+// A table whose runs failed ops shows their share right after the
+// throughput, also at 100 columns; a table without errors keeps its order.
+TEST(ReportConsole, ErrorRateBesideTheThroughput) {
+  const std::string text = console(sample_results(), ConsoleOptions{});
+  const std::size_t sleep = text.find("io.sleep (io)");
+  const std::size_t mandel = text.find("cpu.mandelbrot (cpu)");
+  ASSERT_NE(sleep, std::string::npos);
+  ASSERT_NE(mandel, std::string::npos);
+  const std::string sleep_table = text.substr(sleep, mandel - sleep);
+  const std::string header = line_starting(sleep_table, "strategy");
+  EXPECT_TRUE(side_by_side(header, "throughput", "errors")) << sleep_table;
+  EXPECT_TRUE(side_by_side(line_starting(sleep_table, "async"), "19.99 ops/s",
+                           "3 (5.7 %)"))
+      << sleep_table;
+  EXPECT_TRUE(side_by_side(line_starting(sleep_table, "sequential"),
+                           "1.999 ops/s", "0"))
+      << sleep_table;
+  EXPECT_NE(sleep_table.find("errors in async: 3 failed ops, 5.7 % of 53"),
+            std::string::npos)
+      << sleep_table;
+  // The mandelbrot table has no errors: no errors column at 100 columns.
+  const std::string mandel_header =
+      line_starting(text.substr(mandel), "strategy");
+  EXPECT_EQ(mandel_header.find("errors"), std::string::npos) << text;
+  EXPECT_NE(text.find("errors: failed ops (share of the ops that finished)"),
+            std::string::npos)
+      << text;
+}
+
+// The fastest mark counts successful ops: a run that finishes in a fifth of
+// the time because 9 of its 10 ops fail at once is not the fastest.
+TEST(ReportConsole, FastestCountsOnlySuccessfulOps) {
+  Results results;
+  RunResult slow =
+      ok_run("io.tcp_echo", WorkloadKind::io, "sequential", 0.5, 10);
+  RunResult fails = ok_run("io.tcp_echo", WorkloadKind::io, "async", 0.1, 10);
+  for (auto& r : fails.repetitions) {
+    r.ops_ok = 1;
+    r.errors = 9;
+  }
+  fails.errors = 45;
+  fails.errors_by_cause = {{"connect", 45}};
+  results.runs = {slow, fails};
+  const std::string text = console(results, false);
+  EXPECT_NE(text.find("* sequential"), std::string::npos) << text;
+  EXPECT_EQ(text.find("* async"), std::string::npos) << text;
+  EXPECT_NE(line_starting(text, "async").find("45 (90.0 %)"), std::string::npos)
+      << text;
+}
+
+// Below 0.1 %, the share keeps two significant digits: never "0.0 %".
+TEST(ReportConsole, ASmallErrorRateIsNotZero) {
+  Results results;
+  RunResult run = ok_run("io.tcp_echo", WorkloadKind::io, "async", 0.1, 5000);
+  run.repetitions[0].errors = 2;
+  run.errors = 2;
+  results.runs = {run};
+  EXPECT_NE(console(results, false).find("2 (0.008 %)"), std::string::npos)
+      << console(results, false);
+}
+
 TEST(ReportConsole, EmptyResults) {
   EXPECT_NE(console(Results{}, false).find("no runs"), std::string::npos);
 }
@@ -529,7 +644,7 @@ TEST(ReportCsv, HeaderAndOneRowPerRun) {
   const auto records = parse_csv(out.str());
   ASSERT_EQ(records.size(), results.runs.size() + 1);
   const auto& header = records[0];
-  EXPECT_EQ(header.size(), 33u);
+  EXPECT_EQ(header.size(), 34u);
   EXPECT_EQ(header.front(), "workload");
   EXPECT_EQ(header.back(), "service_p99_s");
   for (const auto& record : records)
@@ -545,6 +660,10 @@ TEST(ReportCsv, HeaderAndOneRowPerRun) {
   EXPECT_DOUBLE_EQ(std::stod(records[2][column("wall_median_s")]), 0.5003);
   EXPECT_EQ(records[2][column("checksum")], "0x000000000000002a");
   EXPECT_EQ(records[2][column("errors")], "3");
+  // 3 failed of 53 finished (5 repetitions of 10 successful ops, + 3).
+  EXPECT_NEAR(std::stod(records[2][column("error_rate")]), 3.0 / 53, 1e-12);
+  EXPECT_EQ(records[1][column("error_rate")], "0");
+  EXPECT_EQ(records[3][column("error_rate")], "");  // n/a: not measured
   EXPECT_EQ(records[3][column("status")], "n/a");
   EXPECT_EQ(records[3][column("wall_median_s")], "");
   EXPECT_EQ(records[4][column("reason")], kFailReason);
@@ -586,10 +705,20 @@ TEST(ReportMarkdown, TableRowPerRunAndSummary) {
   }
   EXPECT_EQ(headers, 2u);
   EXPECT_EQ(rows, results.runs.size());
+  // io.sleep has errors: their column follows the throughput, with the rate.
+  EXPECT_NE(text.find("| throughput | errors | latency p50 |"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(" ops/s | 3 (5.7 %) | "), std::string::npos) << text;
+  EXPECT_NE(text.find("Errors in async: 3 failed ops, 5.7 % of 53"),
+            std::string::npos)
+      << text;
+  // cpu.mandelbrot has none: errors stay last.
+  EXPECT_NE(text.find("| peak memory | errors |"), std::string::npos) << text;
   for (const char* piece :
        {"# apbench results", "## io.sleep (io)", "## cpu.mandelbrot (cpu)",
-        "bench-host", "Release", kNaReason, "**async** (fastest)", "## Summary",
-        "- io.sleep: async is 10.00x faster than sequential"})
+        "bench-host", "Release", kNaReason, "**sequential** (fastest)",
+        "## Summary", "- io.sleep: async is 10.00x faster than sequential"})
     EXPECT_NE(text.find(piece), std::string::npos) << piece << "\n" << text;
 }
 

@@ -19,8 +19,10 @@ namespace apb {
 void analyse(Results& results);
 
 // Fills speedup_vs_sequential of closed-loop runs that share their
-// comparison key (comparison_key.hpp) with an ok `sequential` run; leaves
-// the others as they are. Also declared in runner.hpp, where it was first.
+// comparison key (comparison_key.hpp) with an ok `sequential` run: the
+// ratio of their goodputs (goodput_wall_s in results.hpp), which is the
+// ratio of median wall times when no op failed. Leaves the others as they
+// are. Also declared in runner.hpp, where it was first.
 void compute_speedups(std::vector<RunResult>& runs);
 
 }  // namespace apb

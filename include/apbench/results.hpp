@@ -158,8 +158,10 @@ struct RunResult {
   bool checksum_mismatch = false;         // repetitions disagreed
 
   std::optional<double> ideal_s;
-  std::optional<double> efficiency;             // ideal / median wall
-  std::optional<double> speedup_vs_sequential;  // seq median / median
+  std::optional<double> efficiency;  // ideal / median wall
+  // Sequential's goodput_wall_s / this run's (= the ratio of median walls
+  // when no op failed).
+  std::optional<double> speedup_vs_sequential;
   std::vector<std::pair<std::string, std::string>> notes;  // from workload
   // Counts the workload reports (Workload::counters), e.g.
   // "server_accept_errors": accepts its in-process server retried.
@@ -211,6 +213,40 @@ struct RunContext {
   std::string merged_by;
   std::vector<ShardRecord> shards;
 };
+
+// Ops of the run that succeeded, all measured repetitions.
+std::uint64_t ops_succeeded(const RunResult& run);
+
+// The share of the run's finished ops that failed: errors / (successful +
+// failed ops), all measured repetitions; 0 when no op finished. Dropped ops
+// (open loop) never started and are not counted.
+double error_rate(const RunResult& run);
+
+// The cause most of the run's failed ops had ("timeout"), or "" when no
+// error has a cause.
+std::string main_error_cause(const RunResult& run);
+
+// A run that failed more than this share of its ops (error_rate) ranks
+// after every run of its comparison group that stayed within it: it is
+// neither marked fastest nor advised while such a run exists.
+inline constexpr double kErrorRateLimit = 0.01;
+
+// The runs that compete for fastest: those within kErrorRateLimit, or all
+// of them when none is; in their order.
+std::vector<const RunResult*> contenders(
+    const std::vector<const RunResult*>& runs);
+
+// Per measured repetition, its wall time times finished ops / successful
+// ops: how long it would have taken, at its goodput (successful ops per
+// second), to complete every op; the wall time itself when no op failed.
+// A repetition in which no op succeeded has no goodput and is left out.
+std::vector<double> goodput_wall_samples(const RunResult& run);
+
+// The median of goodput_wall_samples (in a closed loop, ops / the median
+// throughput): the median wall time itself when no op failed, 0 when no op
+// succeeded. Speed-ups, the fastest mark and the advisor rank closed-loop
+// runs by it, so a run that fails fast is not counted as fast.
+double goodput_wall_s(const RunResult& run);
 
 // The latency at percentile p from the run's spectrum (which holds the
 // standard percentiles and any the request asked for), or nullopt.
@@ -279,13 +315,21 @@ struct Series {
 struct Advice {
   std::size_t first_run = 0;  // index of the group's first run in `runs`
   std::string workload;
-  std::string best;       // the strategy to use
-  std::string runner_up;  // the next fastest, or "" when alone
-  double ratio = 0;       // runner-up wall / best wall
+  std::string best;  // the strategy to use
+  // The next fastest within the error limit (advisor.hpp), else the
+  // fastest passed over; "" when alone.
+  std::string runner_up;
+  // Runner-up goodput_wall_s / best's (the ratio of median walls when no op
+  // failed); below 1 when the runner-up was passed over for its errors.
+  double ratio = 0;
   double ci95_low = 0, ci95_high = 0;
   bool significant = false;  // the interval excludes 1
-  std::string reason;        // the evidence, one clause
-  std::string text;          // the whole verdict, one sentence
+  double error_rate = 0;     // of the advised run (error_rate())
+  // Strategies faster than `best` not advised because they failed more
+  // than the limit of their ops, fastest first.
+  std::vector<std::string> passed_over;
+  std::string reason;  // the evidence, one clause
+  std::string text;    // the whole verdict, one sentence
 };
 
 // A strategy that left a sweep before its last point (see run_plan): the

@@ -94,6 +94,8 @@ std::string why(const RunResult& best,
                   format_percent(best.cpu_utilization), best.cores);
   const RunResult* async = find(ok, "async");
   std::string reason;
+  // Advised when the strategies that overlap ops failed too many of them.
+  const bool one_at_a_time = best.strategy == "sequential";
   if (best.stage_overlap && best.strategy == "hybrid") {
     reason = fmt::format(
         "waits overlap on the io thread while processing is split over {} "
@@ -101,15 +103,22 @@ std::string why(const RunResult& best,
         best.cores, format_percent(best.stage_overlap->cpu_busy),
         format_percent(best.stage_overlap->io_wait),
         format_percent(best.stage_overlap->both));
-  } else if (const Waits w = waits(best, ok); w.io >= 0.8) {
+  } else if (const Waits w = waits(best, ok); w.io >= 0.8 && one_at_a_time) {
+    reason = fmt::format(
+        "ops spend {} of their time waiting for I/O ({}): sequential waits "
+        "for one op at a time",
+        format_percent(w.io), cpu);
+  } else if (w.io >= 0.8) {
     reason = fmt::format(
         "ops spend {} of their time waiting for I/O ({}): {} overlaps the "
         "waits{}",
         format_percent(w.io), cpu, best.strategy,
         best.strategy == "async" ? " on one thread" : "");
   } else if (best.cpu_utilization >= 0.6 || w.core >= 0.5) {
-    reason = fmt::format("the work is CPU-bound ({}): {} keeps the cores busy",
-                         cpu, best.strategy);
+    reason =
+        fmt::format("the work is CPU-bound ({}): {}", cpu,
+                    one_at_a_time ? "sequential computes one op at a time"
+                                  : best.strategy + " keeps the cores busy");
     if (w.core >= 0.2)
       reason +=
           fmt::format(" (ops wait {} of their time for a core, not for I/O)",
@@ -143,6 +152,47 @@ std::string why(const RunResult& best,
   return reason;
 }
 
+// "while threads completes all its ops" / "fails only 0.4 % of its ops".
+std::string completes(const RunResult& r) {
+  if (r.errors == 0) return r.strategy + " completes all its ops";
+  const std::string cause = main_error_cause(r);
+  return fmt::format("{} fails only {} of its ops{}", r.strategy,
+                     format_error_rate(error_rate(r)),
+                     cause.empty() ? "" : " (mostly " + cause + ")");
+}
+
+// Why faster runs were not advised: "async is 1.40x faster but 12.0 % of
+// its ops failed (mostly timeout), while threads completes all its ops".
+std::string passed_over_text(const RunResult& best,
+                             const std::vector<const RunResult*>& passed) {
+  const RunResult& first = *passed.front();
+  std::string text =
+      fmt::format("{} is {:.2f}x faster but {}, while {}", first.strategy,
+                  goodput_wall_s(best) / goodput_wall_s(first),
+                  errors_clause(first), completes(best));
+  for (std::size_t i = 1; i < passed.size(); ++i)
+    text += fmt::format("; so is {} ({:.2f}x, {} of its ops failed)",
+                        passed[i]->strategy,
+                        goodput_wall_s(best) / goodput_wall_s(*passed[i]),
+                        format_error_rate(error_rate(*passed[i])));
+  return text;
+}
+
+// How far ahead the advised run is of the runner-up (or, chosen for being
+// simpler, how close to the fastest).
+std::string margin(const Advice& a, const RunResult& best,
+                   const RunResult& fastest) {
+  if (a.significant)
+    return fmt::format("{:.2f}x faster than {} (95 % CI {:.2f}-{:.2f}x)",
+                       a.ratio, a.runner_up, a.ci95_low, a.ci95_high);
+  if (&best != &fastest)
+    return fmt::format(
+        "as fast as {} ({:.2f}x, not a significant difference) and simpler",
+        fastest.strategy, goodput_wall_s(best) / goodput_wall_s(fastest));
+  return fmt::format("ahead of {} by {:.2f}x, not significantly", a.runner_up,
+                     a.ratio);
+}
+
 }  // namespace
 
 std::vector<Advice> advise(const std::vector<RunResult>& runs) {
@@ -151,53 +201,83 @@ std::vector<Advice> advise(const std::vector<RunResult>& runs) {
   for (const auto& g : groups) {
     std::vector<const RunResult*> ok;
     for (const RunResult* r : g)
-      if (r->status == RunStatus::ok && r->wall_s.median > 0) ok.push_back(r);
+      if (r->status == RunStatus::ok && goodput_wall_s(*r) > 0) ok.push_back(r);
     if (ok.size() < 2) continue;
-    std::sort(ok.begin(), ok.end(), [](auto* a, auto* b) {
-      return a->wall_s.median < b->wall_s.median;
+    // Fastest first by goodput: a run is as fast as the ops it completed.
+    std::stable_sort(ok.begin(), ok.end(), [](auto* a, auto* b) {
+      return goodput_wall_s(*a) < goodput_wall_s(*b);
     });
+    // Runs over the error limit compete only when no run stayed within it.
+    const std::vector<const RunResult*> eligible = contenders(ok);
+    const bool all_over_limit = error_rate(*eligible.front()) > kErrorRateLimit;
+
     // The simplest among those not clearly slower than the fastest.
-    const RunResult* fastest = ok.front();
+    const RunResult* fastest = eligible.front();
     const RunResult* best = fastest;
-    for (const auto* r : ok) {
-      const auto ratio =
-          compare_ratio(wall_samples(*r), wall_samples(*fastest));
-      const double slower = r->wall_s.median / fastest->wall_s.median;
+    for (const auto* r : eligible) {
+      const auto ratio = compare_ratio(goodput_wall_samples(*r),
+                                       goodput_wall_samples(*fastest));
+      const double slower = goodput_wall_s(*r) / goodput_wall_s(*fastest);
       const bool tied =
           r == fastest || slower < 1.03 || (!ratio.significant && slower < 1.1);
       if (tied && simplicity(r->strategy) < simplicity(best->strategy))
         best = r;
     }
+    std::vector<const RunResult*> passed;  // faster, over the error limit
+    if (!all_over_limit)
+      for (const auto* r : ok)
+        if (goodput_wall_s(*r) < goodput_wall_s(*best) &&
+            error_rate(*r) > kErrorRateLimit)
+          passed.push_back(r);
+    // The next within the limit; else the fastest of the others.
     const RunResult* rival = nullptr;
-    for (const auto* r : ok)
+    for (const auto* r : eligible)
       if (r != best) {
         rival = r;
         break;
       }
+    if (!rival)
+      for (const auto* r : ok)
+        if (r != best) {
+          rival = r;
+          break;
+        }
 
     Advice a;
     a.first_run = static_cast<std::size_t>(g.front() - runs.data());
     a.workload = best->workload;
     a.best = best->strategy;
     a.runner_up = rival->strategy;
-    const auto ratio = compare_ratio(wall_samples(*rival), wall_samples(*best));
-    a.ratio = rival->wall_s.median / best->wall_s.median;
+    const auto ratio = compare_ratio(goodput_wall_samples(*rival),
+                                     goodput_wall_samples(*best));
+    a.ratio = goodput_wall_s(*rival) / goodput_wall_s(*best);
     a.ci95_low = ratio.ci95_low;
     a.ci95_high = ratio.ci95_high;
     a.significant = ratio.significant && a.ratio > 1;
+    a.error_rate = error_rate(*best);
+    for (const auto* r : passed) a.passed_over.push_back(r->strategy);
     a.reason = why(*best, ok);
-    std::string margin;
-    if (a.significant)
-      margin = fmt::format("{:.2f}x faster than {} (95 % CI {:.2f}-{:.2f}x)",
-                           a.ratio, a.runner_up, a.ci95_low, a.ci95_high);
-    else if (best != fastest)
-      margin = fmt::format(
-          "as fast as {} ({:.2f}x, not a significant difference) and simpler",
-          fastest->strategy, best->wall_s.median / fastest->wall_s.median);
-    else
-      margin = fmt::format("ahead of {} by {:.2f}x, not significantly",
-                           a.runner_up, a.ratio);
-    a.text = fmt::format("use {}: {}; {}.", a.best, margin, a.reason);
+
+    std::vector<std::string> parts;
+    if (!passed.empty()) parts.push_back(passed_over_text(*best, passed));
+    // A runner-up passed over for its errors is said above.
+    if (std::find(passed.begin(), passed.end(), rival) == passed.end())
+      parts.push_back(margin(a, *best, *fastest));
+    if (all_over_limit) {
+      const std::string cause = main_error_cause(*best);
+      parts.push_back(fmt::format(
+          "every strategy failed more than {} of its ops ({} {}{}): "
+          "speeds count only the ops that succeeded",
+          format_percent(kErrorRateLimit), best->strategy,
+          format_error_rate(a.error_rate),
+          cause.empty() ? "" : ", mostly " + cause));
+    } else if (passed.empty() && best->errors > 0) {
+      parts.push_back(errors_clause(*best));
+    }
+    std::string text = "use " + a.best + ":";
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      text += (i == 0 ? " " : "; ") + parts[i];
+    a.text = fmt::format("{}; {}.", text, a.reason);
     out.push_back(std::move(a));
   }
   return out;

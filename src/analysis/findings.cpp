@@ -15,9 +15,13 @@
 namespace apb {
 namespace {
 
+// An ok run of `strategy` that failed at most the limit of its ops: one
+// that failed more shows no mechanism, only its errors.
 const RunResult* find(const RunGroup& g, std::string_view strategy) {
   for (const auto* r : g)
-    if (r->strategy == strategy && r->status == RunStatus::ok) return r;
+    if (r->strategy == strategy && r->status == RunStatus::ok &&
+        error_rate(*r) <= kErrorRateLimit)
+      return r;
   return nullptr;
 }
 
@@ -50,23 +54,47 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
                               load_text(first)));
     return;
   }
-  std::sort(ok.begin(), ok.end(), [](auto* a, auto* b) {
-    return a->wall_s.median < b->wall_s.median;
+  // By goodput: a run is as fast as the ops it completed.
+  std::stable_sort(ok.begin(), ok.end(), [](auto* a, auto* b) {
+    return goodput_wall_s(*a) < goodput_wall_s(*b);
   });
-  const RunResult& best = *ok.front();
+  // Runs over the error limit rank after those within it: the ones faster
+  // than the fastest contender are named with their error rate.
+  const std::vector<const RunResult*> ranked = contenders(ok);
+  const RunResult& best = *ranked.front();
+  std::vector<const RunResult*> passed;
+  for (const auto* r : ok) {
+    if (r == &best) break;
+    passed.push_back(r);
+  }
+  const RunResult* after = nullptr;  // the next contender, else the next run
+  const auto rest = std::find(ok.begin(), ok.end(), &best) + 1;
+  if (ranked.size() > 1)
+    after = ranked[1];
+  else if (rest != ok.end())
+    after = *rest;
   std::string line = fmt::format("{} ({}): fastest is {} at {}", best.workload,
                                  load_text(best), best.strategy,
                                  format_duration(best.wall_s.median));
-  if (best.speedup_vs_sequential)
+  if (best.errors > 0)
+    line += fmt::format(" ({} of its ops failed)",
+                        format_error_rate(error_rate(best)));
+  if (best.speedup_vs_sequential && best.strategy != "sequential")
     line += fmt::format(", {} vs sequential", speedup(best));
   if (best.efficiency)
     line += fmt::format(", {:.0f} % of the ideal {}", *best.efficiency * 100,
                         format_duration(*best.ideal_s));
-  if (ok.size() > 1) {
-    const RunResult& next = *ok[1];
+  for (const auto* r : passed)
+    line += fmt::format("; {} ({}) is {:.2f}x faster but {} of its ops failed",
+                        r->strategy, format_duration(r->wall_s.median),
+                        goodput_wall_s(best) / goodput_wall_s(*r),
+                        format_error_rate(error_rate(*r)));
+  if (after) {
+    const RunResult& next = *after;
     // The ratio of the two with its interval across repetitions: is the
     // winner really ahead, or is the spread too large to tell?
-    const auto ratio = compare_ratio(wall_samples(next), wall_samples(best));
+    const auto ratio =
+        compare_ratio(goodput_wall_samples(next), goodput_wall_samples(best));
     if (ratio.significant && ratio.trustworthy)
       line += fmt::format(
           "; next is {} at {} ({:.2f}x slower, 95 % CI "
@@ -83,9 +111,19 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
                             next.strategy, format_duration(next.wall_s.median))
               : fmt::format("; next is {} at {} ({:.2f}x slower)",
                             next.strategy, format_duration(next.wall_s.median),
-                            next.wall_s.median / best.wall_s.median);
+                            goodput_wall_s(next) / goodput_wall_s(best));
   }
   out.push_back(line + ".");
+  // How much of each run failed, and that its speed counts only the rest.
+  for (const auto* r : ok)
+    if (r->errors > 0)
+      out.push_back(fmt::format(
+          "  {}: {} of {} ops failed ({}){}; its speed counts only the ops "
+          "that succeeded.",
+          r->strategy, r->errors, r->errors + ops_succeeded(*r),
+          format_error_rate(error_rate(*r)),
+          main_error_cause(*r).empty() ? ""
+                                       : ", mostly " + main_error_cause(*r)));
   for (const auto* r : ok)
     if (r->wall_s.outliers > 0)
       out.push_back(fmt::format(

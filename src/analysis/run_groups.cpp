@@ -1,8 +1,11 @@
 #include "analysis/run_groups.hpp"
 
+#include <fmt/format.h>
+
 #include <optional>
 
 #include "apbench/comparison_key.hpp"
+#include "text/quantities.hpp"
 
 namespace apb {
 
@@ -23,11 +26,11 @@ std::vector<RunGroup> closed_loop_groups(const std::vector<RunResult>& runs) {
   return groups;
 }
 
-std::vector<double> wall_samples(const RunResult& r) {
-  std::vector<double> v;
-  v.reserve(r.repetitions.size());
-  for (const auto& rep : r.repetitions) v.push_back(rep.wall_s);
-  return v;
+std::string errors_clause(const RunResult& r) {
+  if (r.errors == 0) return "";
+  const std::string cause = main_error_cause(r);
+  return fmt::format("{} of its ops failed{}", format_error_rate(error_rate(r)),
+                     cause.empty() ? "" : " (mostly " + cause + ")");
 }
 
 }  // namespace apb

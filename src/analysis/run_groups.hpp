@@ -2,6 +2,7 @@
 // Runs that answer one question: the strategies measured on the same
 // workload, parameters and closed-loop load. Findings and advice compare
 // strategies only within such a group.
+#include <string>
 #include <vector>
 
 #include "apbench/results.hpp"
@@ -15,7 +16,8 @@ using RunGroup = std::vector<const RunResult*>;
 // their series describe them.
 std::vector<RunGroup> closed_loop_groups(const std::vector<RunResult>& runs);
 
-// The wall time of each measured repetition, for compare_ratio.
-std::vector<double> wall_samples(const RunResult& r);
+// "12.0 % of its ops failed (mostly timeout)": how a run's errors weigh,
+// for advice and findings; "" when no op failed.
+std::string errors_clause(const RunResult& r);
 
 }  // namespace apb

@@ -207,7 +207,9 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
     result.peak_threads = std::max(result.peak_threads, r.peak_threads);
     result.peak_rss_bytes = std::max(result.peak_rss_bytes, r.peak_rss_bytes);
   }
-  if (!reps.empty()) {
+  // A failed or dropped op adds no digest: the sums then cover different
+  // ops, so they are neither a checksum nor a disagreement.
+  if (!reps.empty() && result.errors == 0 && result.dropped == 0) {
     const bool agree = std::all_of(reps.begin(), reps.end(), [&](auto& r) {
       return r.checksum == reps.front().checksum;
     });

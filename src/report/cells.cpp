@@ -35,14 +35,14 @@ std::vector<std::vector<const RunResult*>> group_tables(
 }
 
 const RunResult* fastest(const std::vector<const RunResult*>& runs) {
+  std::vector<const RunResult*> candidates;
+  for (const RunResult* run : runs)
+    if (measured(*run) && goodput_wall_s(*run) > 0) candidates.push_back(run);
+  if (candidates.size() < 2) return nullptr;
   const RunResult* best = nullptr;
-  std::size_t candidates = 0;
-  for (const RunResult* run : runs) {
-    if (!measured(*run) || !(run->wall_s.median > 0)) continue;
-    ++candidates;
-    if (!best || run->wall_s.median < best->wall_s.median) best = run;
-  }
-  return candidates >= 2 ? best : nullptr;
+  for (const RunResult* run : contenders(candidates))
+    if (!best || goodput_wall_s(*run) < goodput_wall_s(*best)) best = run;
+  return best;
 }
 
 const RunResult* first_measured(const std::vector<const RunResult*>& runs) {
@@ -75,6 +75,26 @@ std::vector<const RunResult*> differing_checksums(
   for (const RunResult* run : runs)
     if (run->checksum) with_sum.push_back(run);
   return with_sum;
+}
+
+bool any_errors(const std::vector<const RunResult*>& runs) {
+  return std::any_of(runs.begin(), runs.end(), [](const RunResult* run) {
+    return measured(*run) && run->errors > 0;
+  });
+}
+
+std::vector<std::size_t> errors_beside_speed(std::vector<std::size_t> order,
+                                             std::size_t speed,
+                                             std::size_t errors) {
+  order.erase(std::remove(order.begin(), order.end(), errors), order.end());
+  const auto at = std::find(order.begin(), order.end(), speed);
+  order.insert(at == order.end() ? at : at + 1, errors);
+  return order;
+}
+
+std::string errors_text(const RunResult& run) {
+  if (run.errors == 0) return "0";
+  return fmt::format("{} ({})", run.errors, format_error_rate(error_rate(run)));
 }
 
 std::string checksum_text(std::uint64_t value) {
@@ -171,7 +191,7 @@ std::vector<std::string> measured_cells(const RunResult& run,
       run.peak_rss_bytes > 0
           ? format_bytes(static_cast<double>(run.peak_rss_bytes))
           : std::string("-"),
-      std::to_string(run.errors),
+      errors_text(run),
   };
 }
 
@@ -245,7 +265,7 @@ std::vector<std::string> open_loop_cells(const RunResult& run,
       latency(service.p99),
       std::to_string(run.dropped),
       percent(run.cpu_utilization),
-      std::to_string(run.errors),
+      errors_text(run),
   };
 }
 
@@ -263,12 +283,19 @@ std::string x_text(const SeriesPoint& p) {
   return std::to_string(p.concurrency.value_or(0));
 }
 
-std::string point_cell(const SeriesPoint& p, const std::optional<Slo>& slo) {
+// `run` is the point's: its error rate follows the throughput.
+std::string point_cell(const SeriesPoint& p, const RunResult& run,
+                       const std::optional<Slo>& slo) {
+  const std::string errors =
+      run.errors > 0
+          ? fmt::format(" · {} err", format_error_rate(error_rate(run)))
+          : std::string();
   if (p.threads)  // strong scaling: speed-up against the fewest threads
-    return fmt::format("{} of {} · {}", ratio(p.speedup),
-                       ratio(p.ideal_speedup), ops_rate(p.throughput_ops_s));
-  std::string cell = fmt::format("{} · p99 {}", ops_rate(p.throughput_ops_s),
-                                 format_duration(p.latency_s.p99));
+    return fmt::format("{} of {} · {}{}", ratio(p.speedup),
+                       ratio(p.ideal_speedup), ops_rate(p.throughput_ops_s),
+                       errors);
+  std::string cell = fmt::format("{}{} · p99 {}", ops_rate(p.throughput_ops_s),
+                                 errors, format_duration(p.latency_s.p99));
   if (p.dropped > 0) cell += fmt::format(" · {} dropped", p.dropped);
   // Points that meet the SLO get two blanks where a broken one gets " !",
   // so a column's numbers stay right-aligned.
@@ -346,8 +373,10 @@ std::vector<CurveTable> curve_tables(const Results& results,
       for (const Series* s : group) {
         auto it = std::find_if(s->points.begin(), s->points.end(),
                                [&](auto& p) { return x_of(p) == x; });
-        row.push_back(it == s->points.end() ? std::string("-")
-                                            : point_cell(*it, results.slo));
+        row.push_back(
+            it == s->points.end()
+                ? std::string("-")
+                : point_cell(*it, results.runs.at(it->run_index), results.slo));
       }
       t.rows.push_back(std::move(row));
     }

@@ -25,8 +25,10 @@ bool measured(const RunResult& run);
 std::vector<std::vector<const RunResult*>> group_tables(
     const std::vector<RunResult>& runs);
 
-// The measured run with the lowest median wall time, or null when fewer
-// than two runs compete (a lone run is not "fastest").
+// The measured run with the highest goodput (lowest goodput_wall_s: the
+// lowest median wall time when no op failed) among those within the error
+// limit (contenders() in results.hpp), or null when fewer than two runs
+// were measured (a lone run is not "fastest").
 const RunResult* fastest(const std::vector<const RunResult*>& runs);
 
 // The first measured run, or null: whose repetition count a header shows.
@@ -42,6 +44,26 @@ std::optional<std::uint64_t> agreed_checksum(
 // The runs with a checksum when those checksums differ; empty otherwise.
 std::vector<const RunResult*> differing_checksums(
     const std::vector<const RunResult*>& runs);
+
+// Some run of the table failed an op: its tables then show the errors
+// column right after the throughput, so the error rate is read with the
+// speed.
+bool any_errors(const std::vector<const RunResult*>& runs);
+
+// Where measured_cells and open_loop_cells put the speed and the errors.
+inline constexpr std::size_t kThroughputColumn = 5;
+inline constexpr std::size_t kErrorsColumn = 12;
+inline constexpr std::size_t kAchievedColumn = 2;
+inline constexpr std::size_t kOpenErrorsColumn = 11;
+
+// `order` (column indices) with `errors` moved to right after `speed`.
+std::vector<std::size_t> errors_beside_speed(std::vector<std::size_t> order,
+                                             std::size_t speed,
+                                             std::size_t errors);
+
+// A run's failed ops and their share of its finished ops: "48 (12.0 %)";
+// "0" when none failed.
+std::string errors_text(const RunResult& run);
 
 std::string checksum_text(std::uint64_t value);         // "0x" + 16 hex
 std::string percent(double fraction);                   // "12.3 %"

@@ -17,6 +17,7 @@
 #include "apbench/results.hpp"
 #include "apbench/units.hpp"
 #include "report/cells.hpp"
+#include "text/quantities.hpp"
 #include "text/wrap.hpp"
 
 namespace apb {
@@ -99,6 +100,17 @@ const std::vector<std::size_t>& open_loop_order() {
   return order;
 }
 
+// A table whose runs failed ops shows the errors column (their share of the
+// ops) right after the speed, so the two are read together.
+std::vector<std::size_t> column_order(bool open, bool errors) {
+  using namespace report_detail;
+  if (!errors) return open ? open_loop_order() : closed_loop_order();
+  return open ? errors_beside_speed(open_loop_order(), kAchievedColumn,
+                                    kOpenErrorsColumn)
+              : errors_beside_speed(closed_loop_order(), kThroughputColumn,
+                                    kErrorsColumn);
+}
+
 std::vector<std::string> measured_cells(const RunResult& run, bool best) {
   return report_detail::measured_cells(
       run, fmt::format("{} {}", best ? '*' : ' ', run.strategy),
@@ -154,8 +166,8 @@ class TableWriter {
       for (std::size_t i = 0; i < rows.back().size(); ++i)
         widths[i] = std::max(widths[i], display_width(rows.back()[i]));
     }
-    const auto shown = fitting_columns(
-        open ? open_loop_order() : closed_loop_order(), widths, width_, wide_);
+    const auto order = column_order(open, report_detail::any_errors(runs));
+    const auto shown = fitting_columns(order, widths, width_, wide_);
     for (std::size_t i = 0; i < titles.size(); ++i)
       if (std::find(shown.begin(), shown.end(), i) == shown.end() &&
           std::find(hidden_.begin(), hidden_.end(), titles[i]) == hidden_.end())
@@ -372,10 +384,16 @@ class TableWriter {
     for (const RunResult* run : runs) {
       if (run->errors == 0 && run->error_messages.empty()) continue;
       const auto messages = report_detail::messages_by_count(*run);
-      write_wrapped(fmt::format("errors in {}: {} failed op{}{}", run->strategy,
-                                run->errors, run->errors == 1 ? "" : "s",
-                                causes_text(*run)),
-                    "  ", "    ", kFail);
+      const std::string share =
+          run->errors == 0
+              ? std::string()
+              : fmt::format(", {} of {}", format_error_rate(error_rate(*run)),
+                            run->errors + ops_succeeded(*run));
+      write_wrapped(
+          fmt::format("errors in {}: {} failed op{}{}{}", run->strategy,
+                      run->errors, run->errors == 1 ? "" : "s", share,
+                      causes_text(*run)),
+          "  ", "    ", kFail);
       const std::size_t shown =
           std::min(messages.size(), report_detail::kMaxErrorMessages);
       for (std::size_t i = 0; i < shown; ++i)
@@ -475,9 +493,11 @@ void write_console(std::ostream& out, const Results& results,
   }
   // The legend explains the number columns: only needed once a run has them.
   bool any_best_column = false;
+  bool any_errors = false;
   std::size_t cores = results.context.cores;
   for (const RunResult& run : results.runs) {
     any_best_column = any_best_column || measured(run);
+    any_errors = any_errors || (measured(run) && run.errors > 0);
     if (cores == 0) cores = run.cores;
   }
   std::vector<int> curve_of;
@@ -511,6 +531,12 @@ void write_console(std::ostream& out, const Results& results,
         "p50/p99/max: op latency (open loop: from when the op was due; "
         "service: from when it started); ctx sw: voluntary/involuntary "
         "context switches per repetition; * fastest";
+    if (any_errors)
+      legend +=
+          " (most successful ops per second, among the runs that failed at "
+          "most 1 % of their ops when there are any); errors: failed ops "
+          "(share of the ops that finished); throughput and speed-up count "
+          "only the ops that succeeded";
     text.write_wrapped(legend, "", "", kDim);
   }
   if (!hidden.empty()) {

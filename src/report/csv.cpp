@@ -46,6 +46,7 @@ constexpr std::string_view kColumns[] = {
     "efficiency",
     "speedup_vs_sequential",
     "errors",
+    "error_rate",
     "checksum",
     "load_mode",
     "offered_rate_ops_s",
@@ -126,6 +127,7 @@ std::vector<std::string> run_fields(const RunResult& run) {
       number(run.efficiency),
       number(run.speedup_vs_sequential),
       std::to_string(run.errors),
+      m(error_rate(run)),
       run.checksum ? report_detail::checksum_text(*run.checksum)
                    : std::string(),
       field(to_string(run.load.mode)),

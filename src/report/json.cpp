@@ -345,6 +345,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
   o["speedup_vs_sequential"] = number(run.speedup_vs_sequential);
 
   o["errors"] = run.errors;
+  o["error_rate"] = m(error_rate(run));
   json::object messages;
   for (const auto& [message, n] : run.error_messages) messages[message] = n;
   o["errors_by_message"] = std::move(messages);
@@ -511,6 +512,10 @@ void write_json(std::ostream& out, const Results& results) {
     item["ci95_low"] = number(a.ci95_low);
     item["ci95_high"] = number(a.ci95_high);
     item["significant"] = a.significant;
+    item["error_rate"] = number(a.error_rate);
+    json::array passed;
+    for (const auto& strategy : a.passed_over) passed.push_back(text(strategy));
+    item["passed_over"] = std::move(passed);
     item["reason"] = text(a.reason);
     item["text"] = text(a.text);
     advice.push_back(std::move(item));

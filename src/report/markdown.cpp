@@ -13,6 +13,7 @@
 #include "apbench/results.hpp"
 #include "apbench/units.hpp"
 #include "report/cells.hpp"
+#include "text/quantities.hpp"
 
 namespace apb {
 namespace {
@@ -50,12 +51,44 @@ std::string code(std::string_view text) {
   return escaped;
 }
 
-constexpr std::string_view kHeader =
-    "| strategy | wall (median) | 95% CI | speed-up | efficiency | "
-    "throughput | latency p50 | latency p99 | latency max | CPU | "
-    "ctx switches vol/invol | peak memory | errors |\n"
-    "|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+const std::vector<std::string>& closed_loop_titles() {
+  static const std::vector<std::string> titles = {"strategy",
+                                                  "wall (median)",
+                                                  "95% CI",
+                                                  "speed-up",
+                                                  "efficiency",
+                                                  "throughput",
+                                                  "latency p50",
+                                                  "latency p99",
+                                                  "latency max",
+                                                  "CPU",
+                                                  "ctx switches vol/invol",
+                                                  "peak memory",
+                                                  "errors"};
+  return titles;
+}
 constexpr std::size_t kColumnCount = 13;
+
+// The cells in `order` (column indices).
+std::vector<std::string> ordered(const std::vector<std::string>& cells,
+                                 const std::vector<std::size_t>& order) {
+  std::vector<std::string> out;
+  for (std::size_t column : order)
+    out.push_back(column < cells.size() ? cells[column] : std::string());
+  return out;
+}
+
+// Every column; the errors (with their share of the ops) right after the
+// speed when some run of the table failed ops.
+std::vector<std::size_t> column_order(std::size_t columns, bool errors,
+                                      std::size_t speed,
+                                      std::size_t errors_column) {
+  std::vector<std::size_t> order(columns);
+  for (std::size_t i = 0; i < columns; ++i) order[i] = i;
+  return errors
+             ? report_detail::errors_beside_speed(order, speed, errors_column)
+             : order;
+}
 
 void write_row(std::ostream& out, const std::vector<std::string>& cells) {
   out << '|';
@@ -132,24 +165,36 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
   for (std::size_t i = 0; i < facts.size(); ++i)
     out << (i > 0 ? " · " : "") << facts[i];
   out << "\n\n";
+  const bool errors = report_detail::any_errors(runs);
   if (open) {
     // Latency from the due time beside service time from the start.
-    write_header(out, report_detail::open_loop_titles());
+    const auto& titles = report_detail::open_loop_titles();
+    const auto order =
+        column_order(titles.size(), errors, report_detail::kAchievedColumn,
+                     report_detail::kOpenErrorsColumn);
+    write_header(out, ordered(titles, order));
     for (const RunResult* run : runs) {
       if (measured(*run)) {
-        write_row(out,
-                  report_detail::open_loop_cells(*run, escape(run->strategy)));
+        write_row(out, ordered(report_detail::open_loop_cells(
+                                   *run, escape(run->strategy)),
+                               order));
       } else {
+        // The status spans from the second column: kept there.
         std::vector<std::string> cells = run_cells(*run, false);
-        cells.resize(report_detail::open_loop_titles().size());
+        cells.resize(titles.size());
         write_row(out, cells);
       }
     }
   } else {
-    out << kHeader;
+    const auto order =
+        column_order(kColumnCount, errors, report_detail::kThroughputColumn,
+                     report_detail::kErrorsColumn);
+    write_header(out, ordered(closed_loop_titles(), order));
     const RunResult* best = report_detail::fastest(runs);
     for (const RunResult* run : runs)
-      write_row(out, run_cells(*run, run == best));
+      write_row(out, measured(*run)
+                         ? ordered(run_cells(*run, run == best), order)
+                         : run_cells(*run, false));
   }
   out << '\n';
 
@@ -192,6 +237,9 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
     std::string item =
         fmt::format("Errors in {}: {} failed op{}", escape(run->strategy),
                     run->errors, run->errors == 1 ? "" : "s");
+    if (run->errors > 0)
+      item += fmt::format(", {} of {}", format_error_rate(error_rate(*run)),
+                          run->errors + ops_succeeded(*run));
     const std::size_t shown =
         std::min(messages.size(), report_detail::kMaxErrorMessages);
     for (std::size_t i = 0; i < shown; ++i) {

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "apbench/stats.hpp"
 #include "apbench/units.hpp"
 
 namespace apb {
@@ -33,6 +35,57 @@ std::string_view to_string(RunStatus status) {
       return "interrupted";
   }
   return "?";
+}
+
+std::uint64_t ops_succeeded(const RunResult& run) {
+  // A result without its repetitions (hand-made) still counts its latencies.
+  if (run.repetitions.empty()) return run.latency_s.count;
+  std::uint64_t ok = 0;
+  for (const Repetition& r : run.repetitions) ok += r.ops_ok;
+  return ok;
+}
+
+double error_rate(const RunResult& run) {
+  const double failed = static_cast<double>(run.errors);
+  const double finished = static_cast<double>(ops_succeeded(run)) + failed;
+  return finished > 0 ? failed / finished : 0.0;
+}
+
+std::string main_error_cause(const RunResult& run) {
+  const auto top = std::max_element(
+      run.errors_by_cause.begin(), run.errors_by_cause.end(),
+      [](const auto& a, const auto& b) { return a.second < b.second; });
+  return top == run.errors_by_cause.end() ? std::string() : top->first;
+}
+
+std::vector<const RunResult*> contenders(
+    const std::vector<const RunResult*>& runs) {
+  std::vector<const RunResult*> within;
+  for (const RunResult* run : runs)
+    if (error_rate(*run) <= kErrorRateLimit) within.push_back(run);
+  return within.empty() ? runs : within;
+}
+
+std::vector<double> goodput_wall_samples(const RunResult& run) {
+  std::vector<double> samples;
+  for (const Repetition& r : run.repetitions) {
+    if (r.errors == 0)
+      samples.push_back(r.wall_s);
+    else if (r.ops_ok > 0)
+      samples.push_back(r.wall_s * static_cast<double>(r.ops_ok + r.errors) /
+                        static_cast<double>(r.ops_ok));
+  }
+  return samples;
+}
+
+double goodput_wall_s(const RunResult& run) {
+  if (run.errors == 0) return run.wall_s.median;
+  if (run.repetitions.empty()) {  // a hand-made result: the whole run's share
+    const double succeeded = 1.0 - error_rate(run);
+    return succeeded > 0 ? run.wall_s.median / succeeded : 0.0;
+  }
+  const std::vector<double> samples = goodput_wall_samples(run);
+  return samples.empty() ? 0.0 : summarize(samples).median;
 }
 
 std::optional<double> latency_at(const RunResult& run, double percentile) {

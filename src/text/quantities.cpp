@@ -13,6 +13,13 @@ std::string format_percent(double fraction) {
   return fmt::format("{:.1f} %", fraction * 100.0);
 }
 
+std::string format_error_rate(double fraction) {
+  if (!std::isfinite(fraction)) return "-";
+  if (fraction > 0 && fraction < 0.001)
+    return fmt::format("{:.2g} %", fraction * 100.0);
+  return format_percent(fraction);
+}
+
 // format_rate gives "12.35 k/s"; the tables say what is counted:
 // "12.35 kops/s", "2.500 ops/s".
 std::string format_ops_rate(double per_second) {
