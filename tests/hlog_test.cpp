@@ -246,5 +246,20 @@ TEST(Hlog, TagsHoldNoCommasOrSpaces) {
                            "/target:http://127.0.0.1:1/a_b_c/host:my_host");
 }
 
+TEST(Hlog, AShardsLogSaysSoAndTagsItsRunsAsTheWholeLoads) {
+  Results r = known_results();
+  for (RunResult& run : r.runs) {
+    run.load.shard = 1;
+    run.load.shards = 4;
+  }
+  std::ostringstream out;
+  write_hlog(out, r);
+  const auto lines = lines_of(out.str());
+  EXPECT_EQ(lines.at(1), "#[Logged with apbench 0.2.0 on box, shard 1 of 4]");
+  EXPECT_EQ(fields_of(lines.at(6)).at(0),
+            "Tag=cpu.spin/parallel/ops:20/concurrency:4" + kThreadsName +
+                "/work:1ms");
+}
+
 }  // namespace
 }  // namespace apb

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # --hlog read by HdrHistogram's own tool: HistogramLogProcessor (Java,
 # Debian's libhdrhistogram-java) decodes every interval of a real run's log
-# to the count and max of the run's histograms in the JSON. Skipped (exit 77)
-# without java or the jar ($HDRHISTOGRAM_JAR, default Debian's path).
+# to the count and max of the run's histograms in the JSON; and the shards'
+# logs, concatenated, give HdrHistogram the very distribution of the log of
+# their merge (it adds intervals of one tag as merge adds histograms).
+# Skipped (exit 77) without java or the jar ($HDRHISTOGRAM_JAR, default
+# Debian's path).
 # Usage: hlog_tools_test.sh APBENCH PYTHON3
 set -u
 apbench="$1"
@@ -74,4 +77,38 @@ EOF
     failed=$((failed + 1))
   fi
 done
+# Three shards, merged; HdrHistogram's percentile distribution of each tag
+# is the same from the merged log and from the shards' logs one after
+# another (the StartTime lines aside).
+shard=(--filter io.sleep --set delay=1ms --set distribution=exponential
+  --rate 300 --duration 300ms --strategy async --repetitions 1 --warmup 0
+  --quiet --no-color)
+for i in 0 1 2; do
+  "$apbench" "${shard[@]}" --shard "$i/3" --json "$tmp/s$i.json" \
+    --hlog "$tmp/s$i.hlog" >/dev/null 2>&1 || { echo "FAIL: shard $i"; exit 1; }
+done
+"$apbench" merge "$tmp/s0.json" "$tmp/s1.json" "$tmp/s2.json" --quiet \
+  --hlog "$tmp/merged.hlog" >/dev/null 2>&1 || { echo "FAIL: merge"; exit 1; }
+cat "$tmp/s0.hlog" "$tmp/s1.hlog" "$tmp/s2.hlog" >"$tmp/union.hlog"
+tags=0
+while IFS= read -r tag; do
+  tags=$((tags + 1))
+  for log in merged union; do
+    java -cp "$jar" org.HdrHistogram.HistogramLogProcessor -i "$tmp/$log.hlog" \
+      -tag "$tag" 2>&1 | grep -v StartTime >"$tmp/$log.txt"
+  done
+  if grep -q 'Total count *= *90\]' "$tmp/merged.txt" &&
+    cmp -s "$tmp/merged.txt" "$tmp/union.txt"; then
+    echo "ok: $tag: merged log = the shards' logs added by HdrHistogram"
+  else
+    echo "FAIL: $tag: HdrHistogram reads the merged log and the shards' logs" \
+      "differently:"
+    diff "$tmp/merged.txt" "$tmp/union.txt" | head -10
+    failed=$((failed + 1))
+  fi
+done < <(sed -nE 's/^Tag=([^,]*),.*/\1/p' "$tmp/merged.hlog")
+if [ "$tags" -ne 2 ]; then
+  echo "FAIL: the merged log has $tags tags, not 2 (latency and service time)"
+  failed=$((failed + 1))
+fi
 [ "$failed" -eq 0 ]

@@ -38,13 +38,12 @@ std::string tag_text(std::string text) {
 }
 
 // The run's Google Benchmark name (as --gbench-json writes it), with its
-// shard and host when it has them: one tag per run of a results file.
+// host after merge --by host: one tag per run of a results file. A shard's
+// runs have the tags of the whole load's, so HdrHistogram's tools add the
+// shards' logs (concatenated) into the load's histogram, as merge does.
 std::string run_tag(const RunResult& run) {
   std::string name = gbench_name(run);
   name.resize(name.size() - kGbenchNameSuffix.size());
-  if (run.load.shards > 1)
-    name += "/shard:" + std::to_string(run.load.shard) + "of" +
-            std::to_string(run.load.shards);
   if (!run.host.empty()) name += "/host:" + run.host;
   return tag_text(name);
 }
@@ -102,8 +101,12 @@ void write_hlog(std::ostream& out, const Results& results) {
   const std::vector<Interval> intervals = intervals_of(results);
   out << "#[Histogram log format version 1.3]\n";
   const RunContext& c = results.context;
-  out << header_line("Logged with apbench " + c.apbench_version + " on " +
-                     c.host);
+  std::string logged =
+      "Logged with apbench " + c.apbench_version + " on " + c.host;
+  if (!results.runs.empty() && results.runs.front().load.shards > 1)
+    logged += ", shard " + std::to_string(results.runs.front().load.shard) +
+              " of " + std::to_string(results.runs.front().load.shards);
+  out << header_line(logged);
   out << header_line(
       "One interval per run (all its measured repetitions); values in ns, "
       "Interval_Max in ms");
