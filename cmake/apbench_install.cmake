@@ -55,7 +55,7 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libboost1.81-dev, libtbb-dev, libfmt-dev, libcli11-dev, libbenchmark-dev")
+    "libboost1.81-dev, libtbb-dev, libfmt-dev, libcli11-dev, libbenchmark-dev, zlib1g-dev")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-matplotlib")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

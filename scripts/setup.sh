@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
   libcli11-dev
+  zlib1g-dev                # --hlog: HdrHistogram's compressed histograms
   python3-matplotlib        # tools/apbench-charts (SVG charts)
 )
 

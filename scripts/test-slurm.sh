@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Slurm recipe of docs/distributed.md on a one-node cluster started
+# The Slurm recipe of docs/many-machines.md on a one-node cluster started
 # here: installs slurm-wlm and munge from Debian if missing, starts munged
 # (as user munge), slurmctld and slurmd (as root) on 127.0.0.1 with
 # non-default ports, no cgroups, and every state, spool, pid and log file

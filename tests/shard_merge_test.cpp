@@ -7,11 +7,16 @@
 #include <random>
 #include <sstream>
 
+#include "apbench/analysis.hpp"
 #include "apbench/histogram.hpp"
 #include "apbench/merge.hpp"
 #include "apbench/read_results.hpp"
+#include "apbench/registry.hpp"
 #include "apbench/report.hpp"
+#include "apbench/runner.hpp"
 #include "apbench/schedule.hpp"
+#include "apbench/stats.hpp"
+#include "test_workloads.hpp"
 
 namespace apb {
 namespace {
@@ -53,6 +58,79 @@ TEST(ShardSchedule, ClosedLoopSharesAddUpToTheOps) {
       EXPECT_LE(hi - lo, 1u);
     }
   EXPECT_THROW(shard_ops(10, 3, 3), std::invalid_argument);
+}
+
+// One repetition of `workload` under `strategy`, as shard i of n.
+RunResult run_shard(
+    std::string_view workload, std::string_view strategy, Load load, unsigned i,
+    unsigned n,
+    const std::vector<std::pair<std::string, std::string>>& settings = {}) {
+  const auto& w = Registry::instance().workload(workload);
+  RunRequest r;
+  r.workload = &w;
+  r.strategy = &Registry::instance().strategy(strategy);
+  r.params = Params(w.info.params);
+  for (const auto& [name, value] : settings) r.params.set(name, value);
+  r.load = load;
+  r.load.shard = i;
+  r.load.shards = n;
+  r.repetitions = 1;
+  r.warmup = 0;
+  r.seed = 77;
+  return run(r);
+}
+
+// The ops a shard runs are the load's ops I, I + N, ... as the one process
+// numbers them (OpContext::index(), and so seed()): every op of the load
+// runs once over the shards, and the digests, made from each op's index
+// (test.counting) or drawn from its seed (cpu.spin), add up to the one
+// process's checksum.
+TEST(ShardOps, ShardsRunTheLoadsOwnOpsWithTheirSeeds) {
+  Load closed;
+  closed.ops = 11;
+  closed.concurrency = 3;
+  Load open;
+  open.mode = LoadMode::open;
+  open.rate = 200;
+  open.duration_s = 0.05;  // 10 arrivals
+  for (const Load& load : {closed, open})
+    for (std::string_view strategy : {"sequential", "async", "threads"}) {
+      const std::size_t ops = load.open() ? 10 : load.ops;
+      auto& counts = testing::op_counts();
+      counts.reset(ops);
+      const RunResult whole = run_shard("test.counting", strategy, load, 0, 1);
+      ASSERT_EQ(whole.status, RunStatus::ok) << whole.reason;
+      ASSERT_EQ(whole.load.ops, ops);
+      ASSERT_TRUE(whole.checksum.has_value());
+      for (unsigned n : {2u, 3u}) {
+        counts.reset(ops);
+        std::uint64_t checksum = 0;
+        for (unsigned i = 0; i < n; ++i) {
+          const RunResult part =
+              run_shard("test.counting", strategy, load, i, n);
+          ASSERT_EQ(part.status, RunStatus::ok) << part.reason;
+          EXPECT_EQ(part.errors, 0u);  // an index past the load would throw
+          EXPECT_EQ(part.load.ops, shard_ops(ops, i, n));
+          checksum += part.checksum.value_or(0);
+        }
+        for (std::size_t op = 0; op < ops; ++op)
+          EXPECT_EQ(counts.runs[op].load(), 1)
+              << strategy << " n=" << n << " op " << op;
+        EXPECT_EQ(checksum, *whole.checksum) << strategy << " n=" << n;
+      }
+    }
+
+  // Values drawn from each op's seed.
+  const std::vector<std::pair<std::string, std::string>> spin{{"work", "20us"}};
+  for (std::string_view strategy : {"sequential", "parallel"}) {
+    const RunResult whole = run_shard("cpu.spin", strategy, closed, 0, 1, spin);
+    ASSERT_TRUE(whole.checksum.has_value()) << whole.reason;
+    std::uint64_t checksum = 0;
+    for (unsigned i = 0; i < 3; ++i)
+      checksum += run_shard("cpu.spin", strategy, closed, i, 3, spin)
+                      .checksum.value_or(0);
+    EXPECT_EQ(checksum, *whole.checksum) << strategy;
+  }
 }
 
 Histogram random_histogram(std::uint64_t seed, std::size_t n) {
@@ -186,6 +264,75 @@ TEST(Merge, RefusesWhatIsNotOneLoad) {
   auto late =
       inputs([](Results& r) { r.runs[0].repetitions[0].start_unix_s += 5; });
   EXPECT_EQ(merge_results(late).warnings.size(), 1u);
+}
+
+// A results file of host `host` with `cores` cores: one parallel run of
+// cpu.spin on `threads` threads, as apbench would write it.
+Results host_file(const std::string& host, unsigned cores, unsigned threads,
+                  double wall_s) {
+  Results r;
+  r.context.apbench_version = "9.9.9";
+  r.context.host = host;
+  r.context.cores = cores;
+  RunResult run;
+  run.workload = "cpu.spin";
+  run.kind = WorkloadKind::cpu;
+  run.strategy = "parallel";
+  run.load.ops = 8;
+  run.load.threads = threads;
+  run.compute_threads = threads;
+  run.cores = cores;
+  const Histogram h = random_histogram(threads, 8);
+  for (int i = 0; i < 3; ++i) {
+    Repetition rep;
+    rep.start_unix_s = 1000 + i;
+    rep.wall_s = wall_s;
+    rep.ops_ok = 8;
+    run.repetitions.push_back(rep);
+  }
+  const std::vector<double> walls(3, wall_s);
+  run.wall_s = summarize(walls);
+  run.latency_histogram = h.data();
+  run.latency_s = latency_summary(h);
+  r.runs = {run};
+  // Through the file, as apbench merge reads it.
+  std::stringstream file;
+  write_json(file, r);
+  return read_json(file, host + ".json");
+}
+
+// merge --by host: every run keeps the cores of the host it ran on, in the
+// merge and when the merged file is read back (context.shards[] holds each
+// host's), so a threads series across hosts has each host's ideal.
+TEST(Merge, ByHostEachRunHasItsHostsCores) {
+  // 2 threads on 1 core computes on 1; 4 threads on 4 cores on 4.
+  const std::vector<MergeInput> inputs{
+      {"small.json", host_file("small", 1, 2, 0.4), ""},
+      {"big.json", host_file("big", 4, 4, 0.1), ""}};
+  const MergeOutcome out = merge_results(inputs, {.by = MergeBy::host});
+  const auto check = [](const Results& merged, const char* when) {
+    ASSERT_EQ(merged.runs.size(), 2u) << when;
+    EXPECT_EQ(merged.runs[0].host, "small") << when;
+    EXPECT_EQ(merged.runs[0].cores, 1u) << when;
+    EXPECT_EQ(merged.runs[1].host, "big") << when;
+    EXPECT_EQ(merged.runs[1].cores, 4u) << when;
+    ASSERT_EQ(merged.context.shards.size(), 2u) << when;
+    EXPECT_EQ(merged.context.shards[0].cores, 1u) << when;
+    EXPECT_EQ(merged.context.shards[1].cores, 4u) << when;
+    const auto threads =
+        std::find_if(merged.series.begin(), merged.series.end(),
+                     [](const Series& s) { return s.x == "threads"; });
+    ASSERT_NE(threads, merged.series.end()) << when;
+    ASSERT_EQ(threads->points.size(), 2u) << when;
+    EXPECT_DOUBLE_EQ(threads->points[1].speedup.value_or(0), 4.0) << when;
+    EXPECT_DOUBLE_EQ(threads->points[1].ideal_speedup.value_or(0), 4.0) << when;
+  };
+  check(out.results, "merged");
+  std::stringstream file;
+  write_json(file, out.results);
+  Results again = read_json(file, "hosts.json");
+  analyse(again);
+  check(again, "read back");
 }
 
 }  // namespace

@@ -45,6 +45,16 @@ class Batch {
   // Starts the schedule's clock; the runner calls it just before execute().
   void start() noexcept { origin_ = clock::now(); }
 
+  // Shard `shard` of `shards` (--shard I/N): this batch's op i is op
+  // i x N + I of the whole load, which is what its ops are told
+  // (OpContext::index(), seed()), so a shard's ops draw the same values
+  // as those ops of the load run by one process.
+  void set_shard(unsigned shard, unsigned shards);
+  // The number in the whole load of this batch's op `index`.
+  std::size_t op_number(std::size_t index) const noexcept {
+    return index * shards_ + shard_;
+  }
+
   std::size_t ops() const { return ops_; }
   std::size_t concurrency() const { return concurrency_; }
   unsigned threads() const { return threads_; }
@@ -137,6 +147,8 @@ class Batch {
   std::size_t concurrency_;
   unsigned threads_;
   std::uint64_t seed_;
+  unsigned shard_ = 0;
+  unsigned shards_ = 1;
   bool shared_slots_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<std::size_t> next_{0};

@@ -56,6 +56,15 @@ void write_gbench_json(std::ostream& out, const Results& results);
 // (no Python 3), the page holds the Markdown report as text and says why.
 void write_html(std::ostream& out, const Results& results);
 
+// HdrHistogram's interval-log format (version 1.3), which its own tools
+// read (HistogramLogProcessor, HistogramLogReader, hdr_log_read, hdrh): one
+// interval per run, spanning its measured repetitions, tagged with its name
+// as --gbench-json gives it ("Tag=io.sleep/async/ops:10/..."), its latency
+// histogram compressed as HdrHistogram encodes it; an open-loop run adds its
+// service-time histogram, tagged "NAME/service_time". Runs without a
+// measured op have no interval.
+void write_hlog(std::ostream& out, const Results& results);
+
 // The chart tool, apbench-charts (Python + matplotlib): $APBENCH_CHARTS if
 // set, else beside the running executable (an install's bin/), else this
 // build's source tree or install prefix; nullopt when none is there.
@@ -73,7 +82,7 @@ ChartToolRun run_chart_tool(const Results& results,
                             const std::vector<std::string>& args, bool html);
 
 // A reporter the command line offers as `flag FILE`: the built-in ones
-// (json, csv, markdown, gbench-json) and any registered with
+// (json, csv, markdown, gbench-json, html, hlog) and any registered with
 // APB_REGISTER_REPORTER, also from outside apbench's tree, so a new output
 // format needs no CLI edit.
 struct Reporter {

@@ -134,7 +134,8 @@ struct RunResult {
   // merging shards adds bucket by bucket (percentiles never average).
   std::optional<HistogramData> latency_histogram;
   std::optional<HistogramData> service_time_histogram;  // open loop
-  // `apbench merge --by host`: the host this run was measured on.
+  // `apbench merge --by host`: the host this run was measured on (its
+  // cores are that host's, context.shards[] keeps them).
   std::string host;
   double cpu_time_s = 0;          // median over repetitions, user + system
   double cpu_utilization = 0;     // median over repetitions, 0..1 of all cores
@@ -191,6 +192,7 @@ struct ShardRecord {
   std::string date;
   unsigned index = 0;  // --shard I/N (0 and 1 for --by host)
   unsigned count = 1;
+  unsigned cores = 0;       // its context.cores: the machine it ran on
   double start_unix_s = 0;  // its first measured repetition's start
   double end_unix_s = 0;    // its last measured repetition's end
 };

@@ -102,10 +102,14 @@ class OpContext {
             LaneState& lane)
       : index_(index), run_seed_(run_seed), compute_(&compute), lane_(&lane) {}
 
+  // The op's number in the whole load: 0 .. ops - 1, whatever the strategy
+  // and order; in shard I of N (--shard I/N) the ops I, I + N, I + 2N, ...
+  // of the load, so a shard's op draws what it would in one process.
   std::size_t index() const { return index_; }
   // The lane this op runs on, and the state the lane keeps across its ops.
   LaneState& lane() const { return *lane_; }
-  // Reproducible per-op seed: the same for op i whatever the strategy.
+  // Reproducible per-op seed: the same for op i whatever the strategy, and
+  // in the shard that runs op i.
   std::uint64_t seed() const;
 
   // CPU work of `items` items, split as the strategy decides. Blocking

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "apbench/analysis.hpp"
 #include "apbench/histogram.hpp"
@@ -27,20 +30,55 @@ std::vector<SpectrumPoint> spectrum_of(const Histogram& h,
   return out;
 }
 
-// What must be equal for two runs to be shards of one load.
-std::string shard_identity(const RunResult& r) {
+// What must be equal for two runs to be shards of one load, field by
+// field, in the words of the command line.
+std::vector<std::pair<std::string, std::string>> shard_identity(
+    const RunResult& r) {
   const Load& l = r.load;
-  std::string params;
-  for (const auto& [k, v] : r.params) params += fmt::format(" {}={}", k, v);
-  std::string load = l.open()
-                         ? fmt::format(
-                               "open rate={} duration={} arrival={} "
-                               "max_in_flight={} lanes={}",
-                               l.rate, l.duration_s, to_string(l.arrival),
-                               l.max_in_flight, l.concurrency)
-                         : fmt::format("closed concurrency={}", l.concurrency);
-  return fmt::format("{} {}{} ({}, threads={}, seed={}, {} shards)", r.workload,
-                     r.strategy, params, load, l.threads, r.seed, l.shards);
+  std::vector<std::pair<std::string, std::string>> fields{
+      {"workload", r.workload}, {"strategy", r.strategy}};
+  for (const auto& [k, v] : r.params)
+    fields.emplace_back(fmt::format("parameter {}", k), v);
+  fields.emplace_back("load", l.open() ? "open (--rate)" : "closed (--ops)");
+  if (l.open()) {
+    fields.emplace_back("--rate", fmt::format("{}", l.rate));
+    fields.emplace_back("--duration", fmt::format("{}s", l.duration_s));
+    fields.emplace_back("--arrival", std::string(to_string(l.arrival)));
+    fields.emplace_back("--max-in-flight", std::to_string(l.max_in_flight));
+  }
+  fields.emplace_back("--concurrency", l.concurrency == 0
+                                           ? "all"
+                                           : std::to_string(l.concurrency));
+  fields.emplace_back("--threads", std::to_string(l.threads));
+  fields.emplace_back("--seed", std::to_string(r.seed));
+  fields.emplace_back("shard count", std::to_string(l.shards));
+  return fields;
+}
+
+// How the identities of two runs differ: "--rate 100 in the first and 200
+// in the second"; only the workload when that differs (their parameters
+// differ too).
+std::string identity_difference(const RunResult& a, const RunResult& b) {
+  const auto fa = shard_identity(a), fb = shard_identity(b);
+  const auto value_in = [](const auto& fields, const std::string& name) {
+    for (const auto& [n, v] : fields)
+      if (n == name) return v;
+    return std::string("(none)");
+  };
+  std::vector<std::string> names;
+  for (const auto& [n, v] : fa) names.push_back(n);
+  for (const auto& [n, v] : fb)
+    if (std::find(names.begin(), names.end(), n) == names.end())
+      names.push_back(n);
+  std::string out;
+  for (const auto& name : names) {
+    const std::string va = value_in(fa, name), vb = value_in(fb, name);
+    if (va == vb) continue;
+    out += fmt::format("{}{} {} in the first and {} in the second",
+                       out.empty() ? "" : ", ", name, va, vb);
+    if (name == "workload") break;
+  }
+  return out;
 }
 
 double end_of(const Repetition& r) { return r.start_unix_s + r.wall_s; }
@@ -160,6 +198,7 @@ ShardRecord record_of(const MergeInput& in) {
   rec.file = in.file;
   rec.host = in.host.empty() ? in.results.context.host : in.host;
   rec.date = in.results.context.date;
+  rec.cores = in.results.context.cores;
   rec.start_unix_s = std::numeric_limits<double>::infinity();
   for (const RunResult& r : in.results.runs) {
     rec.index = r.load.shard;
@@ -205,9 +244,9 @@ MergeOutcome merge_shards(const std::vector<MergeInput>& inputs,
       const RunResult& b = in.results.runs[i];
       if (shard_identity(a) != shard_identity(b))
         refuse(fmt::format(
-            "'{}' and '{}' are not shards of one load: run {} "
-            "is {} in one and {} in the other",
-            first.file, in.file, i + 1, shard_identity(a), shard_identity(b)));
+            "'{}' and '{}' are not shards of one load: run {} ({} {}) has {}",
+            first.file, in.file, i + 1, a.workload, a.strategy,
+            identity_difference(a, b)));
       if (b.load.shard != in.results.runs.front().load.shard)
         refuse(fmt::format("'{}' holds runs of different shards", in.file));
       if (b.repetitions.size() != a.repetitions.size())

@@ -108,8 +108,11 @@ std::vector<Series> threads_series(const std::vector<RunResult>& runs,
       const double cores = std::max(1u, r.cores);
       const double ratio = r.load.threads / base_threads;
       if (r.wall_s.median > 0) p.speedup = base_wall / r.wall_s.median;
-      const auto computing = [&](const RunResult& run) {
-        return std::max(1.0, std::min<double>(run.compute_threads, cores));
+      // Each run on its own machine's cores (merge --by host puts runs
+      // of machines with different cores in one series).
+      const auto computing = [](const RunResult& run) {
+        return std::max(1.0, std::min<double>(run.compute_threads,
+                                              std::max(1u, run.cores)));
       };
       p.ideal_speedup = computing(r) / computing(base);
       // Points past the cores measure oversubscription, not scaling.

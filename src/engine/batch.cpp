@@ -30,6 +30,13 @@ Batch::Batch(std::size_t ops, std::size_t concurrency, unsigned threads,
     slots_.push_back(std::make_unique<Slot>());
 }
 
+void Batch::set_shard(unsigned shard, unsigned shards) {
+  if (shards == 0 || shard >= shards)
+    throw std::logic_error("a shard index must be below the shard count");
+  shard_ = shard;
+  shards_ = shards;
+}
+
 std::optional<std::size_t> Batch::claim() noexcept {
   if (stopped_.load(std::memory_order_relaxed) || stop_requested())
     return std::nullopt;
@@ -74,7 +81,7 @@ bool Batch::admit(clock::time_point now) noexcept {
 void Batch::run_blocking(Workload& workload, std::size_t index,
                          ComputePolicy& compute, unsigned slot,
                          LaneState& lane) {
-  OpContext op(index, seed_, compute, lane);
+  OpContext op(op_number(index), seed_, compute, lane);
   op.set_stage_row(stage_row(index));
   op.set_stop_token(stop_token_);
   auto start = clock::now();

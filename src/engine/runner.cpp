@@ -48,6 +48,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   Batch batch(req.load.ops, concurrency, req.load.threads, req.seed,
               std::max(1u, recording.slots), recording.shared);
   if (req.load.open()) batch.set_schedule(schedule, req.load.max_in_flight);
+  batch.set_shard(req.load.shard, req.load.shards);
   // Stage stamps cost 8 bytes each; past 16 M of them, skip the breakdown.
   const bool time_stages =
       stage_totals && !stages.empty() &&

@@ -31,7 +31,8 @@ json::object load_object(const Load& load) {
   json::object o;
   o["mode"] = to_string(load.mode);
   o["ops"] = static_cast<std::uint64_t>(load.ops);
-  o["concurrency"] = static_cast<std::uint64_t>(load.concurrency);
+  o["concurrency"] = static_cast<std::uint64_t>(
+      load.open() ? load.concurrency : load.requested_concurrency());
   o["threads"] = load.threads;
   o["rate_ops_s"] = load.open() ? number(load.rate) : json::value(nullptr);
   return o;

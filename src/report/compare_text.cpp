@@ -30,8 +30,7 @@ std::string load_text(const Load& load) {
                        format_duration(load.duration_s),
                        to_string(load.arrival), load.threads);
   return fmt::format("closed, {} ops, concurrency {}, {} threads", load.ops,
-                     load.concurrency == 0 ? load.ops : load.concurrency,
-                     load.threads);
+                     load.requested_concurrency(), load.threads);
 }
 
 std::string identity_text(const RunIdentity& r) {

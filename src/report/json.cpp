@@ -204,6 +204,7 @@ json::object context_object(const RunContext& c) {
     item["date"] = text(sh.date);
     item["index"] = sh.index;
     item["count"] = sh.count;
+    item["cores"] = sh.cores;
     item["start_unix_s"] = number(sh.start_unix_s);
     item["end_unix_s"] = number(sh.end_unix_s);
     shards.push_back(std::move(item));
@@ -245,11 +246,10 @@ json::object run_object(const RunResult& run, std::size_t group) {
   load["max_in_flight"] =
       open ? json::value(static_cast<std::uint64_t>(run_load.max_in_flight))
            : json::value(nullptr);
-  // The lanes as asked for (0: up to max_in_flight), not as clipped to
-  // this run's ops: shards of one load differ in ops, never in this.
-  load["lanes"] =
-      open ? json::value(static_cast<std::uint64_t>(run_load.concurrency))
-           : json::value(nullptr);
+  // The lanes as asked for (0: all ops at once, or in an open loop up to
+  // max_in_flight), not as clipped to this run's ops: shards of one load
+  // differ in ops, never in this.
+  load["lanes"] = static_cast<std::uint64_t>(run_load.concurrency);
   if (run_load.shards > 1) {
     json::object shard;
     shard["index"] = run_load.shard;

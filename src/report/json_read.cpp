@@ -1,7 +1,9 @@
 // Reads "apbench.results/1" (what json.cpp writes) back into Results.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -139,6 +141,25 @@ std::uint64_t optional_count(const Reader& r, const json::object& o,
   return o.if_contains(key) ? r.count(o, path, key) : 0;
 }
 
+// A checksum as "0x" and 16 hex digits (checksum_text); null or missing
+// (files without digests): nullopt.
+std::optional<std::uint64_t> read_checksum(const Reader& r,
+                                           const json::object& o,
+                                           const std::string& path,
+                                           const char* key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::nullopt;
+  const std::string text = v->is_string() ? std::string(v->get_string()) : "";
+  const bool hex = text.size() == 18 && text.starts_with("0x") &&
+                   std::all_of(text.begin() + 2, text.end(), [](char c) {
+                     return std::isxdigit(static_cast<unsigned char>(c));
+                   });
+  if (!hex)
+    r.fail(Reader::join(path, key),
+           "is not a checksum (\"0x\" and 16 hex digits)");
+  return std::stoull(text.substr(2), nullptr, 16);
+}
+
 std::optional<HistogramData> read_histogram(const Reader& r,
                                             const json::object& o,
                                             const std::string& path,
@@ -228,6 +249,8 @@ RunContext read_context(const Reader& r, const json::object& o,
       rec.date = r.string(s, ip, "date");
       rec.index = static_cast<unsigned>(r.count(s, ip, "index"));
       rec.count = static_cast<unsigned>(r.count(s, ip, "count"));
+      // Merged files of earlier builds lack it (0: unknown).
+      rec.cores = static_cast<unsigned>(optional_count(r, s, ip, "cores"));
       rec.start_unix_s = r.number(s, ip, "start_unix_s");
       rec.end_unix_s = r.number(s, ip, "end_unix_s");
       c.shards.push_back(rec);
@@ -262,10 +285,12 @@ Load read_load(const Reader& r, const json::object& o, const std::string& path,
                        ? Arrival::poisson
                        : Arrival::constant;
     load.max_in_flight = r.count(o, path, "max_in_flight");
-    // Files before `lanes` have only the clipped count.
-    if (const auto lanes = o.if_contains("lanes"); lanes && !lanes->is_null())
-      load.concurrency = r.count(o, path, "lanes");
   }
+  // The lanes as asked for (0: all, so a closed loop's shards with their
+  // different ops agree); files before `lanes` (or, in a closed loop,
+  // before it was written there) have only the clipped count.
+  if (const auto lanes = o.if_contains("lanes"); lanes && !lanes->is_null())
+    load.concurrency = r.count(o, path, "lanes");
   if (const json::value* v = o.if_contains("shard"); v && !v->is_null()) {
     const std::string sp = Reader::join(path, "shard");
     const json::object& sh = r.object(*v, sp);
@@ -320,6 +345,7 @@ RunResult read_run(const Reader& r, const json::object& o,
     rep.errors = r.count(s, sp, "errors");
     rep.dropped = r.count(s, sp, "dropped");
     rep.achieved_concurrency = r.number(s, sp, "achieved_concurrency");
+    rep.checksum = read_checksum(r, s, sp, "checksum").value_or(0);
     run.repetitions.push_back(rep);
   }
   const std::string wall_path = Reader::join(path, "wall_s");
@@ -380,6 +406,11 @@ RunResult read_run(const Reader& r, const json::object& o,
   run.cpu_utilization = r.number(o, path, "cpu_utilization");
   run.errors = r.count(o, path, "errors");
   run.dropped = r.count(o, path, "dropped");
+  // Merging shards adds their checksums (sums of op digests).
+  run.checksum = read_checksum(r, o, path, "checksum");
+  if (const json::value* m = o.if_contains("checksum_mismatch");
+      m && m->is_bool())
+    run.checksum_mismatch = m->get_bool();
   run.ideal_s = r.optional_number(o, path, "ideal_s");
   run.efficiency = r.optional_number(o, path, "efficiency");
   run.speedup_vs_sequential =
@@ -443,7 +474,7 @@ Results read_json(std::istream& in, const std::string& source) {
   const json::value doc = json::parse(buffer.str(), ec);
   if (ec)
     throw ResultsFormatError(
-        fmt::format("'{}' is not JSON ({}); apbench compare reads the files of "
+        fmt::format("'{}' is not JSON ({}); expected a results file of "
                     "apbench --json",
                     source, ec.message()));
   const json::object* root = doc.if_object();
@@ -468,8 +499,13 @@ Results read_json(std::istream& in, const std::string& source) {
     const std::string path = Reader::index("runs", i);
     results.runs.push_back(read_run(r, r.object(runs[i], path), path));
     // A run's cores are the machine's: the file keeps them once, in the
-    // context (ideal speed-ups and efficiencies need them).
-    results.runs.back().cores = results.context.cores;
+    // context (ideal speed-ups and efficiencies need them); a run of a
+    // merge --by host has its host's, kept in context.shards.
+    RunResult& run = results.runs.back();
+    run.cores = results.context.cores;
+    for (const ShardRecord& rec : results.context.shards)
+      if (!run.host.empty() && rec.host == run.host && rec.cores > 0)
+        run.cores = rec.cores;
   }
   const json::value& slo = r.at(*root, "", "slo");
   if (!slo.is_null()) {

@@ -21,6 +21,10 @@ std::vector<Reporter>& table() {
       {"html", "--html",
        "write one self-contained HTML page: tables, advice and charts",
        write_html},
+      {"hlog", "--hlog",
+       "write each run's latency histogram as an HdrHistogram interval log "
+       "(for HdrHistogram's tools)",
+       write_hlog},
   };
   return all;
 }

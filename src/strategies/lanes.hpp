@@ -31,7 +31,7 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
   LaneState state(lane_index);              // lives as long as the lane
   std::optional<asio::steady_timer> timer;  // open loop only
   while (const auto index = batch.claim()) {
-    OpContext op(*index, batch.seed(), compute, state);
+    OpContext op(batch.op_number(*index), batch.seed(), compute, state);
     op.set_stage_row(batch.stage_row(*index));
     op.set_stop_token(batch.stop_token());
     auto start = Batch::clock::now();

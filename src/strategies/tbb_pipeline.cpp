@@ -21,9 +21,12 @@ namespace {
 
 // One op travelling through the filters.
 struct Token {
-  Token(std::size_t index, std::uint64_t seed, ComputePolicy& compute)
-      : lane(index), op(index, seed, compute, lane) {}
-  LaneState lane;  // pipelines keep no state across ops
+  Token(std::size_t index, const Batch& batch, ComputePolicy& compute)
+      : index(index),
+        lane(index),
+        op(batch.op_number(index), batch.seed(), compute, lane) {}
+  std::size_t index;  // in the batch (op.index() counts in the whole load)
+  LaneState lane;     // pipelines keep no state across ops
   OpContext op;
   Batch::clock::time_point start;
   bool skip = false;  // dropped (open loop) or failed in an earlier stage
@@ -67,7 +70,7 @@ class TbbPipelineStrategy final : public Strategy {
             fc.stop();
             return nullptr;
           }
-          auto token = std::make_unique<Token>(*index, batch.seed(), compute);
+          auto token = std::make_unique<Token>(*index, batch, compute);
           token->op.set_stage_row(batch.stage_row(*index));
           token->op.set_stop_token(batch.stop_token());
           token->start = Batch::clock::now();
@@ -111,7 +114,7 @@ class TbbPipelineStrategy final : public Strategy {
           const detail::TbbTaskScope handoff;
           std::unique_ptr<Token> t(raw);
           if (!t->skip)
-            batch.record_ok(0, t->op.index(), t->start, Batch::clock::now(),
+            batch.record_ok(0, t->index, t->start, Batch::clock::now(),
                             t->op.digest());
         });
 
