@@ -13,6 +13,7 @@ packages=(
   libbenchmark-dev
   libcli11-dev
   zlib1g-dev                # --hlog: HdrHistogram's compressed histograms
+  libhdrhistogram-java      # CTest hlog_tools: HdrHistogram's own log reader (needs a JRE)
   python3-matplotlib        # tools/apbench-charts (SVG charts)
 )
 
