@@ -26,6 +26,7 @@
 #include "apbench/registry.hpp"
 #include "apbench/report.hpp"
 #include "apbench/runner.hpp"
+#include "loopback_listener.hpp"
 
 namespace apb {
 namespace {
@@ -35,16 +36,9 @@ constexpr std::size_t kPayload = 64;
 class TwoConnectionEchoServer {
  public:
   TwoConnectionEchoServer() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof a;
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&a), size) != 0 ||
-        ::listen(listener_, 128) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size) != 0)
-      throw std::runtime_error("echo server: cannot listen");
-    port_ = ntohs(a.sin_port);
+    const auto listening = test::listen_on_loopback("echo server");
+    listener_ = listening.fd;
+    port_ = listening.port;
     acceptor_ = std::thread([this] { accept_loop(); });
   }
   ~TwoConnectionEchoServer() {

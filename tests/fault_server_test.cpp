@@ -21,6 +21,7 @@
 
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
+#include "loopback_listener.hpp"
 #include "test_workloads.hpp"
 
 namespace apb {
@@ -46,16 +47,9 @@ constexpr std::string_view kHeadWithoutBody =
 class FaultServer {
  public:
   explicit FaultServer(Fault fault) : fault_(fault) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof a;
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&a), size) != 0 ||
-        ::listen(listener_, 128) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size) != 0)
-      throw std::runtime_error("fault server: cannot listen");
-    port_ = ntohs(a.sin_port);
+    const auto listening = test::listen_on_loopback("fault server");
+    listener_ = listening.fd;
+    port_ = listening.port;
     acceptor_ = std::thread([this] { accept_loop(); });
   }
   ~FaultServer() {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 #include <string>
+#include <ostream>
 #include <vector>
 
 #include "apbench/gbench_name.hpp"
