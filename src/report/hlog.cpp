@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <string>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "apbench/gbench_name.hpp"
