@@ -36,7 +36,9 @@ done
 expect 0 "delay .*default 500ms" -- --list
 
 expect 2 "unknown strategy 'asyc' \(did you mean 'async'\?\)" -- --strategy asyc
-expect 2 "no workload matches --filter 'io.slep' \(did you mean 'io.sleep'\?\)" -- --filter io.slep
+expect 2 "--filter 'io.slep' matches no workload \(did you mean 'io.sleep'\?\)" -- --filter io.slep
+expect 0 "io.sleep \(io\).*" -- --filter cpu.spin,io.sleep --ops 1 --repetitions 1 --warmup 0 --strategy sequential --set work=1ms --set delay=1ms
+expect 2 "--filter 'io.slep' matches no workload \(did you mean 'io.sleep'\?\)" -- --filter cpu.spin,io.slep
 expect 2 "unknown parameter 'dely' \(did you mean 'delay'\?\)" -- --filter io.sleep --set dely=5ms
 expect 2 "bad value '5parsecs' for parameter 'delay'" -- --filter io.sleep --set delay=5parsecs
 expect 2 "bad value 'gaussian' for parameter 'distribution'" -- --filter io.sleep --set distribution=gaussian

@@ -58,8 +58,9 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                "list workloads (kind, parameters, defaults, units) and "
                "strategies, then exit");
   app.add_option("--filter", o.filters,
-                 "select workloads by glob, repeatable: * and ?, a leading "
-                 "- excludes (e.g. 'io.*', '-io.sleep')")
+                 "select workloads by glob, repeatable or comma-separated: * "
+                 "and ?, a leading - excludes (e.g. 'io.*', '-io.sleep', "
+                 "'cpu.fib,cpu.skynet')")
       ->type_name("GLOB");
   app.add_option("--kind", o.kinds,
                  "select workloads of a kind: io, cpu, hybrid")

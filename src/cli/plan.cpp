@@ -65,7 +65,21 @@ std::pair<std::string, std::string> split_setting(const std::string& setting) {
 std::vector<const WorkloadEntry*> select_workloads(const Options& o) {
   const auto& registry = Registry::instance();
   NameFilter filter;
-  for (const auto& f : o.filters) filter.add(f);
+  // Workload names have no commas, so 'a,b' is two patterns (as --kind).
+  for (const auto& f : split_commas(o.filters)) filter.add(f);
+  // A pattern that selects nothing is a typo, not a wish for fewer runs.
+  const auto names = registry.workload_names();
+  for (const auto& pattern : filter.includes()) {
+    if (std::none_of(names.begin(), names.end(), [&](const std::string& n) {
+          return glob_match(pattern, n);
+        })) {
+      const auto near = nearest_name(pattern, names);
+      throw UsageError(fmt::format(
+          "--filter '{}' matches no workload{}; workloads: {}", pattern,
+          near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near),
+          fmt::join(names, ", ")));
+    }
+  }
   std::set<std::string> kinds;
   for (const auto& k : split_commas(o.kinds)) {
     if (k != "io" && k != "cpu" && k != "hybrid")

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "apbench/op_error.hpp"
+#include "apbench/units.hpp"
 
 namespace apb::io {
 
@@ -142,10 +143,9 @@ class BlockingSocket {
       if (left <= clock::duration::zero())
         throw OpError(
             cause::timeout,
-            fmt::format(
-                "{}: no answer within op_timeout ({} ms)", call,
-                std::chrono::duration_cast<std::chrono::milliseconds>(limit_)
-                    .count()));
+            fmt::format("{}: no answer within op_timeout ({})", call,
+                        format_duration(
+                            std::chrono::duration<double>(limit_).count())));
       const auto slice = std::min<clock::duration>(left, kStopCheck);
       pollfd p{fd_, events, 0};
       const int ready = ::poll(
