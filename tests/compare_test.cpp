@@ -380,5 +380,74 @@ TEST_F(CompareCommandTest, ExitStatus) {
   EXPECT_EQ(run({path("base.json"), path("base.json"), "--threshold", "x"}), 2);
 }
 
+// Each repetition of `r` fails `failed` of its 100 ops (throughput counts
+// only the ones that succeeded, as the runner's does).
+RunResult failing(RunResult r, std::uint64_t failed) {
+  std::vector<double> throughput;
+  for (Repetition& rep : r.repetitions) {
+    rep.ops_ok = 100 - failed;
+    rep.errors = failed;
+    throughput.push_back(static_cast<double>(rep.ops_ok) / rep.wall_s);
+    r.errors += failed;
+  }
+  r.throughput_ops_s = summarize(throughput);
+  return r;
+}
+
+TEST(CompareTest, MoreErrorsIsARegressionWhateverTheSpeed) {
+  const Results base = results_of({run_of("async", walls_around(0.05))});
+  const Results worse =
+      results_of({failing(run_of("async", walls_around(0.05)), 10)});
+  const FileComparison f = compare_results(base, worse, {});
+  ASSERT_EQ(f.runs.size(), 1u);
+  const RunComparison& c = f.runs[0];
+  EXPECT_EQ(c.verdict, Verdict::more_errors);
+  EXPECT_EQ(to_string(c.verdict), "more errors");
+  EXPECT_NEAR(c.candidate.error_rate, 0.1, 1e-12);
+  EXPECT_EQ(c.candidate.failed_ops, 90u);
+  EXPECT_EQ(c.candidate.finished_ops, 900u);
+  EXPECT_NE(c.note.find("error rate 0 % -> 10 %"), std::string::npos) << c.note;
+  EXPECT_TRUE(f.regression());
+  // Fewer errors the other way round: the speed verdict stands, the note
+  // gives the rates.
+  const FileComparison back = compare_results(worse, base, {});
+  EXPECT_NE(back.runs[0].verdict, Verdict::more_errors);
+  EXPECT_FALSE(back.regression());
+  EXPECT_NE(back.runs[0].note.find("error rate 10 % -> 0 %"),
+            std::string::npos);
+}
+
+TEST(CompareTest, FailingFastIsNotFaster) {
+  // Half the wall time because half the ops failed at once: the same
+  // goodput, so no faster verdict, and the errors make it a regression.
+  const Results base = results_of({run_of("async", walls_around(0.05))});
+  const Results fast_failing =
+      results_of({failing(run_of("async", walls_around(0.025)), 50)});
+  const RunComparison c = compare_results(base, fast_failing, {}).runs[0];
+  EXPECT_NEAR(c.ratio, 1.0, 1e-9);
+  EXPECT_EQ(c.verdict, Verdict::more_errors);
+  EXPECT_NE(c.note.find("speed: no change"), std::string::npos) << c.note;
+}
+
+TEST(CompareTest, ErrorsWithinTheLimitKeepTheSpeedVerdict) {
+  // 1 failed op in 900 (0.11 %) is under the 1 % limit: no regression.
+  const Results base = results_of({run_of("async", walls_around(0.05))});
+  RunResult one = run_of("async", walls_around(0.05));
+  one.repetitions[0].ops_ok = 99;
+  one.repetitions[0].errors = 1;
+  one.errors = 1;
+  const RunComparison c = compare_results(base, results_of({one}), {}).runs[0];
+  EXPECT_EQ(c.verdict, Verdict::no_change);
+}
+
+TEST(TwoProportion, MatchesRsPropTest) {
+  // prop.test(c(45, 56), c(100, 100), correct = FALSE): X-squared = 2.4203,
+  // p-value = 0.1198.
+  EXPECT_NEAR(two_proportion_p(45, 100, 56, 100), 0.1198, 5e-4);
+  EXPECT_DOUBLE_EQ(two_proportion_p(0, 100, 0, 100), 1);
+  EXPECT_DOUBLE_EQ(two_proportion_p(3, 0, 1, 10), 1);
+  EXPECT_LT(two_proportion_p(0, 900, 90, 900), 1e-10);
+}
+
 }  // namespace
 }  // namespace apb

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -17,7 +18,12 @@ namespace {
 // The threads that ran kernel pieces of the current run.
 struct KernelThreads {
   std::mutex mutex;
+  std::condition_variable joined;
   std::set<std::thread::id> ids;
+  // Each piece waits (up to 10 s) for a second thread to take a piece: on a
+  // loaded machine a worker may wake only after one thread has run every
+  // piece, so without the wait the count would be luck.
+  bool wait_for_second = false;
 };
 KernelThreads& kernel_threads() {
   static KernelThreads threads;
@@ -40,8 +46,15 @@ class SlowKernelWorkload final : public Workload {
   std::size_t kernel_size() const override { return 64; }
   std::uint64_t kernel(OpContext&, IndexRange range) override {
     {
-      std::lock_guard lock(kernel_threads().mutex);
-      kernel_threads().ids.insert(std::this_thread::get_id());
+      auto& k = kernel_threads();
+      std::unique_lock lock(k.mutex);
+      k.ids.insert(std::this_thread::get_id());
+      k.joined.notify_all();
+      if (k.wait_for_second) {  // once: a run on one thread fails in 10 s
+        k.wait_for_second = false;
+        k.joined.wait_for(lock, std::chrono::seconds(10),
+                          [&] { return k.ids.size() >= 2; });
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(range.size()));
     return range.size();
@@ -50,8 +63,10 @@ class SlowKernelWorkload final : public Workload {
 APB_REGISTER_WORKLOAD(SlowKernelWorkload);
 
 std::size_t threads_sharing_one_op(std::string_view strategy,
-                                   std::size_t concurrency) {
+                                   std::size_t concurrency,
+                                   bool wait_for_second = true) {
   kernel_threads().ids.clear();
+  kernel_threads().wait_for_second = wait_for_second;
   const auto& w = Registry::instance().workload("test.slow_kernel");
   RunRequest r;
   r.workload = &w;
@@ -78,7 +93,7 @@ TEST(KernelSplit, HybridSplitsOneOpOverEveryThread) {
 }
 
 TEST(KernelSplit, SequentialRunsTheKernelOnOneThread) {
-  EXPECT_EQ(threads_sharing_one_op("sequential", 1), 1u);
+  EXPECT_EQ(threads_sharing_one_op("sequential", 1, false), 1u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // (ratio of medians, its 95 % interval, a Mann-Whitney U test), series
 // knees side by side, and the differences of machine and build that make
 // a comparison doubtful.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,9 +23,18 @@ struct CompareOptions {
   double alpha = 0.05;      // significance level of the U test
 };
 
-enum class Verdict { faster, slower, no_change, too_few, not_measured };
+enum class Verdict {
+  faster,
+  slower,
+  no_change,
+  too_few,
+  not_measured,
+  more_errors
+};
 // "faster", "slower", "no change", "too few repetitions", "not measured"
-// (a side is n/a or failed: nothing to test)
+// (a side is n/a or failed: nothing to test), "more errors" (the new run
+// failed a larger share of its ops, above kErrorRateLimit and significantly
+// so: a regression whatever its speed)
 std::string_view to_string(Verdict verdict);
 
 // Which run: what identifies it in both files.
@@ -39,9 +49,14 @@ struct RunIdentity {
 struct CompareSide {
   std::size_t run_index = 0;  // into its Results::runs
   std::size_t repetitions = 0;
+  // Closed loop: the median wall time at the run's goodput (goodput_wall_s:
+  // the plain median wall when no op failed), so failing fast is not
+  // being fast.
   double wall_s = 0;
-  double throughput_ops_s = 0;
+  double throughput_ops_s = 0;  // successful ops per second
   double p99_s = 0;
+  double error_rate = 0;  // failed / finished ops (error_rate())
+  std::uint64_t failed_ops = 0, finished_ops = 0;
 };
 
 struct RunComparison {
@@ -91,7 +106,8 @@ struct FileComparison {
   std::vector<SeriesComparison> series;
   std::vector<RunIdentity> only_in_base, only_in_candidate;
 
-  bool regression() const;  // some run is slower (significant, > threshold)
+  // Some run is slower (significant, > threshold) or has more errors.
+  bool regression() const;
   bool matched_nothing() const { return runs.empty() && series.empty(); }
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // Statistics across repetitions of a run.
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -69,5 +70,11 @@ MannWhitney mann_whitney_u(std::span<const double> a,
 // values (all of one side above all of the other, no ties): 1 when either
 // is 0. Above alpha, no difference can ever be significant at alpha.
 double mann_whitney_min_p(std::size_t n1, std::size_t n2);
+
+// Two-sided p-value of the pooled two-proportion z-test (R's prop.test
+// without continuity correction): are k1 of n1 and k2 of n2 the same rate?
+// 1 when either n is 0 or both rates are 0 or both are 1.
+double two_proportion_p(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2,
+                        std::uint64_t n2);
 
 }  // namespace apb

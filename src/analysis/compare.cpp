@@ -44,34 +44,41 @@ RunIdentity identity(const RunResult& run) {
   return {run.workload, run.strategy, run.params, run.load};
 }
 
-// Per repetition: wall time, or ops per second (as the runner computes
-// the throughput summary: an open loop's over at least its schedule).
+// Per repetition: the wall time at goodput (as analyse() ranks runs; the
+// plain wall time when no op failed), or successful ops per second (as the
+// runner computes the throughput summary: an open loop's over at least its
+// schedule).
 std::vector<double> samples(const RunResult& run, bool throughput) {
+  if (!throughput) return goodput_wall_samples(run);
   std::vector<double> out;
   const double span = run.load.open() ? run.load.duration_s : 0.0;
   for (const Repetition& r : run.repetitions) {
-    if (!throughput) {
-      out.push_back(r.wall_s);
-    } else {
-      const double wall = std::max(r.wall_s, span);
-      out.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
-    }
+    const double wall = std::max(r.wall_s, span);
+    out.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
   }
   return out;
 }
 
 CompareSide side(const RunResult& run, std::size_t index) {
-  return {index, run.repetitions.size(), run.wall_s.median,
-          run.throughput_ops_s.median, run.latency_s.p99};
+  CompareSide s{index, run.repetitions.size(), goodput_wall_s(run),
+                run.throughput_ops_s.median, run.latency_s.p99};
+  for (const Repetition& r : run.repetitions) {
+    s.failed_ops += r.errors;
+    s.finished_ops += r.ops_ok + r.errors;
+  }
+  s.error_rate = s.finished_ops > 0 ? static_cast<double>(s.failed_ops) /
+                                          static_cast<double>(s.finished_ops)
+                                    : 0.0;
+  return s;
 }
 
 std::string percent(double fraction) {
   return fmt::format("{:.3g} %", 100 * fraction);
 }
 
-RunComparison judge(const RunResult& base, std::size_t base_index,
-                    const RunResult& cand, std::size_t cand_index,
-                    const CompareOptions& options) {
+RunComparison judge_speed(const RunResult& base, std::size_t base_index,
+                          const RunResult& cand, std::size_t cand_index,
+                          const CompareOptions& options) {
   RunComparison c;
   c.run = identity(base);
   c.base = side(base, base_index);
@@ -144,6 +151,35 @@ RunComparison judge(const RunResult& base, std::size_t base_index,
   return c;
 }
 
+// Speed, then errors: a new run that fails a larger share of its ops than
+// the base, above the advisor's limit and significantly so (the two
+// proportions' z-test at alpha), is a regression however fast it is.
+RunComparison judge(const RunResult& base, std::size_t base_index,
+                    const RunResult& cand, std::size_t cand_index,
+                    const CompareOptions& options) {
+  RunComparison c = judge_speed(base, base_index, cand, cand_index, options);
+  if (c.verdict == Verdict::not_measured) return c;
+  const CompareSide& b = c.base;
+  const CompareSide& n = c.candidate;
+  if (b.failed_ops == 0 && n.failed_ops == 0) return c;
+  const double p = two_proportion_p(b.failed_ops, b.finished_ops, n.failed_ops,
+                                    n.finished_ops);
+  const std::string rates =
+      fmt::format("error rate {} -> {} (p {:.2g})", percent(b.error_rate),
+                  percent(n.error_rate), p);
+  if (n.error_rate > b.error_rate && n.error_rate > kErrorRateLimit &&
+      p < options.alpha) {
+    c.note = c.note.empty()
+                 ? fmt::format("{}; speed: {}", rates, to_string(c.verdict))
+                 : fmt::format("{}; speed: {} ({})", rates,
+                               to_string(c.verdict), c.note);
+    c.verdict = Verdict::more_errors;
+  } else {
+    c.note = c.note.empty() ? rates : fmt::format("{}; {}", c.note, rates);
+  }
+  return c;
+}
+
 void compare_contexts(const RunContext& b, const RunContext& n,
                       FileComparison& out) {
   const auto differ = [&](const char* field, const std::string& x,
@@ -200,6 +236,8 @@ std::string_view to_string(Verdict verdict) {
       return "no change";
     case Verdict::not_measured:
       return "not measured";
+    case Verdict::more_errors:
+      return "more errors";
     case Verdict::too_few:
       break;
   }
@@ -218,7 +256,7 @@ std::string unfit_for_timing(const std::string& build_type) {
 
 bool FileComparison::regression() const {
   return std::any_of(runs.begin(), runs.end(), [](const RunComparison& r) {
-    return r.verdict == Verdict::slower;
+    return r.verdict == Verdict::slower || r.verdict == Verdict::more_errors;
   });
 }
 

@@ -54,6 +54,9 @@ json::object side_object(const CompareSide& s) {
   o["wall_s"] = number(s.wall_s);
   o["throughput_ops_s"] = number(s.throughput_ops_s);
   o["p99_s"] = number(s.p99_s);
+  o["error_rate"] = number(s.error_rate);
+  o["failed_ops"] = s.failed_ops;
+  o["finished_ops"] = s.finished_ops;
   return o;
 }
 

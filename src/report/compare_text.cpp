@@ -159,7 +159,8 @@ void console_file(std::ostream& out, const FileComparison& f,
                        format_ops_rate(c.base.throughput_ops_s),
                        format_duration(c.base.p99_s));
     std::string verdict = verdict_cell(c);
-    if (c.verdict == Verdict::slower) verdict = paint("\x1b[1;31m", verdict);
+    if (c.verdict == Verdict::slower || c.verdict == Verdict::more_errors)
+      verdict = paint("\x1b[1;31m", verdict);
     if (c.verdict == Verdict::faster) verdict = paint("\x1b[1;32m", verdict);
     out << fmt::format(
         "  {:<12} {:<4} {:>3}  {:>9}  {:>12}  {:>9}  {:<19}  {:>6}  {}\n", "",
@@ -219,8 +220,10 @@ void console_file(std::ostream& out, const FileComparison& f,
   only(f.only_in_base, f.base_source);
   only(f.only_in_candidate, f.candidate_source);
 
-  std::size_t slower = 0, faster = 0, same = 0, few = 0, unmeasured = 0;
+  std::size_t slower = 0, faster = 0, same = 0, few = 0, unmeasured = 0,
+              errors = 0;
   for (const auto& c : f.runs) {
+    errors += c.verdict == Verdict::more_errors;
     slower += c.verdict == Verdict::slower;
     faster += c.verdict == Verdict::faster;
     same += c.verdict == Verdict::no_change;
@@ -232,6 +235,8 @@ void console_file(std::ostream& out, const FileComparison& f,
       "Summary: {} slower, {} faster, {} no change, {} "
       "with too few repetitions to judge",
       slower, faster, same, few);
+  if (errors > 0)
+    summary += fmt::format(", {} with more errors (a regression)", errors);
   if (unmeasured > 0)
     summary += fmt::format(", {} not measured (n/a or failed)", unmeasured);
   print_wrapped(out, summary, 0);
@@ -279,7 +284,8 @@ void write_compare_markdown(std::ostream& out, const Comparison& comparison) {
       for (const auto& c : f.runs) {
         const std::string params = params_text(c.run.params);
         std::string verdict = verdict_cell(c);
-        if (c.verdict == Verdict::slower || c.verdict == Verdict::faster)
+        if (c.verdict == Verdict::slower || c.verdict == Verdict::faster ||
+            c.verdict == Verdict::more_errors)
           verdict = "**" + verdict + "**";
         if (!c.note.empty()) {
           notes.push_back(c.note);

@@ -302,4 +302,16 @@ double mann_whitney_min_p(std::size_t n1, std::size_t n2) {
   return std::min(1.0, 2 * std::exp(-log_orderings));
 }
 
+double two_proportion_p(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2,
+                        std::uint64_t n2) {
+  if (n1 == 0 || n2 == 0) return 1;
+  const double a = static_cast<double>(n1), b = static_cast<double>(n2);
+  const double pooled = static_cast<double>(k1 + k2) / (a + b);
+  const double se = std::sqrt(pooled * (1 - pooled) * (1 / a + 1 / b));
+  if (!(se > 0)) return 1;
+  const double z =
+      (static_cast<double>(k1) / a - static_cast<double>(k2) / b) / se;
+  return std::erfc(std::abs(z) / std::sqrt(2.0));
+}
+
 }  // namespace apb
