@@ -162,6 +162,13 @@ bool echo_once(int fd, std::size_t size) {
 }
 
 TEST(InProcessServer, AcceptOutOfDescriptorsIsCountedAndTheServerGoesOn) {
+#ifdef __SANITIZE_ADDRESS__
+  // The asan preset also has UBSan, whose vptr check opens a pipe to probe
+  // memory on a type-cache miss: with no descriptor left it reports a false
+  // "invalid vptr" (seen in Asio's timer queue). The dev and tsan builds
+  // run this test.
+  GTEST_SKIP() << "UBSan's vptr check needs free descriptors";
+#endif
   Measurement m(server_request("io.tcp_echo", "async"));
   ASSERT_TRUE(m.measuring()) << m.reason();
   const std::vector<int> listeners = listening_sockets();
