@@ -43,5 +43,13 @@ TEST(Wrap, EmptyTextIsThePrefixAlone) {
   EXPECT_EQ(joined(wrap("", 10, "note: ")), "note: |");
 }
 
+TEST(TruncateToWidth, CutsWithAnEllipsisOnlyWhenTooWide) {
+  EXPECT_EQ(truncate_to_width("abcdef", 6), "abcdef");
+  EXPECT_EQ(truncate_to_width("abcdefg", 6), "abcde\u2026");
+  EXPECT_EQ(display_width(truncate_to_width("a · b · c · d", 6)), 6u);
+  EXPECT_EQ(truncate_to_width("a · b · c · d", 6), "a · b\u2026");
+  EXPECT_EQ(truncate_to_width("abc", 0), "");
+}
+
 }  // namespace
 }  // namespace apb

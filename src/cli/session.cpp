@@ -25,6 +25,7 @@
 #include "signals.hpp"
 #include "terminal_width.hpp"
 #include "text/printable.hpp"
+#include "text/wrap.hpp"
 
 namespace apb::cli {
 namespace {
@@ -146,12 +147,14 @@ class Progress {
           " · ETA {}",
           format_duration(elapsed() / done *
                           static_cast<double>(units_ - units_done_ + 1)));
-    fmt::print(
-        stderr, "\r\033[K[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}",
+    const std::string line = fmt::format(
+        "[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}",
         std::min(runs_done_ + in_group + 1, runs_), runs_,
         r.workload->info.name, point, r.strategy->name(),
         warm ? "warm-up" : "repetition", warm ? rep + 1 : rep - r.warmup + 1,
         warm ? r.warmup : total - r.warmup, format_duration(elapsed()), eta);
+    // One column short of the width: a line that wraps cannot be redrawn.
+    fmt::print(stderr, "\r\033[K{}", truncate_to_width(line, width_ - 1));
   }
   void clear() const {
     if (live_) fmt::print(stderr, "\r\033[K");
@@ -171,9 +174,11 @@ class Progress {
                                   format_duration(result.latency_s.p99))
                     : format_duration(result.wall_s.median);
     }
-    fmt::print(stderr, "[{}/{}] {}{} · {}: {} {}\n", runs_done_, runs_,
-               result.workload, point, result.strategy,
-               to_string(result.status), outcome);
+    const std::string line = fmt::format(
+        "[{}/{}] {}{} · {}: {} {}", runs_done_, runs_, result.workload, point,
+        result.strategy, to_string(result.status), outcome);
+    for (const auto& part : wrap(line, width_, "", "    "))
+      fmt::print(stderr, "{}\n", part);
   }
   // A strategy left a sweep early: its remaining points will not run.
   void skipped(std::size_t runs, std::size_t units) {
@@ -188,6 +193,7 @@ class Progress {
         .count();
   }
   bool live_, verbose_;
+  std::size_t width_ = terminal_width();
   std::size_t runs_, units_;
   std::size_t runs_done_ = 0, units_done_ = 0;
   std::chrono::steady_clock::time_point start_;

@@ -68,6 +68,18 @@ std::size_t display_width(std::string_view text) {
   return n;
 }
 
+std::string truncate_to_width(std::string_view text, std::size_t width) {
+  if (display_width(text) <= width) return std::string(text);
+  if (width == 0) return {};
+  // Keep width - 1 code points, then the ellipsis.
+  std::size_t kept = 0, end = 0;
+  for (; end < text.size(); ++end) {
+    const bool starts = (static_cast<unsigned char>(text[end]) & 0xC0) != 0x80;
+    if (starts && kept++ == width - 1) break;
+  }
+  return std::string(text.substr(0, end)) + "\u2026";
+}
+
 std::vector<std::string> wrap(std::string_view text, std::size_t width,
                               std::string_view first, std::string_view rest) {
   std::vector<std::string> lines{std::string(first)};

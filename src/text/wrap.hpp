@@ -12,6 +12,10 @@ namespace apb {
 // every other code point is taken as one column).
 std::size_t display_width(std::string_view text);
 
+// `text` cut to at most `width` columns, its end replaced by "…" when cut:
+// for a line redrawn in place, which must not wrap.
+std::string truncate_to_width(std::string_view text, std::size_t width);
+
 // `text` as lines of at most `width` columns, broken at spaces; a word
 // longer than a line is split. Newlines and tabs count as spaces. The first
 // line starts with `first`, the others with `rest` (an indent), both
