@@ -347,7 +347,9 @@ class CompareCommandTest : public ::testing::Test {
     for (auto& a : args) argv.push_back(a.data());
     std::ostringstream captured;
     auto* old = std::cout.rdbuf(captured.rdbuf());
-    const int rc = cli::run_compare(static_cast<int>(argv.size()), argv.data());
+    const int rc =
+        cli::run_subcommand(*cli::find_subcommand("compare"),
+                            static_cast<int>(argv.size()), argv.data());
     std::cout.rdbuf(old);
     output_ = captured.str();
     return rc;

@@ -205,16 +205,6 @@ int compare(int argc, char** argv) {
 
 }  // namespace
 
-int run_compare(int argc, char** argv) {
-  try {
-    return compare(argc, argv);
-  } catch (const UsageError& e) {
-    fmt::print(stderr, "apbench compare: error: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "apbench compare: internal error: {}\n", e.what());
-    return 1;
-  }
-}
+int run_compare(int argc, char** argv) { return compare(argc, argv); }
 
 }  // namespace apb::cli

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   // `apbench compare ...`: a first word that names a subcommand.
   if (argc > 1)
     if (const auto* sub = apb::cli::find_subcommand(argv[1]))
-      return sub->run(argc - 1, argv + 1);
+      return apb::cli::run_subcommand(*sub, argc - 1, argv + 1);
   apb::cli::Options options;
   switch (apb::cli::parse_options(argc, argv, options)) {
     case apb::cli::ParseOutcome::exit_ok:

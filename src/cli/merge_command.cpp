@@ -151,13 +151,6 @@ int merge(int argc, char** argv) {
 
 }  // namespace
 
-int run_merge(int argc, char** argv) {
-  try {
-    return merge(argc, argv);
-  } catch (const UsageError& e) {
-    fmt::print(stderr, "apbench merge: error: {}\n", e.what());
-    return 2;
-  }
-}
+int run_merge(int argc, char** argv) { return merge(argc, argv); }
 
 }  // namespace apb::cli

@@ -1,5 +1,11 @@
 #include "subcommands.hpp"
 
+#include <fmt/format.h>
+
+#include <exception>
+
+#include "apbench/error.hpp"
+
 namespace apb::cli {
 
 const std::vector<Subcommand>& subcommands() {
@@ -20,6 +26,18 @@ const Subcommand* find_subcommand(std::string_view word) {
   for (const auto& s : subcommands())
     if (s.name == word) return &s;
   return nullptr;
+}
+
+int run_subcommand(const Subcommand& sub, int argc, char** argv) {
+  try {
+    return sub.run(argc, argv);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "apbench {}: error: {}\n", sub.name, e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "apbench {}: internal error: {}\n", sub.name, e.what());
+    return 1;
+  }
 }
 
 }  // namespace apb::cli
