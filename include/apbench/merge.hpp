@@ -48,4 +48,13 @@ struct MergeOutcome {
 MergeOutcome merge_results(const std::vector<MergeInput>& inputs,
                            const MergeOptions& options = {});
 
+// One plan measured in several fresh processes (apbench --forks), each
+// doing a share of the repetitions: `parts` are the processes' results in
+// order, all of the same runs (a process stopped early may hold fewer). A
+// run's repetitions are put together, each tagged with its process
+// (Repetition::process), histograms added, errors and counters summed, and
+// its summaries recomputed; the context is the first part's. Not analysed
+// (analyse() does that). Throws MergeError when the parts' runs differ.
+Results merge_processes(const std::vector<Results>& parts);
+
 }  // namespace apb

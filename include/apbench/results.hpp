@@ -52,6 +52,8 @@ struct Repetition {
   unsigned peak_threads = 0;         // threads of the process, at most
   // Mean ops in flight: total op service time / wall (Little's law).
   double achieved_concurrency = 0;
+  // Which of the run's processes measured it (apbench --forks), from 0.
+  unsigned process = 0;
 };
 
 // Pipelines: where an op's time went, per stage (means per op).
@@ -208,6 +210,8 @@ struct RunContext {
   std::string build_type;
   std::map<std::string, std::string> libraries;  // "boost" -> "1.81.0"
   std::string command_line;
+  // Fresh processes the repetitions were measured in (--forks); 1: this one.
+  unsigned processes = 1;
   std::string cpus;  // the CPUs apbench may run on, "0-1" (--cpus, taskset)
   MachineNoise noise;
   // A merged file: the files it came from; "shard" (a load split over

@@ -83,6 +83,30 @@ std::string identity_difference(const RunResult& a, const RunResult& b) {
 
 double end_of(const Repetition& r) { return r.start_unix_s + r.wall_s; }
 
+// The run's summaries of its repetition samples, recomputed.
+void summarize_samples(RunResult& out) {
+  if (out.repetitions.empty()) return;
+  std::vector<double> walls, rates, cpu, util, vol, invol, conc;
+  const double span = out.load.open() ? out.load.duration_s : 0.0;
+  for (const Repetition& r : out.repetitions) {
+    walls.push_back(r.wall_s);
+    const double wall = std::max(r.wall_s, span);
+    rates.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
+    cpu.push_back(r.cpu_user_s + r.cpu_system_s);
+    util.push_back(r.cpu_utilization);
+    vol.push_back(static_cast<double>(r.voluntary_switches));
+    invol.push_back(static_cast<double>(r.involuntary_switches));
+    conc.push_back(r.achieved_concurrency);
+  }
+  out.wall_s = summarize(walls);
+  out.throughput_ops_s = summarize(rates);
+  out.cpu_time_s = summarize(cpu).median;
+  out.cpu_utilization = summarize(util).median;
+  out.voluntary_switches = summarize(vol).median;
+  out.involuntary_switches = summarize(invol).median;
+  out.achieved_concurrency = summarize(conc).median;
+}
+
 RunResult merge_run(const std::vector<const RunResult*>& parts,
                     unsigned total_cores) {
   RunResult out = *parts.front();
@@ -158,27 +182,7 @@ RunResult merge_run(const std::vector<const RunResult*>& parts,
                               : 0;
     out.repetitions.push_back(rep);
   }
-  std::vector<double> walls, rates, cpu, util, vol, invol, conc;
-  const double span = out.load.open() ? out.load.duration_s : 0.0;
-  for (const Repetition& r : out.repetitions) {
-    walls.push_back(r.wall_s);
-    const double wall = std::max(r.wall_s, span);
-    rates.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
-    cpu.push_back(r.cpu_user_s + r.cpu_system_s);
-    util.push_back(r.cpu_utilization);
-    vol.push_back(static_cast<double>(r.voluntary_switches));
-    invol.push_back(static_cast<double>(r.involuntary_switches));
-    conc.push_back(r.achieved_concurrency);
-  }
-  if (!out.repetitions.empty()) {
-    out.wall_s = summarize(walls);
-    out.throughput_ops_s = summarize(rates);
-    out.cpu_time_s = summarize(cpu).median;
-    out.cpu_utilization = summarize(util).median;
-    out.voluntary_switches = summarize(vol).median;
-    out.involuntary_switches = summarize(invol).median;
-    out.achieved_concurrency = summarize(conc).median;
-  }
+  summarize_samples(out);
   out.latency_histogram = latency.data();
   out.latency_s = latency_summary(latency);
   out.latency_spectrum = spectrum_of(latency, parts.front()->latency_spectrum);
@@ -191,6 +195,117 @@ RunResult merge_run(const std::vector<const RunResult*>& parts,
 
 [[noreturn]] void refuse(const std::string& message) {
   throw MergeError(message);
+}
+
+// Run i of every process that measured it, as one run (merge_processes).
+RunResult merge_process_run(const std::vector<const RunResult*>& parts,
+                            const std::vector<unsigned>& process) {
+  const RunResult& first = *parts.front();
+  RunResult out = first;
+  if (first.status == RunStatus::not_applicable) return out;
+  out.status = RunStatus::ok;
+  out.reason.clear();
+  out.repetitions.clear();
+  out.repetitions_requested = 0;
+  out.error_messages.clear();
+  out.errors_by_cause.clear();
+  out.counters.clear();
+  out.diagnoses.clear();
+  out.interrupted = false;
+  out.checksum_mismatch = false;
+  out.errors = out.dropped = 0;
+  out.peak_rss_bytes = 0;
+  out.peak_threads = 0;
+  Histogram latency, service;
+  std::vector<StageResult> stages = first.stages;
+  double stage_weight = 0;
+  for (auto& s : stages) s.time_s = s.queue_s = 0;
+  bool checksums_agree = true;
+  const bool some_ok = std::any_of(parts.begin(), parts.end(), [](auto* p) {
+    return p->status == RunStatus::ok;
+  });
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const RunResult& p = *parts[k];
+    // A process stopped before its first whole repetition adds nothing
+    // comparable to those that measured some.
+    if (p.status == RunStatus::interrupted && some_ok) {
+      out.interrupted = true;
+      out.repetitions_requested += p.repetitions_requested;
+      continue;
+    }
+    for (Repetition rep : p.repetitions) {
+      rep.process = process[k];
+      out.repetitions.push_back(rep);
+    }
+    out.repetitions_requested += p.repetitions_requested;
+    out.interrupted = out.interrupted || p.interrupted;
+    out.checksum_mismatch = out.checksum_mismatch || p.checksum_mismatch;
+    // Digests agree within a process; a workload calibrated per process
+    // (cpu.spin) may sum differently in another: no mismatch, no checksum.
+    checksums_agree = checksums_agree && p.checksum == first.checksum;
+    for (const auto& [m, n] : p.error_messages) out.error_messages[m] += n;
+    for (const auto& [c, n] : p.errors_by_cause) out.errors_by_cause[c] += n;
+    for (const auto& [c, n] : p.counters) out.counters[c] += n;
+    if (p.latency_histogram) latency.merge(Histogram(*p.latency_histogram));
+    if (p.service_time_histogram)
+      service.merge(Histogram(*p.service_time_histogram));
+    for (const Diagnosis& d : p.diagnoses)
+      if (std::none_of(out.diagnoses.begin(), out.diagnoses.end(),
+                       [&](const Diagnosis& o) { return o.kind == d.kind; }))
+        out.diagnoses.push_back(d);
+    if (p.loop_lag_s &&
+        (!out.loop_lag_s || p.loop_lag_s->p99 > out.loop_lag_s->p99))
+      out.loop_lag_s = p.loop_lag_s;  // the worst process's
+    if (p.stages.size() == stages.size() && !p.repetitions.empty()) {
+      const double w = static_cast<double>(p.repetitions.size());
+      for (std::size_t s = 0; s < stages.size(); ++s) {
+        stages[s].time_s += p.stages[s].time_s * w;
+        stages[s].queue_s += p.stages[s].queue_s * w;
+      }
+      stage_weight += w;
+    }
+    if (p.status != RunStatus::ok && out.status == RunStatus::ok) {
+      out.status = p.status;
+      out.reason = fmt::format("process {} of {}: {}", process[k] + 1,
+                               parts.size(), p.reason);
+    }
+  }
+  if (stage_weight > 0) {
+    for (auto& s : stages) {
+      s.time_s /= stage_weight;
+      s.queue_s /= stage_weight;
+    }
+    out.stages = stages;
+  }
+  out.checksum = checksums_agree ? first.checksum : std::nullopt;
+  for (const Repetition& r : out.repetitions) {
+    out.errors += r.errors;
+    out.dropped += r.dropped;
+    out.peak_rss_bytes = std::max(out.peak_rss_bytes, r.peak_rss_bytes);
+    out.peak_threads = std::max(out.peak_threads, r.peak_threads);
+  }
+  summarize_samples(out);
+  if (latency.count() > 0) {
+    out.latency_histogram = latency.data();
+    out.latency_s = latency_summary(latency);
+    out.latency_spectrum = spectrum_of(latency, first.latency_spectrum);
+  }
+  if (out.load.open() && service.count() > 0) {
+    out.service_time_histogram = service.data();
+    out.service_time_s = latency_summary(service);
+  }
+  out.efficiency.reset();
+  if (out.ideal_s && out.wall_s.median > 0)
+    out.efficiency = *out.ideal_s / out.wall_s.median;
+  if (auto& fj = out.fork_join; fj && fj->tasks_per_op > 0 &&
+                                !out.load.open() && out.load.ops > 0 &&
+                                !out.repetitions.empty()) {
+    const double ops = static_cast<double>(out.load.ops);
+    fj->overhead_per_task_s =
+        (out.wall_s.median * fj->threads - ops * fj->serial_s) /
+        (ops * static_cast<double>(fj->tasks_per_op));
+  }
+  return out;
 }
 
 ShardRecord record_of(const MergeInput& in) {
@@ -356,6 +471,34 @@ MergeOutcome merge_results(const std::vector<MergeInput>& inputs,
   check_versions(inputs);
   return options.by == MergeBy::shard ? merge_shards(inputs, options)
                                       : merge_hosts(inputs);
+}
+
+Results merge_processes(const std::vector<Results>& parts) {
+  if (parts.empty()) refuse("no process measured anything");
+  Results merged;
+  merged.context = parts.front().context;
+  merged.context.processes = static_cast<unsigned>(parts.size());
+  merged.slo = parts.front().slo;
+  merged.early_stops = parts.front().early_stops;
+  for (const Results& p : parts)
+    merged.interrupted = merged.interrupted || p.interrupted;
+  const auto& runs = parts.front().runs;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    std::vector<const RunResult*> of_run;
+    std::vector<unsigned> process;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      if (i >= parts[k].runs.size()) continue;  // stopped before it
+      const RunResult& r = parts[k].runs[i];
+      if (shard_identity(r) != shard_identity(runs[i]))
+        refuse(fmt::format("process {} measured run {} as {} {}: {}", k + 1,
+                           i + 1, r.workload, r.strategy,
+                           identity_difference(runs[i], r)));
+      of_run.push_back(&r);
+      process.push_back(static_cast<unsigned>(k));
+    }
+    merged.runs.push_back(merge_process_run(of_run, process));
+  }
+  return merged;
 }
 
 }  // namespace apb

@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "apbench/error.hpp"
 #include "options.hpp"
@@ -24,13 +25,9 @@ int main(int argc, char** argv) {
     case apb::cli::ParseOutcome::run:
       break;
   }
-  std::string command_line;
-  for (int i = 0; i < argc; ++i) {
-    if (i > 0) command_line += ' ';
-    command_line += argv[i];
-  }
   try {
-    return apb::cli::run_session(options, command_line);
+    return apb::cli::run_session(options,
+                                 std::vector<std::string>(argv, argv + argc));
   } catch (const apb::UsageError& e) {
     fmt::print(stderr, "apbench: error: {}\n",
                apb::cli::message_line(e.what()));

@@ -124,6 +124,13 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                  "warm-up repetitions per run, not measured (default: 1; 0 "
                  "in a sweep)")
       ->type_name("W");
+  app.add_option("--forks", o.forks,
+                 "measure in N fresh processes, one after another, each "
+                 "doing a share of the repetitions, so the numbers cover what "
+                 "changes between processes (thread placement, memory "
+                 "layout), as two builds compared are (default: auto = one "
+                 "per repetition up to 10 from 5 repetitions on, else 1)")
+      ->type_name("N|auto");
   app.add_option(
          "--seed", o.seed,
          "seed for random parameters such as distributions (default: 1)")

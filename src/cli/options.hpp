@@ -19,6 +19,7 @@ struct Options {
   std::vector<std::string> sets;        // name=value
   std::optional<std::string> ops, concurrency, threads, repetitions, warmup,
       seed;
+  std::optional<std::string> forks;  // --forks N|auto: processes (forks.hpp)
   // Open loop and sweeps.
   std::optional<std::string> rate, duration, arrival, max_in_flight, slo;
   std::optional<std::string> cpus;    // --cpus LIST: pin apbench to them

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -15,9 +16,11 @@
 #include "apbench/context.hpp"
 #include "apbench/cpu_affinity.hpp"
 #include "apbench/error.hpp"
+#include "apbench/merge.hpp"
 #include "apbench/plan.hpp"
 #include "apbench/report.hpp"
 #include "apbench/units.hpp"
+#include "forks.hpp"
 #include "list.hpp"
 #include "noise_watch.hpp"
 #include "output_file.hpp"
@@ -64,6 +67,12 @@ class Outputs {
   void finished(const RunResult& run) {
     std::lock_guard lock(mutex_);
     so_far_.runs.push_back(run);
+    write_locked(so_far_, /*final=*/false);
+  }
+  // Every run measured so far at once (the processes of --forks, merged).
+  void replace_runs(std::vector<RunResult> runs) {
+    std::lock_guard lock(mutex_);
+    so_far_.runs = std::move(runs);
     write_locked(so_far_, /*final=*/false);
   }
   void early_stop(const EarlyStop& stop) {
@@ -121,8 +130,10 @@ class Outputs {
 // Work is counted in repetitions, warm-ups included, for the ETA.
 class Progress {
  public:
-  Progress(bool live, bool verbose, std::size_t runs, std::size_t units)
-      : live_(live),
+  Progress(bool live, bool verbose, std::size_t runs, std::size_t units,
+           std::string prefix = "")
+      : prefix_(std::move(prefix)),
+        live_(live),
         verbose_(verbose),
         runs_(runs),
         units_(units),
@@ -148,7 +159,7 @@ class Progress {
           format_duration(elapsed() / done *
                           static_cast<double>(units_ - units_done_ + 1)));
     const std::string line = fmt::format(
-        "[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}",
+        "{}[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}", prefix_,
         std::min(runs_done_ + in_group + 1, runs_), runs_,
         r.workload->info.name, point, r.strategy->name(),
         warm ? "warm-up" : "repetition", warm ? rep + 1 : rep - r.warmup + 1,
@@ -192,6 +203,7 @@ class Progress {
                                          start_)
         .count();
   }
+  std::string prefix_;  // "process 2/9 · " in a process of --forks
   bool live_, verbose_;
   std::size_t width_ = terminal_width();
   std::size_t runs_, units_;
@@ -236,7 +248,63 @@ std::string message_line(const std::string& message) {
   return printable(without_source_location(message), 400);
 }
 
-int run_session(const Options& o, const std::string& command_line) {
+namespace {
+
+// --forks: the plan measured by `forks` processes of this executable; their
+// results, merged, become `results.runs`. Returns a process's bad end (its
+// message is on stderr), or 0.
+int measure_in_processes(const std::vector<std::string>& argv, unsigned forks,
+                         const Plan& plan, Results& results, Outputs& outputs,
+                         const SignalWatcher& signals, bool quiet) {
+  unsigned reps = 0;
+  for (const Sweep& s : plan.sweeps)
+    reps = std::max(reps, s.settings.repetitions);
+  if (!quiet)
+    fmt::print(stderr,
+               "apbench: {} repetitions in {} fresh processes, one after "
+               "another (--forks)\n",
+               reps, forks);
+  const ForkOutcome outcome =
+      run_forks(argv, forks, reps, signals,
+                [&](unsigned, const std::vector<Results>& parts) {
+                  outputs.replace_runs(merge_processes(parts).runs);
+                });
+  if (!outcome.parts.empty()) {
+    Results merged = merge_processes(outcome.parts);
+    results.runs = std::move(merged.runs);
+    results.early_stops = std::move(merged.early_stops);
+    results.interrupted = merged.interrupted;
+  }
+  results.context.processes = static_cast<unsigned>(outcome.parts.size());
+  if (outcome.parts.size() < forks) results.interrupted = true;
+  for (RunResult& r : results.runs) {
+    if (r.status == RunStatus::not_applicable) continue;
+    r.repetitions_requested = reps;  // of all processes, started or not
+    r.interrupted = r.repetitions.size() < reps;
+  }
+  return outcome.status;
+}
+
+std::string joined(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
+}  // namespace
+
+int run_session(const Options& typed, const std::vector<std::string>& argv) {
+  // A process of --forks: its share of the repetitions, into its JSON.
+  const auto child = fork_child_from_environment();
+  Options o = typed;
+  if (child) {
+    o.repetitions = std::to_string(child->repetitions);
+    o.forks = "1";
+    o.outputs.clear();
+    o.outputs["json"] = child->json_path;
+    o.charts_dir.clear();
+    o.verbose = false;
+  }
   if (o.list) {
     print_list(std::cout, terminal_width());
     return 0;
@@ -244,10 +312,12 @@ int run_session(const Options& o, const std::string& command_line) {
   // Before the plan: its default threads are the CPUs apbench may use.
   if (o.cpus) pin_to_cpus(*o.cpus);
   const Plan plan = plan_from_options(o);
+  const unsigned forks = child ? 1 : fork_count(o, plan);
   Outputs outputs(open_outputs(o));
 
   Results results;
-  results.context = current_context(command_line);
+  results.context = current_context(joined(argv));
+  results.context.processes = forks;
   results.slo = plan.slo;
   outputs.started(results);
   const bool tty = isatty(STDERR_FILENO) != 0;
@@ -255,9 +325,11 @@ int run_session(const Options& o, const std::string& command_line) {
       .color = !o.no_color && isatty(STDOUT_FILENO) != 0,
       .width = terminal_width(),
       .wide = o.wide};
-  Progress progress(tty && !o.quiet, o.verbose, plan.run_count(),
-                    plan.repetition_count());
-  if (!o.selects_runs() && !o.quiet)
+  Progress progress(
+      tty && !o.quiet, o.verbose, plan.run_count(), plan.repetition_count(),
+      child ? fmt::format("process {}/{} · ", child->index + 1, child->count)
+            : "");
+  if (!o.selects_runs() && !o.quiet && !child)
     fmt::print(stderr,
                "apbench: running the default suite ({} runs, about a minute; "
                "see --help to choose your own):\n"
@@ -266,48 +338,64 @@ int run_session(const Options& o, const std::string& command_line) {
                "  and a service that fetches, then processes each request\n",
                plan.run_count());
 
-  SignalWatcher signals(tty, [&](int signal) {
-    outputs.write_and_exit(SignalWatcher::exit_status(signal));
-  });
-  PlanCallbacks callbacks;
-  callbacks.repetition = [&](const RunRequest& r, std::size_t in_group,
-                             unsigned rep, unsigned total) {
-    if (!signals.received()) progress.update(r, in_group, rep, total);
-  };
+  // A process of --forks stops quietly: its parent says what happens.
+  SignalWatcher signals(
+      tty,
+      [&](int signal) {
+        outputs.write_and_exit(SignalWatcher::exit_status(signal));
+      },
+      // A parent waits for its process, which has a grace of its own.
+      std::chrono::seconds(forks > 1 ? 6 : 3), /*announce=*/!child);
   NoiseWatch noise(results.context);
-  callbacks.finished = [&](const RunResult& r) {
-    progress.finished(r);
-    outputs.finished(r);
+  const auto warn_if_noisy = [&](const RunResult& r) {
+    if (child) return;  // the parent warns, from all processes' samples
     const std::string warning = noise.finished(r);
     if (!warning.empty()) fmt::print(stderr, "{}", warning);
   };
-  callbacks.skipped = [&](const EarlyStop& stop, std::size_t runs,
-                          std::size_t repetitions) {
-    progress.skipped(runs, repetitions);
-    outputs.early_stop(stop);
-  };
-  callbacks.stop = signals.stop_token();
-
-  try {
-    run_plan(plan, results, callbacks);
-  } catch (const UsageError&) {
-    signals.measuring_done();
-    progress.clear();
-    write_all(results, outputs, console,
-              o.charts_dir);  // keep what was measured
-    throw;
+  int status = 0;
+  if (forks > 1) {
+    status = measure_in_processes(argv, forks, plan, results, outputs, signals,
+                                  o.quiet);
+    for (const RunResult& r : results.runs) warn_if_noisy(r);
+  } else {
+    PlanCallbacks callbacks;
+    callbacks.repetition = [&](const RunRequest& r, std::size_t in_group,
+                               unsigned rep, unsigned total) {
+      if (!signals.received()) progress.update(r, in_group, rep, total);
+    };
+    callbacks.finished = [&](const RunResult& r) {
+      progress.finished(r);
+      outputs.finished(r);
+      warn_if_noisy(r);
+    };
+    callbacks.skipped = [&](const EarlyStop& stop, std::size_t runs,
+                            std::size_t repetitions) {
+      progress.skipped(runs, repetitions);
+      outputs.early_stop(stop);
+    };
+    callbacks.stop = signals.stop_token();
+    try {
+      run_plan(plan, results, callbacks);
+    } catch (const UsageError&) {
+      signals.measuring_done();
+      progress.clear();
+      write_all(results, outputs, console,
+                o.charts_dir);  // keep what was measured
+      throw;
+    }
   }
   signals.measuring_done();
   progress.clear();
-  int status = write_all(results, outputs, console, o.charts_dir);
+  const int written = write_all(results, outputs, console, o.charts_dir);
   if (const int signal = signals.received()) {
+    if (child) return SignalWatcher::exit_status(signal);
     fmt::print(stderr,
                "apbench: interrupted after {} of {} runs; results so far "
                "were written\n",
                results.runs.size(), plan.run_count());
     return SignalWatcher::exit_status(signal);
   }
-  return status;
+  return status != 0 ? status : written;
 }
 
 }  // namespace apb::cli

@@ -37,8 +37,8 @@ const char* signal_name(int signal) {
 }  // namespace
 
 SignalWatcher::SignalWatcher(bool tty, std::function<void(int)> exit_now,
-                             std::chrono::milliseconds grace)
-    : tty_(tty), exit_now_(std::move(exit_now)) {
+                             std::chrono::milliseconds grace, bool announce)
+    : tty_(tty), announce_(announce), exit_now_(std::move(exit_now)) {
   if (::pipe2(pipe_, O_CLOEXEC) != 0)
     throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
   wake_fd = pipe_[1];
@@ -83,11 +83,12 @@ void SignalWatcher::watch(std::chrono::milliseconds grace) {
     if (signal == 0) return;  // the destructor
     int expected = 0;
     if (first_.compare_exchange_strong(expected, signal)) {
-      fmt::print(stderr,
-                 "{}apbench: {} received: stopping the current repetition and "
-                 "writing the results so far ({} again exits at once)\n",
-                 tty_ ? "\r\033[K" : "", signal_name(signal),
-                 signal == SIGINT ? "Ctrl-C" : "the signal");
+      if (announce_)
+        fmt::print(stderr,
+                   "{}apbench: {} received: stopping the current repetition "
+                   "and writing the results so far ({} again exits at once)\n",
+                   tty_ ? "\r\033[K" : "", signal_name(signal),
+                   signal == SIGINT ? "Ctrl-C" : "the signal");
       std::fflush(stderr);
       stop_.request_stop();
       continue;

@@ -17,8 +17,10 @@ namespace apb::cli {
 class SignalWatcher {
  public:
   // `exit_now(signal)` runs on the watcher thread and must not return.
+  // `announce`: say on stderr what a signal does (false: quietly).
   SignalWatcher(bool tty, std::function<void(int)> exit_now,
-                std::chrono::milliseconds grace = std::chrono::seconds(3));
+                std::chrono::milliseconds grace = std::chrono::seconds(3),
+                bool announce = true);
   ~SignalWatcher();  // restores the default handlers
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;
@@ -36,6 +38,7 @@ class SignalWatcher {
   void watch(std::chrono::milliseconds grace);
 
   bool tty_;
+  bool announce_;
   std::function<void(int)> exit_now_;
   std::stop_source stop_;
   std::atomic<int> first_{0};

@@ -180,6 +180,7 @@ json::object context_object(const RunContext& c) {
     libraries[name] = text(version);
   o["libraries"] = std::move(libraries);
   o["command_line"] = text(c.command_line);
+  o["processes"] = c.processes;
   o["cpus"] = text(c.cpus);
   const MachineNoise& n = c.noise;
   json::object noise;
@@ -380,6 +381,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
     s["dropped"] = r.dropped;
     s["peak_threads"] = r.peak_threads;
     s["achieved_concurrency"] = number(r.achieved_concurrency);
+    s["process"] = r.process;
     s["checksum"] =
         digests ? text(checksum_text(r.checksum)) : json::value(nullptr);
     samples.push_back(std::move(s));

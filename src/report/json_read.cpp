@@ -214,6 +214,8 @@ RunContext read_context(const Reader& r, const json::object& o,
   for (auto& [name, version] : r.pairs(o, path, "libraries"))
     c.libraries[name] = version;
   c.command_line = r.string(o, path, "command_line");
+  c.processes = static_cast<unsigned>(
+      std::max<std::uint64_t>(1, optional_count(r, o, path, "processes")));
   // Files of apbench 0.2.0 have neither (both are optional on reading).
   if (const json::value* cpus = o.if_contains("cpus");
       cpus && cpus->is_string())
@@ -302,6 +304,60 @@ Load read_load(const Reader& r, const json::object& o, const std::string& path,
   return load;
 }
 
+// What the runner found besides the numbers (all optional on reading:
+// `apbench --forks` reads its processes' files back whole).
+void read_findings(const Reader& r, const json::object& o,
+                   const std::string& path, RunResult& run) {
+  const auto present = [&](const char* key) {
+    const json::value* v = o.if_contains(key);
+    return v && !v->is_null() ? v : nullptr;
+  };
+  if (const json::value* v = present("interrupted"); v && v->is_bool())
+    run.interrupted = v->get_bool();
+  run.repetitions_requested = static_cast<unsigned>(
+      optional_count(r, o, path, "repetitions_requested"));
+  if (const json::value* v = present("diagnoses")) {
+    const std::string dp = Reader::join(path, "diagnoses");
+    const json::array& items = r.array(*v, dp);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string ip = Reader::index(dp, i);
+      const json::object& d = r.object(items[i], ip);
+      run.diagnoses.push_back(
+          {r.string(d, ip, "kind"), r.string(d, ip, "message")});
+    }
+  }
+  if (const json::value* v = present("stages")) {
+    const std::string sp = Reader::join(path, "stages");
+    const json::array& items = r.array(*v, sp);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string ip = Reader::index(sp, i);
+      const json::object& st = r.object(items[i], ip);
+      run.stages.push_back({r.string(st, ip, "name"), r.string(st, ip, "kind"),
+                            r.number(st, ip, "time_s"),
+                            r.number(st, ip, "queue_s")});
+    }
+  }
+  if (const json::value* v = present("stage_overlap")) {
+    const std::string op = Reader::join(path, "stage_overlap");
+    const json::object& ov = r.object(*v, op);
+    run.stage_overlap =
+        StageOverlap{r.number(ov, op, "cpu_busy"), r.number(ov, op, "io_wait"),
+                     r.number(ov, op, "both")};
+  }
+  if (const json::value* v = present("fork_join")) {
+    const std::string fp = Reader::join(path, "fork_join");
+    const json::object& f = r.object(*v, fp);
+    ForkJoinCost c;
+    c.tasks_per_op = r.count(f, fp, "tasks_per_op");
+    c.leaves_per_op = r.count(f, fp, "leaves_per_op");
+    c.serial_s = r.number(f, fp, "serial_s");
+    c.critical_path_s = r.number(f, fp, "critical_path_s");
+    c.threads = static_cast<unsigned>(r.count(f, fp, "threads"));
+    c.overhead_per_task_s = r.optional_number(f, fp, "overhead_per_task_s");
+    run.fork_join = c;
+  }
+}
+
 RunResult read_run(const Reader& r, const json::object& o,
                    const std::string& path) {
   RunResult run;
@@ -312,9 +368,10 @@ RunResult read_run(const Reader& r, const json::object& o,
                                 : WorkloadKind::io;
   run.strategy = r.string(o, path, "strategy");
   const std::string status = r.string(o, path, "status");
-  run.status = status == "ok"    ? RunStatus::ok
-               : status == "n/a" ? RunStatus::not_applicable
-                                 : RunStatus::failed;
+  run.status = status == "ok"            ? RunStatus::ok
+               : status == "n/a"         ? RunStatus::not_applicable
+               : status == "interrupted" ? RunStatus::interrupted
+                                         : RunStatus::failed;
   run.reason = r.string(o, path, "reason");
   run.params = r.pairs(o, path, "params");
   const std::string load_path = Reader::join(path, "load");
@@ -345,6 +402,7 @@ RunResult read_run(const Reader& r, const json::object& o,
     rep.errors = r.count(s, sp, "errors");
     rep.dropped = r.count(s, sp, "dropped");
     rep.achieved_concurrency = r.number(s, sp, "achieved_concurrency");
+    rep.process = static_cast<unsigned>(optional_count(r, s, sp, "process"));
     rep.checksum = read_checksum(r, s, sp, "checksum").value_or(0);
     run.repetitions.push_back(rep);
   }
@@ -415,6 +473,7 @@ RunResult read_run(const Reader& r, const json::object& o,
   run.efficiency = r.optional_number(o, path, "efficiency");
   run.speedup_vs_sequential =
       r.optional_number(o, path, "speedup_vs_sequential");
+  read_findings(r, o, path, run);
   return run;
 }
 
@@ -492,6 +551,9 @@ Results read_json(std::istream& in, const std::string& source) {
 
   const Reader r(source);
   Results results;
+  if (const json::value* v = root->if_contains("interrupted");
+      v && v->is_bool())
+    results.interrupted = v->get_bool();
   results.context = read_context(
       r, r.object(r.at(*root, "", "context"), "context"), "context");
   const auto& runs = r.array(r.at(*root, "", "runs"), "runs");

@@ -1,0 +1,212 @@
+#include "forks.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+#include <thread>
+
+#include "apbench/error.hpp"
+#include "apbench/read_results.hpp"
+#include "apbench/units.hpp"
+
+extern char** environ;
+
+namespace apb::cli {
+namespace {
+
+constexpr const char* kVariable = "APBENCH_FORK";
+constexpr unsigned kAutoMinRepetitions = 5;
+constexpr unsigned kAutoMaxForks = 10;
+
+// APBENCH_FORK=INDEX/COUNT;REPETITIONS;PARENT_PID;JSON_PATH (the path last:
+// it may hold any character but NUL).
+std::string child_variable(unsigned index, unsigned count, unsigned reps,
+                           const std::string& path) {
+  return fmt::format("{}={}/{};{};{};{}", kVariable, index, count, reps,
+                     ::getpid(), path);
+}
+
+// What the plan does that a process on its own would do differently.
+std::string why_not_forked(const Plan& plan) {
+  for (const Sweep& s : plan.sweeps) {
+    if (s.points.size() > 1)
+      return "a sweep (each process would stop early and find its knee on "
+             "its own)";
+    for (const Load& l : s.points)
+      if (l.shards > 1) return "--shard (a shard is one process already)";
+  }
+  if (plan.start_at_unix_s)
+    return "--start-at (only the first process could start then)";
+  return "";
+}
+
+}  // namespace
+
+std::optional<ForkChild> fork_child_from_environment() {
+  const char* value = std::getenv(kVariable);
+  if (!value) return std::nullopt;
+  const std::string text = value;
+  ForkChild c;
+  unsigned long parent = 0;
+  int used = 0;
+  if (std::sscanf(text.c_str(), "%u/%u;%u;%lu;%n", &c.index, &c.count,
+                  &c.repetitions, &parent, &used) != 4 ||
+      used <= 0 || c.count == 0 || c.index >= c.count || c.repetitions == 0)
+    throw UsageError(fmt::format(
+        "{} is set to '{}', which apbench sets itself for the processes of "
+        "--forks: unset it",
+        kVariable, text));
+  c.json_path = text.substr(static_cast<std::size_t>(used));
+  // Not outlive the parent (killed with SIGKILL, it cannot stop us).
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (static_cast<unsigned long>(::getppid()) != parent) std::_Exit(143);
+  return c;
+}
+
+unsigned fork_count(const Options& o, const Plan& plan) {
+  unsigned reps = 0;
+  for (const Sweep& s : plan.sweeps)
+    reps = std::max(reps, s.settings.repetitions);
+  const std::string blocker = why_not_forked(plan);
+  if (!o.forks || *o.forks == "auto") {
+    if (!blocker.empty() || reps < kAutoMinRepetitions) return 1;
+    return std::min(reps, kAutoMaxForks);
+  }
+  std::int64_t n = 0;
+  try {
+    n = parse_integer(*o.forks);
+  } catch (const UsageError&) {
+    n = -1;
+  }
+  if (n < 1 || n > 100)
+    throw UsageError(fmt::format(
+        "bad value '{}' for --forks: expected auto or 1..100", *o.forks));
+  const auto forks = static_cast<unsigned>(n);
+  if (forks == 1) return 1;
+  if (!blocker.empty())
+    throw UsageError(
+        fmt::format("--forks {} cannot measure {}: leave --forks out or give 1",
+                    forks, blocker));
+  if (forks > reps)
+    throw UsageError(fmt::format(
+        "--forks {} needs at least {} repetitions (each process measures one "
+        "or more); --repetitions is {}",
+        forks, forks, reps));
+  return forks;
+}
+
+ForkOutcome run_forks(
+    const std::vector<std::string>& argv, unsigned forks, unsigned repetitions,
+    const SignalWatcher& signals,
+    const std::function<void(unsigned, const std::vector<Results>&)>& done) {
+  namespace fs = std::filesystem;
+  ForkOutcome outcome;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec)
+    throw std::runtime_error(
+        fmt::format("--forks: cannot find this executable: {}", ec.message()));
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir_template =
+      (fs::path(tmp && *tmp ? tmp : "/tmp") / "apbench-forks-XXXXXX").string();
+  if (!::mkdtemp(dir_template.data()))
+    throw std::runtime_error(
+        fmt::format("--forks: cannot create a folder in "
+                    "'{}': {}",
+                    tmp && *tmp ? tmp : "/tmp", std::strerror(errno)));
+  const fs::path dir = dir_template;
+  struct RemoveDir {
+    fs::path dir;
+    ~RemoveDir() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } remove_dir{dir};
+
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+
+  for (unsigned k = 0; k < forks && !signals.received(); ++k) {
+    const unsigned reps = repetitions / forks + (k < repetitions % forks);
+    const std::string json = (dir / fmt::format("process-{}.json", k)).string();
+    std::vector<std::string> env_strings{child_variable(k, forks, reps, json)};
+    std::vector<char*> env{env_strings.front().data()};
+    for (char** e = environ; *e; ++e)
+      if (std::strncmp(*e, "APBENCH_FORK=", 13) != 0) env.push_back(*e);
+    env.push_back(nullptr);
+
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    // The console tables are the parent's, of all processes together.
+    posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null",
+                                     O_WRONLY, 0);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // Its own process group: a Ctrl-C reaches the parent alone, which
+    // passes it on once.
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    pid_t pid = 0;
+    const int spawned = ::posix_spawn(&pid, exe.c_str(), &files, &attr,
+                                      args.data(), env.data());
+    posix_spawn_file_actions_destroy(&files);
+    posix_spawnattr_destroy(&attr);
+    if (spawned != 0)
+      throw std::runtime_error(fmt::format("--forks: cannot start '{}': {}",
+                                           exe.string(),
+                                           std::strerror(spawned)));
+    int status = 0;
+    bool passed_on = false;
+    for (;;) {
+      const pid_t r = ::waitpid(pid, &status, WNOHANG);
+      if (r == pid) break;
+      if (r < 0 && errno != EINTR)
+        throw std::runtime_error(
+            fmt::format("--forks: waitpid: {}", std::strerror(errno)));
+      if (const int signal = signals.received(); signal && !passed_on) {
+        ::kill(pid, signal);
+        passed_on = true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (fs::exists(json, ec)) {
+      try {
+        outcome.parts.push_back(read_json_file(json));
+        if (done) done(k, outcome.parts);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "apbench: error: process {} of {}: {}\n", k + 1,
+                   forks, e.what());
+        outcome.status = 1;
+      }
+    }
+    if (outcome.status != 0) break;
+    if (WIFEXITED(status)) {
+      const int code = WEXITSTATUS(status);
+      if (code == 0 || (code > 128 && signals.received())) continue;
+      outcome.status = code == 2 ? 2 : 1;
+    } else {
+      fmt::print(stderr,
+                 "apbench: error: process {} of {} ended by signal {} ({}); "
+                 "the repetitions it measured are lost\n",
+                 k + 1, forks, WTERMSIG(status), strsignal(WTERMSIG(status)));
+      outcome.status = 1;
+    }
+    break;
+  }
+  return outcome;
+}
+
+}  // namespace apb::cli
