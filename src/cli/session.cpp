@@ -255,7 +255,8 @@ namespace {
 // message is on stderr), or 0.
 int measure_in_processes(const std::vector<std::string>& argv, unsigned forks,
                          const Plan& plan, Results& results, Outputs& outputs,
-                         const SignalWatcher& signals, bool quiet) {
+                         const SignalWatcher& signals, bool quiet,
+                         bool verbose) {
   unsigned reps = 0;
   for (const Sweep& s : plan.sweeps)
     reps = std::max(reps, s.settings.repetitions);
@@ -266,8 +267,11 @@ int measure_in_processes(const std::vector<std::string>& argv, unsigned forks,
                reps, forks);
   const ForkOutcome outcome =
       run_forks(argv, forks, reps, signals,
-                [&](unsigned, const std::vector<Results>& parts) {
+                [&](unsigned k, const std::vector<Results>& parts) {
                   outputs.replace_runs(merge_processes(parts).runs);
+                  if (verbose)
+                    fmt::print(stderr, "apbench: process {} of {} finished\n",
+                               k + 1, forks);
                 });
   if (!outcome.parts.empty()) {
     Results merged = merge_processes(outcome.parts);
@@ -355,7 +359,7 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
   int status = 0;
   if (forks > 1) {
     status = measure_in_processes(argv, forks, plan, results, outputs, signals,
-                                  o.quiet);
+                                  o.quiet, o.verbose);
     for (const RunResult& r : results.runs) warn_if_noisy(r);
   } else {
     PlanCallbacks callbacks;
