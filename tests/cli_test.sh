@@ -99,6 +99,15 @@ echo '{"runs": []}' >"$tmp/other.json"
 expect 2 "^apbench compare: error: .* is not an apbench results file" -- compare "$tmp/r.json" "$tmp/other.json"
 expect 2 "^apbench compare: error: needs two results files" -- compare "$tmp/r.json"
 expect 2 "^apbench compare: error: bad value '200' for --threshold" -- compare "$tmp/r.json" "$tmp/r.json" --threshold 200
+expect 2 "^apbench compare: error: bad value 'bonferroni' for --p-adjust: expected holm or none$" -- compare "$tmp/r.json" "$tmp/r.json" --p-adjust bonferroni
+expect 0 "verdict at unadjusted p < 0.05 over 0 tests" -- compare "$tmp/r.json" "$tmp/r.json" --p-adjust none --no-color
+lines=$("$apbench" compare "$tmp/r.json" "$tmp/r.json" --p-adjust bonferroni 2>&1 | wc -l)
+if [ "$lines" -eq 1 ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: apbench compare --p-adjust bonferroni wrote $lines lines, want 1"
+fi
 for f in "$tmp/r.json" "$tmp/none.json" "$tmp/r.csv" "$tmp/v7.json"; do
   lines=$("$apbench" compare "$tmp/r.json" "$f" 2>&1 >/dev/null | wc -l)
   if [ "$f" = "$tmp/r.json" ] && [ "$lines" -eq 0 ] || [ "$lines" -eq 1 ]; then

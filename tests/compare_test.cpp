@@ -237,6 +237,141 @@ TEST(CompareTest, SeriesKneesSideBySide) {
   EXPECT_FALSE(f.matched_nothing());
 }
 
+// Nine walls 1.00, 1.02, ..., 1.16 s against the same plus `shift` s: with
+// shift 0.07 the samples overlap, U = 66 of 81 pairs, and the normal
+// approximation gives z = (66 - 40.5 - 0.5) / sqrt(81 * 19 / 12) = 2.2076,
+// p = 0.0273; the medians 1.08 and 1.15 s differ by 6.5 %, beyond the 5 %
+// threshold. One such row alone is "slower".
+std::vector<double> ladder(double shift) {
+  std::vector<double> out;
+  for (int i = 0; i < 9; ++i) out.push_back(1.0 + 0.02 * i + shift);
+  return out;
+}
+
+// Forty rows, each "slower" at p = 0.027 on its own: the kind of finding
+// that chance alone gives about two of among 42 rows. Holm adjusts each to
+// min(1, 40 x 0.027): none is significant. A real 20 % slowdown among them
+// (complete separation of 9 and 9, p = 0.00041, x 41 = 0.017) still is.
+TEST(CompareTest, HolmKeepsManyChanceFindingsQuiet) {
+  std::vector<RunResult> base_runs, new_runs;
+  for (int i = 0; i < 40; ++i) {
+    const std::string work = std::to_string(i + 1) + "ms";
+    base_runs.push_back(run_of("async", ladder(0), work));
+    new_runs.push_back(run_of("async", ladder(0.07), work));
+  }
+  const Results base = results_of(base_runs);
+  const Results noisy = results_of(new_runs);
+
+  CompareOptions each;
+  each.p_adjust = PAdjust::none;
+  const FileComparison alone = compare_results(base, noisy, each);
+  ASSERT_EQ(alone.runs.size(), 40u);
+  EXPECT_EQ(alone.tests, 40u);
+  for (const auto& c : alone.runs) {
+    ASSERT_TRUE(c.p_value && c.p_adjusted);
+    EXPECT_NEAR(*c.p_value, 0.0273, 5e-4);
+    EXPECT_EQ(*c.p_adjusted, *c.p_value);  // none: not adjusted
+    EXPECT_NEAR(c.ratio, 1.15 / 1.08, 1e-9);
+    EXPECT_EQ(c.verdict, Verdict::slower);
+  }
+  EXPECT_TRUE(alone.regression());
+
+  const FileComparison family = compare_results(base, noisy, {});
+  EXPECT_EQ(family.tests, 40u);
+  for (const auto& c : family.runs) {
+    ASSERT_TRUE(c.p_value && c.p_adjusted);
+    EXPECT_NEAR(*c.p_value, 0.0273, 5e-4);  // the raw p is kept
+    EXPECT_DOUBLE_EQ(*c.p_adjusted, 1);
+    EXPECT_EQ(c.verdict, Verdict::no_change);
+    EXPECT_NE(c.note.find("significant alone"), std::string::npos) << c.note;
+    EXPECT_NE(c.note.find("not among 40 tests"), std::string::npos) << c.note;
+  }
+  EXPECT_FALSE(family.regression());
+
+  Results real = noisy;
+  real.runs.push_back(run_of("threads", walls_around(0.06)));
+  Results real_base = base;
+  real_base.runs.push_back(run_of("threads", walls_around(0.05)));
+  const FileComparison mixed = compare_results(real_base, real, {});
+  ASSERT_EQ(mixed.runs.size(), 41u);
+  EXPECT_EQ(mixed.tests, 41u);
+  const RunComparison& slowed = mixed.runs.back();
+  EXPECT_EQ(slowed.run.strategy, "threads");
+  ASSERT_TRUE(slowed.p_value && slowed.p_adjusted);
+  EXPECT_NEAR(*slowed.p_value, 0.00041229, 1e-8);
+  EXPECT_NEAR(*slowed.p_adjusted, 41 * 0.00041229, 1e-6);
+  EXPECT_EQ(slowed.verdict, Verdict::slower);
+  EXPECT_TRUE(mixed.regression());
+  for (std::size_t i = 0; i < 40; ++i)
+    EXPECT_EQ(mixed.runs[i].verdict, Verdict::no_change);
+}
+
+// Five against five can reach p < 0.05 alone (2 / C(10, 5) = 0.0079), but
+// among ten tests Holm needs below 0.005 for the first: a note says so,
+// and how many other rows must be flagged first (10 - 6: 6 x 0.0079 < 0.05).
+// Rows that cannot reach alpha at all stay "too few" and outside the family.
+TEST(CompareTest, HolmSaysWhenFewRepetitionsCannotMeetTheFamily) {
+  std::vector<RunResult> base_runs, new_runs;
+  for (int i = 0; i < 10; ++i) {
+    const std::string work = std::to_string(i + 1) + "ms";
+    base_runs.push_back(run_of("async", walls_around(0.05, 5), work));
+    new_runs.push_back(run_of("async", walls_around(0.06, 5), work));
+  }
+  base_runs.push_back(run_of("threads", walls_around(0.05, 3)));
+  new_runs.push_back(run_of("threads", walls_around(0.06, 3)));
+  const Results base = results_of(base_runs);
+  const Results slow = results_of(new_runs);
+
+  const FileComparison f = compare_results(base, slow, {});
+  ASSERT_EQ(f.runs.size(), 11u);
+  EXPECT_EQ(f.tests, 10u);  // 3 against 3 is not tested
+  for (std::size_t i = 0; i < 10; ++i) {
+    const RunComparison& c = f.runs[i];
+    ASSERT_TRUE(c.p_adjusted);
+    EXPECT_NEAR(*c.p_value, 2.0 / 252, 1e-12);
+    EXPECT_NEAR(*c.p_adjusted, 10 * 2.0 / 252, 1e-12);  // ties: all equal
+    EXPECT_EQ(c.verdict, Verdict::no_change);
+    EXPECT_NE(c.note.find("a change beyond 5 %, but with 5 and 5 repetitions "
+                          "the smallest p is 0.0079; among 10 tests Holm "
+                          "needs below 0.005 for the first, so this row is "
+                          "flagged only if 4 others are (run about 9 each)"),
+              std::string::npos)
+        << c.note;
+  }
+  EXPECT_EQ(f.runs[10].verdict, Verdict::too_few);
+  EXPECT_FALSE(f.runs[10].p_adjusted);
+
+  CompareOptions each;
+  each.p_adjust = PAdjust::none;
+  const FileComparison alone = compare_results(base, slow, each);
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(alone.runs[i].verdict, Verdict::slower);
+    EXPECT_EQ(alone.runs[i].note.find("Holm"), std::string::npos);
+  }
+
+  // The console says what the verdicts compare, and the note fits too.
+  Comparison comparison;
+  comparison.files.push_back(f);
+  std::ostringstream out;
+  write_compare_console(out, comparison, false);
+  const std::string text = out.str();
+  EXPECT_NE(
+      text.find(
+          "verdict at Holm-adjusted p < 0.05 over 10 tests beyond ±5.0 %"),
+      std::string::npos)
+      << text;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::size_t cols = 0;
+    for (unsigned char ch : line) cols += (ch & 0xC0) != 0x80;
+    EXPECT_LE(cols, 100u) << line;
+  }
+  std::ostringstream md;
+  write_compare_markdown(md, comparison);
+  EXPECT_NE(md.str().find("Holm-adjusted"), std::string::npos) << md.str();
+}
+
 // The console report fits 100 columns, and says the verdicts.
 TEST(CompareTest, ConsoleFitsHundredColumns) {
   Results base = results_of({run_of("tbb-pipeline", walls_around(0.05)),
@@ -380,6 +515,30 @@ TEST_F(CompareCommandTest, ExitStatus) {
   EXPECT_EQ(run({path("base.json"), path("other.json")}), 2);
   EXPECT_EQ(run({path("base.json")}), 2);
   EXPECT_EQ(run({path("base.json"), path("base.json"), "--threshold", "x"}), 2);
+  EXPECT_EQ(run({path("base.json"), path("base.json"), "--p-adjust", "x"}), 2);
+}
+
+// One row: Holm over one test is the raw p, so the slowdown is flagged
+// either way; the JSON says which adjustment the verdicts used.
+TEST_F(CompareCommandTest, PAdjustChoices) {
+  for (const std::string method : {"holm", "none"}) {
+    EXPECT_EQ(run({path("base.json"), path("slow.json"), "--p-adjust", method,
+                   "--fail-on-regression", "--json", path("cmp.json")}),
+              1)
+        << method;
+    std::ifstream json(path("cmp.json"));
+    std::stringstream text;
+    text << json.rdbuf();
+    EXPECT_NE(text.str().find("\"p_adjust\": \"" + method + "\""),
+              std::string::npos)
+        << text.str();
+    EXPECT_NE(text.str().find("\"tests\": 1,"), std::string::npos);
+    EXPECT_NE(text.str().find("\"p_adjusted\": "), std::string::npos);
+  }
+  EXPECT_NE(output_.find("verdict at unadjusted p < 0.05 over 1 test beyond "
+                         "±5.0 % (--p-adjust none)"),
+            std::string::npos)
+      << output_;
 }
 
 // Each repetition of `r` fails `failed` of its 100 ops (throughput counts
@@ -440,6 +599,45 @@ TEST(CompareTest, ErrorsWithinTheLimitKeepTheSpeedVerdict) {
   one.errors = 1;
   const RunComparison c = compare_results(base, results_of({one}), {}).runs[0];
   EXPECT_EQ(c.verdict, Verdict::no_change);
+}
+
+// Error rates form their own family: three rows whose error rate rose
+// from 3 to 5 % (27 -> 45 of 900 ops, p = 0.030 each) are "more errors"
+// alone, but not among three (Holm: 3 x 0.030 = 0.091).
+TEST(CompareTest, ErrorTestsAreAdjustedAsTheirOwnFamily) {
+  std::vector<RunResult> base_runs, new_runs;
+  for (int i = 0; i < 3; ++i) {
+    const std::string work = std::to_string(i + 1) + "ms";
+    base_runs.push_back(failing(run_of("async", walls_around(0.05), work), 3));
+    new_runs.push_back(failing(run_of("async", walls_around(0.05), work), 5));
+  }
+  const Results base = results_of(base_runs);
+  const Results worse = results_of(new_runs);
+  const double p = two_proportion_p(27, 900, 45, 900);
+  EXPECT_NEAR(p, 0.0304, 5e-4);
+
+  CompareOptions each;
+  each.p_adjust = PAdjust::none;
+  const FileComparison alone = compare_results(base, worse, each);
+  EXPECT_EQ(alone.error_tests, 3u);
+  for (const auto& c : alone.runs) {
+    EXPECT_EQ(c.verdict, Verdict::more_errors);
+    ASSERT_TRUE(c.error_p_value && c.error_p_adjusted);
+    EXPECT_DOUBLE_EQ(*c.error_p_adjusted, p);
+  }
+
+  const FileComparison family = compare_results(base, worse, {});
+  EXPECT_EQ(family.error_tests, 3u);
+  EXPECT_EQ(family.tests, 3u);
+  for (const auto& c : family.runs) {
+    EXPECT_EQ(c.verdict, Verdict::no_change);
+    ASSERT_TRUE(c.error_p_adjusted);
+    EXPECT_NEAR(*c.error_p_adjusted, 3 * p, 1e-12);
+    EXPECT_NE(c.note.find("Holm-adjusted 0.091 over 3 rows with failed ops"),
+              std::string::npos)
+        << c.note;
+  }
+  EXPECT_FALSE(family.regression());
 }
 
 TEST(TwoProportion, MatchesRsPropTest) {

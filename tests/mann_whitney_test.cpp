@@ -37,7 +37,16 @@ TEST(MannWhitneyTest, CompleteSeparationOfThree) {
   EXPECT_NEAR(r.p_value, 0.1, 1e-12);
   EXPECT_NEAR(mann_whitney_min_p(3, 3), 0.1, 1e-12);
   EXPECT_NEAR(mann_whitney_min_p(4, 4), 2.0 / 70, 1e-12);
-  EXPECT_NEAR(mann_whitney_min_p(9, 9), 2.0 / 48620, 1e-15);
+  EXPECT_NEAR(mann_whitney_min_p(8, 9), 2.0 / 24310, 1e-15);
+  // From 9 on both sides the test is the normal approximation, whose
+  // floor is higher than the exact 2 / C(18, 9) = 4.1e-5: U = 81,
+  // z = (81 - 40.5 - 0.5) / sqrt(81 * 19 / 12) = 3.53209, p = 0.00041229.
+  EXPECT_NEAR(mann_whitney_min_p(9, 9), 0.00041229, 1e-8);
+  EXPECT_DOUBLE_EQ(
+      mann_whitney_min_p(9, 9),
+      mann_whitney_u(std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9},
+                     std::vector<double>{11, 12, 13, 14, 15, 16, 17, 18, 19})
+          .p_value);
   EXPECT_EQ(mann_whitney_min_p(0, 5), 1);
 }
 

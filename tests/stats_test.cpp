@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace {
 
 using apb::compare_ratio;
+using apb::holm_adjust;
 using apb::relative_spread;
 using apb::summarize;
 using apb::tukey_outliers;
@@ -272,6 +275,55 @@ TEST(StatsTest, RatioOfConstantSamples) {
   EXPECT_DOUBLE_EQ(r.ci95_high, 2);
   EXPECT_TRUE(r.significant);
   EXPECT_FALSE(compare_ratio(a, a).significant);
+}
+
+// Holm's adjustment against R's p.adjust(p, "holm"), worked by hand:
+// sorted ascending, the i-th of m times (m - i + 1), running maximum, cap 1.
+void expect_holm(const std::vector<double>& p,
+                 const std::vector<double>& want) {
+  const std::vector<double> got = holm_adjust(p);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (std::isnan(want[i]))
+      EXPECT_TRUE(std::isnan(got[i])) << "index " << i;
+    else
+      EXPECT_NEAR(got[i], want[i], 1e-15) << "index " << i;
+  }
+}
+
+TEST(HolmTest, MatchesRsPAdjust) {
+  // Sorted 0.005, 0.01, 0.03, 0.04 -> 4 x 0.005 = 0.02, 3 x 0.01 = 0.03,
+  // 2 x 0.03 = 0.06, 1 x 0.04 = 0.04 raised to 0.06 by the running max.
+  expect_holm({0.01, 0.04, 0.03, 0.005}, {0.03, 0.06, 0.06, 0.02});
+}
+
+TEST(HolmTest, TiesAndTheCap) {
+  // p.adjust(c(0.02, 0.5, 0.02, 0.001, 0.6, 0.04), "holm") =
+  // 0.100 1.000 0.100 0.006 1.000 0.120: sorted 0.001 (x6 = 0.006), the two
+  // tied 0.02 (x5 = 0.1 and x4 = 0.08, raised to 0.1: ties stay equal),
+  // 0.04 (x3 = 0.12), 0.6 (x2 = 1.2, capped at 1), 0.5 (x1, raised to 1).
+  expect_holm({0.02, 0.5, 0.02, 0.001, 0.6, 0.04},
+              {0.1, 1, 0.1, 0.006, 1, 0.12});
+}
+
+TEST(HolmTest, EdgeCases) {
+  expect_holm({}, {});
+  expect_holm({0.03}, {0.03});  // a family of one is not adjusted
+  expect_holm({1, 1}, {1, 1});
+  // NaN is R's NA: kept, and not counted in m (2 here, not 3).
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  expect_holm({0.01, nan, 0.02}, {0.02, nan, 0.02});
+}
+
+// Forty tests at p = 0.03 each: alone each is below 0.05, as a family none
+// is (40 x 0.03 > 1); one at 0.0001 among them still is (40 x 0.0001).
+TEST(HolmTest, ManyChanceFindingsAreNotSignificant) {
+  std::vector<double> p(40, 0.03);
+  for (double q : holm_adjust(p)) EXPECT_DOUBLE_EQ(q, 1);
+  p[7] = 0.0001;
+  const std::vector<double> adjusted = holm_adjust(p);
+  EXPECT_NEAR(adjusted[7], 0.004, 1e-15);
+  EXPECT_DOUBLE_EQ(adjusted[0], 1);
 }
 
 }  // namespace

@@ -16,11 +16,22 @@
 
 namespace apb {
 
+// How the p-values of one comparison's many tests are adjusted before the
+// verdicts. With one test per row, some p below alpha arises by chance
+// when there are many rows (42 for `--filter 'cpu.*'`); Holm's method
+// keeps the chance that any row is flagged by noise alone at alpha.
+enum class PAdjust {
+  holm,  // Holm's step-down (apb::holm_adjust), per family of tests
+  none   // each row on its own: the adjusted p is the raw p
+};
+std::string_view to_string(PAdjust method);  // "holm", "none"
+
 struct CompareOptions {
   // Parameters left out of the match (runs that differ in them on purpose).
   std::vector<std::string> ignore_params;
   double threshold = 0.05;  // a change smaller than this is "no change"
-  double alpha = 0.05;      // significance level of the U test
+  double alpha = 0.05;      // family-wise significance level of the tests
+  PAdjust p_adjust = PAdjust::holm;
 };
 
 enum class Verdict {
@@ -74,6 +85,15 @@ struct RunComparison {
   double ci95_low = 0, ci95_high = 0;
   std::optional<double> p_value;  // two-sided Mann-Whitney U; nullopt: n < 2
   bool exact = false;             // p from the exact U distribution
+  // p_value adjusted over the speed tests of its FileComparison (tests of
+  // them, by CompareOptions::p_adjust): what the verdict compares with
+  // alpha. nullopt when the row is not tested (too few repetitions, not
+  // measured).
+  std::optional<double> p_adjusted;
+  // The two-proportion test of the error rates, when either side failed
+  // ops, raw and adjusted over its own family (FileComparison::
+  // error_tests): what "more errors" compares with alpha.
+  std::optional<double> error_p_value, error_p_adjusted;
   Verdict verdict = Verdict::too_few;
   std::string note;  // why too few, low power, significant but small, ...
 };
@@ -103,6 +123,10 @@ struct FileComparison {
   // One sentence per file measured on a busy machine (context.noise).
   std::vector<std::string> noise;
   std::vector<RunComparison> runs;  // swept runs are compared as series
+  // The families the p-values are adjusted over: the rows tested for a
+  // change of speed (repetitions enough to reach alpha at all, both sides
+  // measured), and the rows whose error rates were tested.
+  std::size_t tests = 0, error_tests = 0;
   std::vector<SeriesComparison> series;
   std::vector<RunIdentity> only_in_base, only_in_candidate;
 

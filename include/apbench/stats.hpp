@@ -66,10 +66,22 @@ struct MannWhitney {
 MannWhitney mann_whitney_u(std::span<const double> a,
                            std::span<const double> b);
 
-// The smallest two-sided p-value the test can give for samples of n1 and n2
-// values (all of one side above all of the other, no ties): 1 when either
-// is 0. Above alpha, no difference can ever be significant at alpha.
+// The smallest two-sided p-value mann_whitney_u can give for samples of n1
+// and n2 values: that of a complete separation (all of one side above all
+// of the other, no ties), from the distribution the test uses for these
+// sizes (exact: 2 / C(n1 + n2, n1); normal from 9 on both sides, a larger
+// value); 1 when either is 0. At or above alpha, no difference can ever be
+// significant at alpha.
 double mann_whitney_min_p(std::size_t n1, std::size_t n2);
+
+// Holm's step-down adjustment of the p-values of one family of tests, as
+// R's p.adjust(p, "holm"): sorted ascending, the i-th smallest (from 1) of
+// m becomes (m - i + 1) p, then a running maximum keeps the order, capped
+// at 1. Rejecting where the adjusted p < alpha keeps the chance that any
+// true null hypothesis of the family is rejected at alpha or below
+// (family-wise error), whatever the dependence between the tests. Results
+// in input order; NaN stays NaN and does not count in m (R's NA).
+std::vector<double> holm_adjust(std::span<const double> p_values);
 
 // Two-sided p-value of the pooled two-proportion z-test (R's prop.test
 // without continuity correction): are k1 of n1 and k2 of n2 the same rate?

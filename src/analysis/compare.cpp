@@ -76,10 +76,21 @@ std::string percent(double fraction) {
   return fmt::format("{:.3g} %", 100 * fraction);
 }
 
-RunComparison judge_speed(const RunResult& base, std::size_t base_index,
-                          const RunResult& cand, std::size_t cand_index,
-                          const CompareOptions& options) {
+// A match measured, before the verdicts: they wait for the p-values of
+// the whole file (its families).
+struct Pending {
   RunComparison c;
+  bool tested = false;  // in the speed family: the verdict comes from p
+  double min_p = 1;     // smallest p these sample sizes allow
+};
+
+// Medians, ratio, interval and the raw p-value; the verdict is settled here
+// only when there is nothing to test (not measured, too few repetitions).
+Pending measure(const RunResult& base, std::size_t base_index,
+                const RunResult& cand, std::size_t cand_index,
+                const CompareOptions& options) {
+  Pending pending;
+  RunComparison& c = pending.c;
   c.run = identity(base);
   c.base = side(base, base_index);
   c.candidate = side(cand, cand_index);
@@ -100,7 +111,7 @@ RunComparison judge_speed(const RunResult& base, std::size_t base_index,
     c.verdict = Verdict::not_measured;
     c.note = fmt::format("not compared: base {}, new {}",
                          to_string(base.status), to_string(cand.status));
-    return c;
+    return pending;
   }
   const std::size_t nb = b.size(), nn = n.size();
   if (nb < 2 || nn < 2) {
@@ -108,7 +119,7 @@ RunComparison judge_speed(const RunResult& base, std::size_t base_index,
         "{} and {} repetitions: the test needs at least 2 on each side "
         "(about {} for power; --repetitions)",
         nb, nn, kRepetitionsForPower);
-    return c;
+    return pending;
   }
   const RatioEstimate interval = compare_ratio(slow, fast);
   if (interval.ci95_low > 0) {
@@ -118,15 +129,44 @@ RunComparison judge_speed(const RunResult& base, std::size_t base_index,
   const MannWhitney u = mann_whitney_u(b, n);
   c.p_value = u.p_value;
   c.exact = u.exact;
-  const double min_p = mann_whitney_min_p(nb, nn);
-  if (min_p > options.alpha) {
+  pending.min_p = mann_whitney_min_p(nb, nn);
+  if (pending.min_p >= options.alpha) {
     c.note = fmt::format(
         "{} and {} repetitions can never reach p < {} (smallest p {:.3g}); "
         "run about {} each",
-        nb, nn, options.alpha, min_p, kRepetitionsForPower);
-    return c;
+        nb, nn, options.alpha, pending.min_p, kRepetitionsForPower);
+    return pending;
   }
-  const bool significant = u.p_value < options.alpha;
+  pending.tested = true;
+  return pending;
+}
+
+// The largest number of tests k with k * min_p < alpha: Holm compares the
+// smallest of m p-values with alpha / m, the next with alpha / (m - 1), ...,
+// so a row whose p cannot go below alpha / m can be flagged only after
+// m - k other rows were.
+std::size_t holm_reach(double min_p, double alpha) {
+  auto k = static_cast<std::size_t>(std::floor(alpha / min_p));
+  while (k > 0 && static_cast<double>(k) * min_p >= alpha) --k;
+  return k;
+}
+
+// Repetitions per side whose smallest p passes Holm's first step among m
+// tests (below alpha / m).
+std::size_t repetitions_to_lead(std::size_t m, double alpha) {
+  std::size_t n = 2;
+  while (n < 1000 && static_cast<double>(m) * mann_whitney_min_p(n, n) >= alpha)
+    ++n;
+  return n;
+}
+
+// The speed verdict of a tested row, from its adjusted p among `m` tests.
+void judge_speed(Pending& pending, std::size_t m,
+                 const CompareOptions& options) {
+  RunComparison& c = pending.c;
+  const double p = *c.p_adjusted;
+  const bool holm = options.p_adjust == PAdjust::holm && m > 1;
+  const bool significant = p < options.alpha;
   const bool beyond_slow = c.ratio > 1 + options.threshold;
   const bool beyond_fast = c.ratio < 1 / (1 + options.threshold);
   if (significant && beyond_slow)
@@ -135,38 +175,66 @@ RunComparison judge_speed(const RunResult& base, std::size_t base_index,
     c.verdict = Verdict::faster;
   else
     c.verdict = Verdict::no_change;
+  const std::size_t nb = c.base.repetitions, nn = c.candidate.repetitions;
+  // Holm compares the smallest p with alpha / m: a row whose sample sizes
+  // cannot go below it needs other rows flagged first.
+  std::string reach;
+  if (holm && !significant &&
+      static_cast<double>(m) * pending.min_p >= options.alpha)
+    reach = fmt::format(
+        "with {} and {} repetitions the smallest p is {:.2g}; among {} tests "
+        "Holm needs below {:.2g} for the first, so this row is flagged only "
+        "if {} others are (run about {} each)",
+        nb, nn, pending.min_p, m, options.alpha / static_cast<double>(m),
+        m - std::min(m, holm_reach(pending.min_p, options.alpha)),
+        std::max(kRepetitionsForPower, repetitions_to_lead(m, options.alpha)));
+  const bool beyond = beyond_slow || beyond_fast;
+  const std::string change =
+      fmt::format("a change beyond {}", percent(options.threshold));
   if (c.verdict == Verdict::no_change && significant)
     c.note = fmt::format("a significant change within the {} threshold",
                          percent(options.threshold));
-  else if (c.verdict == Verdict::no_change && (beyond_slow || beyond_fast))
-    c.note = fmt::format("a change beyond {}, but not significant (p {:.2g})",
-                         percent(options.threshold), u.p_value);
-  if (std::min(nb, nn) < kRepetitionsForPower) {
+  else if (c.verdict == Verdict::no_change && beyond && !reach.empty())
+    c.note = fmt::format("{}, but {}", change, reach);
+  else if (c.verdict == Verdict::no_change && beyond && holm &&
+           *c.p_value < options.alpha)
+    c.note = fmt::format(
+        "{}, significant alone (p {:.2g}) but not among {} tests "
+        "(Holm-adjusted p {:.2g})",
+        change, *c.p_value, m, p);
+  else if (c.verdict == Verdict::no_change && beyond)
+    c.note =
+        fmt::format("{}, but not significant (p {:.2g})", change, *c.p_value);
+  else
+    c.note = reach;
+  if (reach.empty() && std::min(nb, nn) < kRepetitionsForPower) {
     if (!c.note.empty()) c.note += "; ";
     c.note += fmt::format(
         "{} and {} repetitions: small changes may go unseen (about {} each "
         "give the test power)",
         nb, nn, kRepetitionsForPower);
   }
-  return c;
 }
 
-// Speed, then errors: a new run that fails a larger share of its ops than
+// Errors after speed: a new run that fails a larger share of its ops than
 // the base, above the advisor's limit and significantly so (the two
-// proportions' z-test at alpha), is a regression however fast it is.
-RunComparison judge(const RunResult& base, std::size_t base_index,
-                    const RunResult& cand, std::size_t cand_index,
-                    const CompareOptions& options) {
-  RunComparison c = judge_speed(base, base_index, cand, cand_index, options);
-  if (c.verdict == Verdict::not_measured) return c;
+// proportions' z-test, its adjusted p below alpha among `m` such tests), is
+// a regression however fast it is.
+void judge_errors(RunComparison& c, std::size_t m,
+                  const CompareOptions& options) {
   const CompareSide& b = c.base;
   const CompareSide& n = c.candidate;
-  if (b.failed_ops == 0 && n.failed_ops == 0) return c;
-  const double p = two_proportion_p(b.failed_ops, b.finished_ops, n.failed_ops,
-                                    n.finished_ops);
+  const double p = *c.error_p_adjusted;
+  const std::string test =
+      options.p_adjust == PAdjust::holm && m > 1
+          ? fmt::format(
+                "p {:.2g}, Holm-adjusted {:.2g} over {} rows with "
+                "failed ops",
+                *c.error_p_value, p, m)
+          : fmt::format("p {:.2g}", *c.error_p_value);
   const std::string rates =
-      fmt::format("error rate {} -> {} (p {:.2g})", percent(b.error_rate),
-                  percent(n.error_rate), p);
+      fmt::format("error rate {} -> {} ({})", percent(b.error_rate),
+                  percent(n.error_rate), test);
   if (n.error_rate > b.error_rate && n.error_rate > kErrorRateLimit &&
       p < options.alpha) {
     c.note = c.note.empty()
@@ -177,7 +245,50 @@ RunComparison judge(const RunResult& base, std::size_t base_index,
   } else {
     c.note = c.note.empty() ? rates : fmt::format("{}; {}", c.note, rates);
   }
-  return c;
+}
+
+// The p-values of one family, adjusted as the options say.
+std::vector<double> adjust(const std::vector<double>& p,
+                           const CompareOptions& options) {
+  return options.p_adjust == PAdjust::holm ? holm_adjust(p) : p;
+}
+
+// Verdicts for all matches of a file: each family's p-values adjusted
+// together, then each row judged on its adjusted p.
+void judge_all(std::vector<Pending>& pending, FileComparison& out,
+               const CompareOptions& options) {
+  std::vector<double> speed_p;
+  for (const Pending& r : pending)
+    if (r.tested) speed_p.push_back(*r.c.p_value);
+  const std::vector<double> speed_adjusted = adjust(speed_p, options);
+  out.tests = speed_p.size();
+  std::size_t i = 0;
+  for (Pending& r : pending) {
+    if (!r.tested) continue;
+    r.c.p_adjusted = speed_adjusted[i++];
+    judge_speed(r, out.tests, options);
+  }
+
+  std::vector<double> error_p;
+  for (Pending& r : pending) {
+    const CompareSide& b = r.c.base;
+    const CompareSide& n = r.c.candidate;
+    if (r.c.verdict == Verdict::not_measured ||
+        (b.failed_ops == 0 && n.failed_ops == 0))
+      continue;
+    r.c.error_p_value = two_proportion_p(b.failed_ops, b.finished_ops,
+                                         n.failed_ops, n.finished_ops);
+    error_p.push_back(*r.c.error_p_value);
+  }
+  const std::vector<double> error_adjusted = adjust(error_p, options);
+  out.error_tests = error_p.size();
+  i = 0;
+  for (Pending& r : pending) {
+    if (!r.c.error_p_value) continue;
+    r.c.error_p_adjusted = error_adjusted[i++];
+    judge_errors(r.c, out.error_tests, options);
+  }
+  for (Pending& r : pending) out.runs.push_back(std::move(r.c));
 }
 
 void compare_contexts(const RunContext& b, const RunContext& n,
@@ -244,6 +355,10 @@ std::string_view to_string(Verdict verdict) {
   return "too few repetitions";
 }
 
+std::string_view to_string(PAdjust method) {
+  return method == PAdjust::holm ? "holm" : "none";
+}
+
 std::string unfit_for_timing(const std::string& build_type) {
   std::string why;
   if (build_type.find("Debug") != std::string::npos) why = "a Debug build";
@@ -272,6 +387,7 @@ FileComparison compare_results(const Results& base, const Results& candidate,
 
   // Runs with equal keys in one file pair up in order of appearance.
   std::map<MatchKey, std::vector<std::size_t>> waiting;
+  std::vector<Pending> matched;
   for (std::size_t i = 0; i < candidate.runs.size(); ++i)
     if (!candidate.runs[i].swept)
       waiting[run_key(candidate.runs[i], options)].push_back(i);
@@ -285,8 +401,9 @@ FileComparison compare_results(const Results& base, const Results& candidate,
     }
     const std::size_t j = it->second.front();
     it->second.erase(it->second.begin());
-    out.runs.push_back(judge(run, i, candidate.runs[j], j, options));
+    matched.push_back(measure(run, i, candidate.runs[j], j, options));
   }
+  judge_all(matched, out, options);
   std::vector<std::size_t> left;
   for (const auto& [key, indices] : waiting)
     left.insert(left.end(), indices.begin(), indices.end());

@@ -33,6 +33,11 @@ throughput, inverted), above 1 is slower, with a 95 % interval from the
 repetitions; p is a two-sided Mann-Whitney U test. A run is "slower" or
 "faster" when p < --alpha and the ratio is beyond --threshold; judging
 needs repetitions: at least 4 per side, about 9 for power.
+Each row is a test, and with many rows some p falls below 0.05 by chance
+alone (about 2 of 42 rows when nothing changed). So p is adjusted over all
+rows of a comparison (Holm's method): the chance that noise flags ANY row
+stays at --alpha. --p-adjust none judges each row on its own, as if it were
+the only one.
 
 Examples:
   apbench compare before.json after.json
@@ -56,6 +61,13 @@ double parse_threshold(const std::string& text) {
         "below 100, e.g. 5 or 5%",
         text));
   return value / 100;
+}
+
+PAdjust parse_p_adjust(const std::string& text) {
+  for (PAdjust method : {PAdjust::holm, PAdjust::none})
+    if (text == to_string(method)) return method;
+  throw UsageError(fmt::format(
+      "bad value '{}' for --p-adjust: expected holm or none", text));
 }
 
 double parse_alpha(const std::string& text) {
@@ -123,7 +135,8 @@ int compare(int argc, char** argv) {
   app.formatter(std::make_shared<WrappingFormatter>(terminal_width()));
   std::vector<std::string> files;
   CompareOptions options;
-  std::string threshold = "5%", alpha = "0.05", markdown, json;
+  std::string threshold = "5%", alpha = "0.05", p_adjust = "holm", markdown,
+              json;
   bool fail_on_regression = false, no_color = false;
   app.add_option("files", files,
                  "results files of apbench --json: the base first, then one "
@@ -137,9 +150,15 @@ int compare(int argc, char** argv) {
                  "changes smaller than this are \"no change\" (default: 5%)")
       ->type_name("PCT");
   app.add_option("--alpha", alpha,
-                 "significance level of the Mann-Whitney U test (default: "
+                 "significance level: the chance that noise alone flags any "
+                 "row (with --p-adjust none: each row's chance) (default: "
                  "0.05)")
       ->type_name("P");
+  app.add_option("--p-adjust", p_adjust,
+                 "holm: adjust p over all rows, so that with many rows noise "
+                 "still flags none in most comparisons; none: each row on its "
+                 "own (default: holm)")
+      ->type_name("holm|none");
   app.add_flag("--fail-on-regression", fail_on_regression,
                "exit with status 1 when any run got significantly slower "
                "beyond the threshold (for CI)");
@@ -168,6 +187,7 @@ int compare(int argc, char** argv) {
         files.size()));
   options.threshold = parse_threshold(threshold);
   options.alpha = parse_alpha(alpha);
+  options.p_adjust = parse_p_adjust(p_adjust);
   const auto markdown_file = output("--markdown", markdown);
   const auto json_file = output("--json", json);
 

@@ -93,6 +93,8 @@ json::object file_object(const FileComparison& f) {
   json::array noise;
   for (const auto& n : f.noise) noise.push_back(json::string(n));
   o["noise"] = std::move(noise);
+  o["tests"] = static_cast<std::uint64_t>(f.tests);
+  o["error_tests"] = static_cast<std::uint64_t>(f.error_tests);
 
   json::array runs;
   for (const auto& c : f.runs) {
@@ -104,7 +106,10 @@ json::object file_object(const FileComparison& f) {
     item["ci95_low"] = number(c.ci95_low);
     item["ci95_high"] = number(c.ci95_high);
     item["p_value"] = number(c.p_value);
+    item["p_adjusted"] = number(c.p_adjusted);
     item["exact"] = c.exact;
+    item["error_p_value"] = number(c.error_p_value);
+    item["error_p_adjusted"] = number(c.error_p_adjusted);
     item["verdict"] = to_string(c.verdict);
     item["note"] = c.note;
     runs.push_back(std::move(item));
@@ -149,6 +154,7 @@ void write_compare_json(std::ostream& out, const Comparison& comparison) {
   json::object options;
   options["threshold"] = number(comparison.options.threshold);
   options["alpha"] = number(comparison.options.alpha);
+  options["p_adjust"] = to_string(comparison.options.p_adjust);
   json::array ignored;
   for (const auto& name : comparison.options.ignore_params)
     ignored.push_back(json::string(name));

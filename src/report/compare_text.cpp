@@ -51,10 +51,26 @@ std::string ratio_cell(const RunComparison& c) {
                      c.ci95_high);
 }
 
+// The p the verdict is on (adjusted over the file's tests); "-" for a row
+// not tested (too few repetitions, not measured).
 std::string p_cell(const RunComparison& c) {
-  if (!c.p_value) return "-";
-  if (*c.p_value < 0.001) return "<0.001";
-  return fmt::format("{:.3f}", *c.p_value);
+  if (!c.p_adjusted) return "-";
+  if (*c.p_adjusted < 0.001) return "<0.001";
+  return fmt::format("{:.3f}", *c.p_adjusted);
+}
+
+std::string tests_text(std::size_t m) {
+  return fmt::format("{} test{}", m, m == 1 ? "" : "s");
+}
+
+// "verdict at Holm-adjusted p < 0.05 over 42 tests beyond ±5 %": what the
+// verdicts compare, for the heading of a table.
+std::string verdict_rule(const FileComparison& f, const CompareOptions& o) {
+  return fmt::format(
+      "verdict at {} p < {} over {} beyond ±{}{}",
+      o.p_adjust == PAdjust::holm ? "Holm-adjusted" : "unadjusted", o.alpha,
+      tests_text(f.tests), format_percent(o.threshold),
+      o.p_adjust == PAdjust::holm ? "" : " (--p-adjust none)");
 }
 
 std::string verdict_cell(const RunComparison& c) {
@@ -123,12 +139,9 @@ void console_file(std::ostream& out, const FileComparison& f,
                 fmt::format("apbench compare: {} (new) against {} (base)",
                             f.candidate_source, f.base_source),
                 0);
-  print_wrapped(
-      out,
-      fmt::format("ratio = new / base time of the medians (above 1: slower); "
-                  "verdict at p < {} beyond ±{}",
-                  options.alpha, format_percent(options.threshold)),
-      2);
+  print_wrapped(out, "ratio = new / base time of the medians (above 1: slower)",
+                2);
+  print_wrapped(out, verdict_rule(f, options), 2);
   for (const auto& d : f.context_differences)
     print_wrapped(out,
                   paint("\x1b[33m", fmt::format("warning: {} differs: '{}' "
@@ -265,9 +278,14 @@ void write_compare_markdown(std::ostream& out, const Comparison& comparison) {
                        f.base_source);
     out << fmt::format(
         "Ratio: new / base time of the medians (above 1: slower), with the "
-        "95 % interval from the repetitions; p: two-sided Mann-Whitney U; "
-        "verdict at p < {} beyond ±{}.\n\n",
-        o.alpha, format_percent(o.threshold));
+        "95 % interval from the repetitions; p: two-sided Mann-Whitney U{}; "
+        "{}.\n\n",
+        o.p_adjust == PAdjust::holm
+            ? fmt::format(", Holm-adjusted so that noise alone flags any row "
+                          "with a chance of at most {}",
+                          o.alpha)
+            : std::string(" of each row on its own"),
+        verdict_rule(f, o));
     for (const auto& d : f.context_differences)
       out << fmt::format("- **{} differs**: `{}` (base) vs `{}` (new)\n",
                          d.field, d.base, d.candidate);

@@ -295,11 +295,34 @@ MannWhitney mann_whitney_u(std::span<const double> a,
 
 double mann_whitney_min_p(std::size_t n1, std::size_t n2) {
   if (n1 == 0 || n2 == 0) return 1;
-  // One ordering of C(n1 + n2, n1) puts all of a above b; twice, two-sided.
-  const double log_orderings = std::lgamma(static_cast<double>(n1 + n2) + 1) -
-                               std::lgamma(static_cast<double>(n1) + 1) -
-                               std::lgamma(static_cast<double>(n2) + 1);
-  return std::min(1.0, 2 * std::exp(-log_orderings));
+  // A complete separation, through the test itself: the normal
+  // approximation it uses from 9 on both sides has a larger floor than
+  // the exact 2 / C(n1 + n2, n1).
+  std::vector<double> a(n1), b(n2);
+  std::iota(a.begin(), a.end(), 0.0);
+  std::iota(b.begin(), b.end(), static_cast<double>(n1));
+  return mann_whitney_u(a, b).p_value;
+}
+
+std::vector<double> holm_adjust(std::span<const double> p_values) {
+  std::vector<double> out(p_values.begin(), p_values.end());
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < p_values.size(); ++i)
+    if (!std::isnan(p_values[i])) order.push_back(i);
+  // Stable: tied p-values keep their input order (as R's order()), which
+  // the running maximum makes irrelevant to the result anyway.
+  std::stable_sort(
+      order.begin(), order.end(),
+      [&](std::size_t l, std::size_t r) { return p_values[l] < p_values[r]; });
+  const std::size_t m = order.size();
+  double running = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    const double scaled = static_cast<double>(m - i) *
+                          p_values[order[i]];  // (m - i + 1) p, i from 1
+    running = std::max(running, scaled);
+    out[order[i]] = std::min(1.0, running);
+  }
+  return out;
 }
 
 double two_proportion_p(std::uint64_t k1, std::uint64_t n1, std::uint64_t k2,
