@@ -200,6 +200,23 @@ TEST(CompareTest, ContextDifferencesAndUnfitBuilds) {
   EXPECT_NE(unfit_for_timing("RelWithDebInfo +sanitize=thread"), "");
 }
 
+TEST(CompareTest, SaysWhenAFileMeasuredEveryRepetitionInOneProcess) {
+  Results one = results_of({run_of("async", walls_around(0.05))});
+  Results forked = one;
+  forked.context.processes = 9;
+  const FileComparison f = compare_results(one, forked, {});
+  ASSERT_EQ(f.context_differences.size(), 1u);
+  EXPECT_EQ(f.context_differences[0].field, "processes");
+  EXPECT_EQ(f.context_differences[0].base, "1");
+  EXPECT_EQ(f.context_differences[0].candidate, "9");
+  ASSERT_EQ(f.one_process.size(), 1u);  // the base only
+  EXPECT_EQ(f.one_process[0].rfind("base: ", 0), 0u);
+  EXPECT_TRUE(compare_results(forked, forked, {}).one_process.empty());
+  // Too few repetitions for a test: nothing to say.
+  const Results two = results_of({run_of("async", {0.05, 0.051})});
+  EXPECT_TRUE(compare_results(two, two, {}).one_process.empty());
+}
+
 TEST(CompareTest, SeriesKneesSideBySide) {
   const auto swept = [](double rate, double tput) {
     RunResult r = run_of("async", {1.0});

@@ -109,7 +109,7 @@ struct SeriesComparison {
 // A context field that differs between the files.
 struct ContextDifference {
   // "host", "cores", "cpus", "cpu", "compiler", "build type",
-  // "apbench version"
+  // "apbench version", "processes"
   std::string field;
   std::string base, candidate;
 };
@@ -122,6 +122,10 @@ struct FileComparison {
   std::vector<std::string> unfit;
   // One sentence per file measured on a busy machine (context.noise).
   std::vector<std::string> noise;
+  // One sentence per file whose runs measured all their repetitions in one
+  // process (context.processes 1, with enough repetitions for a test): its
+  // spread leaves out what changes between processes (apbench --forks).
+  std::vector<std::string> one_process;
   std::vector<RunComparison> runs;  // swept runs are compared as series
   // The families the p-values are adjusted over: the rows tested for a
   // change of speed (repetitions enough to reach alpha at all, both sides

@@ -304,6 +304,7 @@ void compare_contexts(const RunContext& b, const RunContext& n,
   differ("compiler", b.compiler, n.compiler);
   differ("build type", b.build_type, n.build_type);
   differ("apbench version", b.apbench_version, n.apbench_version);
+  differ("processes", std::to_string(b.processes), std::to_string(n.processes));
   const auto unfit = [&](const char* which, const RunContext& c) {
     const std::string why = unfit_for_timing(c.build_type);
     if (!why.empty()) out.unfit.push_back(fmt::format("{}: {}", which, why));
@@ -318,6 +319,22 @@ void compare_contexts(const RunContext& b, const RunContext& n,
   };
   noisy("base", b);
   noisy("new", n);
+}
+
+// A file whose runs have enough repetitions for a test, all measured in
+// one process: the test then sees that process's luck as the build's.
+void one_process(const char* which, const Results& r, FileComparison& out) {
+  if (r.context.processes != 1) return;
+  std::size_t most = 0;
+  for (const RunResult& run : r.runs)
+    most = std::max(most, run.repetitions.size());
+  if (most < 4) return;
+  out.one_process.push_back(fmt::format(
+      "{}: each run's {} repetitions were measured in one process, so its "
+      "rows leave out what changes between processes (thread placement, "
+      "memory layout); measure with --forks (the default from 5 "
+      "repetitions on)",
+      which, most));
 }
 
 // The series of a run file, keyed like its runs (the swept axis left out).
@@ -384,6 +401,8 @@ FileComparison compare_results(const Results& base, const Results& candidate,
                                const CompareOptions& options) {
   FileComparison out;
   compare_contexts(base.context, candidate.context, out);
+  one_process("base", base, out);
+  one_process("new", candidate, out);
 
   // Runs with equal keys in one file pair up in order of appearance.
   std::map<MatchKey, std::vector<std::size_t>> waiting;

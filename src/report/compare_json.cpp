@@ -93,6 +93,9 @@ json::object file_object(const FileComparison& f) {
   json::array noise;
   for (const auto& n : f.noise) noise.push_back(json::string(n));
   o["noise"] = std::move(noise);
+  json::array one_process;
+  for (const auto& n : f.one_process) one_process.push_back(json::string(n));
+  o["one_process"] = std::move(one_process);
   o["tests"] = static_cast<std::uint64_t>(f.tests);
   o["error_tests"] = static_cast<std::uint64_t>(f.error_tests);
 

@@ -152,6 +152,7 @@ void console_file(std::ostream& out, const FileComparison& f,
     print_wrapped(out, paint("\x1b[33m", "warning: " + u), 0);
   for (const auto& u : f.noise)
     print_wrapped(out, paint("\x1b[33m", "warning: " + u), 0);
+  for (const auto& u : f.one_process) print_wrapped(out, "note: " + u, 0);
 
   std::string title;
   for (const auto& c : f.runs) {
@@ -165,6 +166,15 @@ void console_file(std::ostream& out, const FileComparison& f,
           "{:>6}  {}\n",
           "strategy", "", "n", "wall", "throughput", "p99",
           "new/base [95 % CI]", "p", "verdict");
+    }
+    // Nothing measured on either side (n/a, failed): one line, no zeros.
+    if (c.verdict == Verdict::not_measured && c.base.repetitions == 0 &&
+        c.candidate.repetitions == 0) {
+      print_wrapped(out,
+                    fmt::format("{:<12} {}", c.run.strategy,
+                                c.note.empty() ? "not measured" : c.note),
+                    2);
+      continue;
     }
     out << fmt::format("  {:<12} {:<4} {:>3}  {:>9}  {:>12}  {:>9}\n",
                        c.run.strategy, "base", c.base.repetitions,
@@ -291,7 +301,10 @@ void write_compare_markdown(std::ostream& out, const Comparison& comparison) {
                          d.field, d.base, d.candidate);
     for (const auto& u : f.unfit) out << fmt::format("- **unfit**: {}\n", u);
     for (const auto& u : f.noise) out << fmt::format("- **noise**: {}\n", u);
-    if (!f.context_differences.empty() || !f.unfit.empty() || !f.noise.empty())
+    for (const auto& u : f.one_process)
+      out << fmt::format("- **one process**: {}\n", u);
+    if (!f.context_differences.empty() || !f.unfit.empty() ||
+        !f.noise.empty() || !f.one_process.empty())
       out << '\n';
     if (!f.runs.empty()) {
       out << "| workload | load | strategy | n base/new | wall base | wall new "
