@@ -104,5 +104,22 @@ else ok; fi
 left=$(ls -A "$TMPDIR")
 [ -z "$left" ] && ok || fail "left in TMPDIR: $left"
 
+# SIGKILL to the parent: its running process stops (it dies with its
+# parent) and removes its own file and the temporary folder.
+"$apbench" --filter io.sleep --set delay=89ms --ops 5 --strategy sequential \
+  --repetitions 6 --json "$tmp/killed.json" -q >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+for _ in $(seq 50); do
+  pgrep -f 'delay=89ms' >/dev/null || break
+  sleep 0.1
+done
+if pgrep -f 'delay=89ms' >/dev/null; then fail "a process outlived SIGKILL"
+else ok; fi
+left=$(ls -A "$TMPDIR")
+[ -z "$left" ] && ok || fail "left in TMPDIR after SIGKILL: $left"
+
 echo "forks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -69,10 +69,19 @@ std::optional<ForkChild> fork_child_from_environment() {
         "--forks: unset it",
         kVariable, text));
   c.json_path = text.substr(static_cast<std::size_t>(used));
+  c.parent = static_cast<pid_t>(parent);
   // Not outlive the parent (killed with SIGKILL, it cannot stop us).
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (static_cast<unsigned long>(::getppid()) != parent) std::_Exit(143);
+  if (::getppid() != c.parent) std::_Exit(143);
   return c;
+}
+
+void ForkChild::leave_no_trace_if_orphaned() const {
+  if (::getppid() == parent) return;  // the parent reads and removes it
+  std::error_code ignored;
+  const std::filesystem::path file = json_path;
+  std::filesystem::remove(file, ignored);
+  std::filesystem::remove(file.parent_path(), ignored);  // if empty
 }
 
 unsigned fork_count(const Options& o, const Plan& plan) {
@@ -185,6 +194,7 @@ ForkOutcome run_forks(
     if (fs::exists(json, ec)) {
       try {
         outcome.parts.push_back(read_json_file(json));
+        fs::remove(json, ec);  // held in memory: a kill leaves less behind
         if (done) done(k, outcome.parts);
       } catch (const std::exception& e) {
         fmt::print(stderr, "apbench: error: process {} of {}: {}\n", k + 1,

@@ -5,6 +5,8 @@
 // (where the kernel and the hypervisor put its threads, its memory layout)
 // instead of one process's luck, which its repetitions all share; the
 // parts are put together with apb::merge_processes.
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +25,10 @@ struct ForkChild {
   unsigned count = 1;
   unsigned repetitions = 1;
   std::string json_path;
+  pid_t parent = 0;
+  // After writing: a parent that is gone (SIGKILL, a second Ctrl-C) will
+  // not remove the JSON and its temporary folder, so the child does.
+  void leave_no_trace_if_orphaned() const;
 };
 
 // This process's instructions when --forks started it; nullopt otherwise.

@@ -130,9 +130,12 @@ class Outputs {
 // Work is counted in repetitions, warm-ups included, for the ETA.
 class Progress {
  public:
+  // A process of --forks: `prefix` names it, and its ETA counts the
+  // `later_processes` that will run the same plan after it.
   Progress(bool live, bool verbose, std::size_t runs, std::size_t units,
-           std::string prefix = "")
+           std::string prefix = "", unsigned later_processes = 0)
       : prefix_(std::move(prefix)),
+        later_processes_(later_processes),
         live_(live),
         verbose_(verbose),
         runs_(runs),
@@ -156,8 +159,10 @@ class Progress {
     if (done > 0 && units_ > units_done_ - 1)
       eta = fmt::format(
           " · ETA {}",
-          format_duration(elapsed() / done *
-                          static_cast<double>(units_ - units_done_ + 1)));
+          format_duration(
+              elapsed() / done *
+              static_cast<double>(units_ - units_done_ + 1 +
+                                  std::size_t{later_processes_} * units_)));
     const std::string line = fmt::format(
         "{}[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}", prefix_,
         std::min(runs_done_ + in_group + 1, runs_), runs_,
@@ -204,6 +209,7 @@ class Progress {
         .count();
   }
   std::string prefix_;  // "process 2/9 · " in a process of --forks
+  unsigned later_processes_;
   bool live_, verbose_;
   std::size_t width_ = terminal_width();
   std::size_t runs_, units_;
@@ -332,7 +338,8 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
   Progress progress(
       tty && !o.quiet, o.verbose, plan.run_count(), plan.repetition_count(),
       child ? fmt::format("process {}/{} · ", child->index + 1, child->count)
-            : "");
+            : "",
+      child ? child->count - child->index - 1 : 0);
   if (!o.selects_runs() && !o.quiet && !child)
     fmt::print(stderr,
                "apbench: running the default suite ({} runs, about a minute; "
@@ -391,6 +398,7 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
   signals.measuring_done();
   progress.clear();
   const int written = write_all(results, outputs, console, o.charts_dir);
+  if (child) child->leave_no_trace_if_orphaned();
   if (const int signal = signals.received()) {
     if (child) return SignalWatcher::exit_status(signal);
     fmt::print(stderr,
