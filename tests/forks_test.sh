@@ -84,11 +84,19 @@ APBENCH_FORK=garbage refused "${small[@]}"
 # once, the parent adds nothing and exits 2.
 refused --filter cpu.skynet --set leaves=12 --repetitions 5
 
-# Ctrl-C to the parent while its third process runs.
+# wait_for FILE: until it exists (at most 60 s, for slow sanitizer builds).
+wait_for() {
+  for _ in $(seq 600); do
+    [ -e "$1" ] && return
+    sleep 0.1
+  done
+}
+
+# Ctrl-C to the parent once its first process has finished.
 "$apbench" --filter io.sleep --set delay=97ms --ops 5 --strategy sequential \
   --repetitions 6 --json "$tmp/int.json" -q >/dev/null 2>"$tmp/int.err" &
 pid=$!
-sleep 2.3
+wait_for "$tmp/int.json"  # the parent writes it once a process finished
 kill -INT "$pid"
 wait "$pid"
 rc=$?
@@ -109,7 +117,8 @@ left=$(ls -A "$TMPDIR")
 "$apbench" --filter io.sleep --set delay=89ms --ops 5 --strategy sequential \
   --repetitions 6 --json "$tmp/killed.json" -q >/dev/null 2>&1 &
 pid=$!
-sleep 1.5
+wait_for "$tmp/killed.json"
+sleep 0.2  # into the second process
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 for _ in $(seq 50); do

@@ -52,6 +52,28 @@ std::string why_not_forked(const Plan& plan) {
   return "";
 }
 
+// mkdtemp in TMPDIR (or /tmp), removed with what it holds when destroyed.
+struct TemporaryFolder {
+  std::filesystem::path path;
+  TemporaryFolder() {
+    const char* tmp = std::getenv("TMPDIR");
+    const std::string base = tmp && *tmp ? tmp : "/tmp";
+    std::string name =
+        (std::filesystem::path(base) / "apbench-forks-XXXXXX").string();
+    if (!::mkdtemp(name.data()))
+      throw std::runtime_error(
+          fmt::format("--forks: cannot create a folder in '{}': {}", base,
+                      std::strerror(errno)));
+    path = name;
+  }
+  ~TemporaryFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+};
+
 }  // namespace
 
 std::optional<ForkChild> fork_child_from_environment() {
@@ -72,7 +94,10 @@ std::optional<ForkChild> fork_child_from_environment() {
   c.parent = static_cast<pid_t>(parent);
   // Not outlive the parent (killed with SIGKILL, it cannot stop us).
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() != c.parent) std::_Exit(143);
+  if (::getppid() != c.parent) {  // gone already
+    c.leave_no_trace_if_orphaned();
+    std::_Exit(143);
+  }
   return c;
 }
 
@@ -127,30 +152,17 @@ ForkOutcome run_forks(
   if (ec)
     throw std::runtime_error(
         fmt::format("--forks: cannot find this executable: {}", ec.message()));
-  const char* tmp = std::getenv("TMPDIR");
-  std::string dir_template =
-      (fs::path(tmp && *tmp ? tmp : "/tmp") / "apbench-forks-XXXXXX").string();
-  if (!::mkdtemp(dir_template.data()))
-    throw std::runtime_error(
-        fmt::format("--forks: cannot create a folder in "
-                    "'{}': {}",
-                    tmp && *tmp ? tmp : "/tmp", std::strerror(errno)));
-  const fs::path dir = dir_template;
-  struct RemoveDir {
-    fs::path dir;
-    ~RemoveDir() {
-      std::error_code ignored;
-      fs::remove_all(dir, ignored);
-    }
-  } remove_dir{dir};
-
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
 
   for (unsigned k = 0; k < forks && !signals.received(); ++k) {
     const unsigned reps = repetitions / forks + (k < repetitions % forks);
-    const std::string json = (dir / fmt::format("process-{}.json", k)).string();
+    // A folder per process, there only while it runs: a parent killed
+    // between two processes leaves nothing behind.
+    const TemporaryFolder dir;
+    const std::string json =
+        (dir.path / fmt::format("process-{}.json", k)).string();
     std::vector<std::string> env_strings{child_variable(k, forks, reps, json)};
     std::vector<char*> env{env_strings.front().data()};
     for (char** e = environ; *e; ++e)
@@ -194,7 +206,6 @@ ForkOutcome run_forks(
     if (fs::exists(json, ec)) {
       try {
         outcome.parts.push_back(read_json_file(json));
-        fs::remove(json, ec);  // held in memory: a kill leaves less behind
         if (done) done(k, outcome.parts);
       } catch (const std::exception& e) {
         fmt::print(stderr, "apbench: error: process {} of {}: {}\n", k + 1,
