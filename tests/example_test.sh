@@ -6,15 +6,7 @@
 # Usage: example_test.sh APBENCH_EXAMPLE_BINARY
 set -u
 example="$1"
-passed=0
-failed=0
-
-# pass; fail WHAT: count a check, printing what failed.
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $1"
-}
+. "$(dirname "$0")/checks.sh"
 
 # 1. --list shows the example workloads, their parameters, and a built-in one.
 list=$("$example" --list 2>&1)
@@ -25,7 +17,7 @@ if [ "$rc" -eq 0 ] && grep -qE '^  example\.checksum +hybrid ' <<<"$list" &&
   grep -qE '^  example\.pipeline +hybrid ' <<<"$list" &&
   grep -qE '^ +forms: async,blocking,pipeline; default ops: 16, in flight: 4' <<<"$list" &&
   grep -qE '^  io\.sleep ' <<<"$list"; then
-  pass
+  ok
 else
   fail "$example --list -> exit $rc, output:"
   echo "$list" | head -40
@@ -40,7 +32,7 @@ rc=$?
 rows=$(grep -cE '^ +(\* +)?(sequential|async|async-pool|threads|parallel|hybrid) +[0-9.]+ (ns|us|ms|s) ' <<<"$out")
 if [ "$rc" -eq 0 ] && grep -q '^example\.checksum (hybrid): 4 ops' <<<"$out" &&
   [ "$rows" -ge 2 ] && ! grep -q 'different checksums' <<<"$out"; then
-  pass
+  ok
 else
   fail "$example ${args[*]} -> exit $rc, $rows strategy rows, output:"
   echo "$out" | head -40
@@ -60,7 +52,7 @@ ideals=$(grep '^      "ideal_s": [0-9]' "$json" | sort -u | wc -l)
 if [ "$rc" -eq 0 ] && [ "$ok" -eq 7 ] && [ "$checksums" -eq 1 ] &&
   [ "$ideals" -eq 1 ] && grep -q '"name": "process"' "$json" &&
   grep -q 'stages per op, tbb-pipeline: fetch io' <<<"$out"; then
-  pass
+  ok
 else
   fail "example.pipeline -> exit $rc, $ok ok runs (want 7), $checksums checksums, $ideals ideals (want 1 each), output:"
   echo "$out" | head -40
@@ -77,7 +69,7 @@ checksums=$(grep '^      "checksum": "0x' "$json" | sort -u | wc -l)
 if [ "$rc" -eq 0 ] && [ "$ok" -eq 6 ] && [ "$checksums" -eq 1 ] &&
   grep -q '"tasks_per_op": 254,' "$json" &&
   ! grep -q '^      "errors": [1-9]' "$json"; then
-  pass
+  ok
 else
   fail "example.tree_sum -> exit $rc, $ok ok runs (want 6), $checksums checksums (want 1), output:"
   echo "$out" | head -40
@@ -88,11 +80,10 @@ out=$("$example" --filter example.checksum --set size=0 --strategy sequential \
   --ops 1 --repetitions 1 --warmup 0 --quiet 2>&1)
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "parameter 'size'" <<<"$out"; then
-  pass
+  ok
 else
   fail "--set size=0 -> exit $rc (want 2), output:"
   echo "$out" | head -10
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -12,13 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export TMPDIR="$tmp/t"
 mkdir -p "$TMPDIR"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*"
-}
+. "$(dirname "$0")/checks.sh"
 
 # check FILE PYTHON-EXPRESSION...: each expression true of the JSON `d`.
 check() {
@@ -130,5 +124,4 @@ else ok; fi
 left=$(ls -A "$TMPDIR")
 [ -z "$left" ] && ok || fail "left in TMPDIR after SIGKILL: $left"
 
-echo "forks: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish forks

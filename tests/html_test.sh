@@ -10,13 +10,7 @@ apbench="$1"
 charts="$2"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-  failed=$((failed + 1))
-  echo "FAIL: $*"
-}
+. "$(dirname "$0")/checks.sh"
 py=/usr/bin/python3
 [ -x "$py" ] || py=$(command -v python3) || {
   echo "SKIP: no python3"
@@ -32,11 +26,11 @@ sweep=(--filter cpu.spin --set work=1ms --rate 200,400 --duration 100ms
 
 "$apbench" -q "${fetch[@]}" --html "$tmp/run.html" --json "$tmp/run.json" \
   --markdown "$tmp/run.md" --charts "$tmp/charts" >/dev/null 2>"$tmp/err" &&
-  ok || bad "apbench --html exit $?: $(cat "$tmp/err")"
+  ok || fail "apbench --html exit $?: $(cat "$tmp/err")"
 "$apbench" -q "${sweep[@]}" --json "$tmp/sweep.json" >/dev/null 2>&1 &&
-  ok || bad "sweep run"
+  ok || fail "sweep run"
 "$charts" "$tmp/run.json" "$tmp/sweep.json" --html "$tmp/saved.html" \
-  >/dev/null 2>"$tmp/err" && ok || bad "apbench-charts --html: $(cat "$tmp/err")"
+  >/dev/null 2>"$tmp/err" && ok || fail "apbench-charts --html: $(cat "$tmp/err")"
 
 # check_page PAGE SVGS TABLES NOTICE: parses; SVGS inline charts; TABLES
 # tables; NOTICE 1 when the charts-missing line must be there.
@@ -83,12 +77,12 @@ if errors:
     print("; ".join(errors))
     sys.exit(1)
 PY
-  ); then ok; else bad "$1: $out"; fi
+  ); then ok; else fail "$1: $out"; fi
 }
 
 if [ "$with_mpl" = 1 ]; then
   nsvg=$(ls "$tmp/charts"/*.svg | wc -l)
-  [ "$nsvg" -ge 3 ] && ok || bad "--charts wrote $nsvg SVG files"
+  [ "$nsvg" -ge 3 ] && ok || fail "--charts wrote $nsvg SVG files"
   check_page "$tmp/run.html" "$nsvg" 1 0
   "$charts" "$tmp/run.json" "$tmp/sweep.json" --out "$tmp/both" >/dev/null
   check_page "$tmp/saved.html" "$(ls "$tmp/both"/*.svg | wc -l)" 2 0
@@ -124,7 +118,7 @@ for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
 if found != len(rows):
     print(f"{found} of {len(rows)} strategies found in the page"); sys.exit(1)
 PY
-); then ok; else bad "numbers: $out"; fi
+); then ok; else fail "numbers: $out"; fi
 
 # Without matplotlib: every table, and the one line.
 cat >"$tmp/python-without-matplotlib" <<EOF
@@ -135,19 +129,18 @@ chmod +x "$tmp/python-without-matplotlib"
 mkdir -p "$tmp/hide/matplotlib"
 echo 'raise ImportError("No module named matplotlib")' >"$tmp/hide/matplotlib/__init__.py"
 APBENCH_PYTHON="$tmp/python-without-matplotlib" "$apbench" -q "${fetch[@]}" \
-  --html "$tmp/plain.html" >/dev/null 2>&1 && ok || bad "--html without matplotlib"
+  --html "$tmp/plain.html" >/dev/null 2>&1 && ok || fail "--html without matplotlib"
 check_page "$tmp/plain.html" 0 1 1
-grep -q "python3-matplotlib" "$tmp/plain.html" && ok || bad "the notice names no package"
+grep -q "python3-matplotlib" "$tmp/plain.html" && ok || fail "the notice names no package"
 APBENCH_PYTHON="$tmp/python-without-matplotlib" "$charts" "$tmp/run.json" \
   "$tmp/sweep.json" --html "$tmp/plain-saved.html" >/dev/null 2>&1 &&
-  ok || bad "apbench-charts --html without matplotlib"
+  ok || fail "apbench-charts --html without matplotlib"
 check_page "$tmp/plain-saved.html" 0 2 1
 
 # No chart tool at all: the tables as text, and why.
 APBENCH_CHARTS=/nonexistent "$apbench" -q "${fetch[@]}" --html "$tmp/bare.html" \
-  >/dev/null 2>&1 && ok || bad "--html without the chart tool"
+  >/dev/null 2>&1 && ok || fail "--html without the chart tool"
 grep -q 'id="charts-missing"' "$tmp/bare.html" && grep -qE '^\| (\*\*)?hybrid' "$tmp/bare.html" &&
-  ok || bad "--html without the chart tool: no notice or no table"
+  ok || fail "--html without the chart tool: no notice or no table"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

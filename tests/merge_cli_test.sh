@@ -10,14 +10,7 @@ apbench="$1"
 python="${2:-python3}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*"
-}
+. "$(dirname "$0")/checks.sh"
 
 # run ARGS...: a quiet run that must succeed.
 run() {
@@ -131,5 +124,4 @@ refused "shard 0/2 is given twice" "$s0" "$s0"
 refused "1 of 2 shards given; missing shard 1" "$s0"
 refused "needs the results files" --json "$tmp/x.json"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

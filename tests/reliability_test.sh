@@ -15,13 +15,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*"
-}
+. "$(dirname "$0")/checks.sh"
 now() { date +%s.%N; }
 # json_check FILE PYTHON-EXPRESSION-ON-d: true when the file is valid JSON
 # and the expression holds.
@@ -177,5 +171,4 @@ sleep 1.5
 if [ -z "$(ls -A "$tmp/files")" ]; then ok
 else fail "io.file left files behind: $(ls -A "$tmp/files" | head -3)"; fi
 
-echo "reliability: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish reliability
