@@ -68,6 +68,17 @@ Results results_of(std::vector<RunResult> runs) {
   return r;
 }
 
+// Every line of `text` at most 100 columns (UTF-8 characters counted once).
+void expect_fits_100_columns(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::size_t cols = 0;
+    for (unsigned char ch : line) cols += (ch & 0xC0) != 0x80;
+    EXPECT_LE(cols, 100u) << line;
+  }
+}
+
 TEST(CompareTest, FileWithItselfIsNoChange) {
   const Results base = results_of({run_of("async", walls_around(0.05)),
                                    run_of("parallel", walls_around(0.03))});
@@ -377,13 +388,7 @@ TEST(CompareTest, HolmSaysWhenFewRepetitionsCannotMeetTheFamily) {
           "verdict at Holm-adjusted p < 0.05 over 10 tests beyond ±5.0 %"),
       std::string::npos)
       << text;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::size_t cols = 0;
-    for (unsigned char ch : line) cols += (ch & 0xC0) != 0x80;
-    EXPECT_LE(cols, 100u) << line;
-  }
+  expect_fits_100_columns(text);
   std::ostringstream md;
   write_compare_markdown(md, comparison);
   EXPECT_NE(md.str().find("Holm-adjusted"), std::string::npos) << md.str();
@@ -411,13 +416,7 @@ TEST(CompareTest, ConsoleFitsHundredColumns) {
   const std::string text = out.str();
   EXPECT_NE(text.find("slower"), std::string::npos) << text;
   EXPECT_NE(text.find("too few"), std::string::npos) << text;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::size_t cols = 0;
-    for (unsigned char ch : line) cols += (ch & 0xC0) != 0x80;
-    EXPECT_LE(cols, 100u) << line;
-  }
+  expect_fits_100_columns(text);
 }
 
 // write_json, then read_json: what compare needs survives the round trip.
