@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <system_error>
 #include <thread>
 
@@ -29,6 +31,7 @@ namespace {
 constexpr const char* kVariable = "APBENCH_FORK";
 constexpr unsigned kAutoMinRepetitions = 5;
 constexpr unsigned kAutoMaxForks = 10;
+constexpr int kResultsFd = 3;  // a process writes its JSON there
 
 // APBENCH_FORK=INDEX/COUNT;REPETITIONS;PARENT_PID;JSON_PATH (the path last:
 // it may hold any character but NUL).
@@ -52,28 +55,6 @@ std::string why_not_forked(const Plan& plan) {
   return "";
 }
 
-// mkdtemp in TMPDIR (or /tmp), removed with what it holds when destroyed.
-struct TemporaryFolder {
-  std::filesystem::path path;
-  TemporaryFolder() {
-    const char* tmp = std::getenv("TMPDIR");
-    const std::string base = tmp && *tmp ? tmp : "/tmp";
-    std::string name =
-        (std::filesystem::path(base) / "apbench-forks-XXXXXX").string();
-    if (!::mkdtemp(name.data()))
-      throw std::runtime_error(
-          fmt::format("--forks: cannot create a folder in '{}': {}", base,
-                      std::strerror(errno)));
-    path = name;
-  }
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-};
-
 }  // namespace
 
 std::optional<ForkChild> fork_child_from_environment() {
@@ -92,21 +73,16 @@ std::optional<ForkChild> fork_child_from_environment() {
         kVariable, text));
   c.json_path = text.substr(static_cast<std::size_t>(used));
   c.parent = static_cast<pid_t>(parent);
-  // Not outlive the parent (killed with SIGKILL, it cannot stop us).
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() != c.parent) {  // gone already
-    c.leave_no_trace_if_orphaned();
-    std::_Exit(143);
-  }
   return c;
 }
 
-void ForkChild::leave_no_trace_if_orphaned() const {
-  if (::getppid() == parent) return;  // the parent reads and removes it
-  std::error_code ignored;
-  const std::filesystem::path file = json_path;
-  std::filesystem::remove(file, ignored);
-  std::filesystem::remove(file.parent_path(), ignored);  // if empty
+void ForkChild::die_with_parent() const {
+  // Killed with SIGKILL, the parent cannot stop its process: the kernel
+  // sends SIGTERM, which the signal watcher (set up by now) turns into
+  // "stop and write" like any SIGTERM; the write then fails on the closed
+  // pipe, and nothing is left behind.
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parent) std::_Exit(143);  // gone already
 }
 
 unsigned fork_count(const Options& o, const Plan& plan) {
@@ -145,10 +121,10 @@ ForkOutcome run_forks(
     const std::vector<std::string>& argv, unsigned forks, unsigned repetitions,
     const SignalWatcher& signals,
     const std::function<void(unsigned, const std::vector<Results>&)>& done) {
-  namespace fs = std::filesystem;
   ForkOutcome outcome;
   std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  const std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec)
     throw std::runtime_error(
         fmt::format("--forks: cannot find this executable: {}", ec.message()));
@@ -158,12 +134,14 @@ ForkOutcome run_forks(
 
   for (unsigned k = 0; k < forks && !signals.received(); ++k) {
     const unsigned reps = repetitions / forks + (k < repetitions % forks);
-    // A folder per process, there only while it runs: a parent killed
-    // between two processes leaves nothing behind.
-    const TemporaryFolder dir;
-    const std::string json =
-        (dir.path / fmt::format("process-{}.json", k)).string();
-    std::vector<std::string> env_strings{child_variable(k, forks, reps, json)};
+    // The results come back through a pipe on the process's descriptor 3,
+    // so no file is left anywhere whoever is killed.
+    int pipe[2];
+    if (::pipe2(pipe, O_CLOEXEC) != 0)
+      throw std::runtime_error(
+          fmt::format("--forks: pipe: {}", std::strerror(errno)));
+    std::vector<std::string> env_strings{
+        child_variable(k, forks, reps, fmt::format("/dev/fd/{}", kResultsFd))};
     std::vector<char*> env{env_strings.front().data()};
     for (char** e = environ; *e; ++e)
       if (std::strncmp(*e, "APBENCH_FORK=", 13) != 0) env.push_back(*e);
@@ -174,6 +152,7 @@ ForkOutcome run_forks(
     // The console tables are the parent's, of all processes together.
     posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null",
                                      O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&files, pipe[1], kResultsFd);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     // Its own process group: a Ctrl-C reaches the parent alone, which
@@ -185,27 +164,52 @@ ForkOutcome run_forks(
                                       args.data(), env.data());
     posix_spawn_file_actions_destroy(&files);
     posix_spawnattr_destroy(&attr);
-    if (spawned != 0)
+    ::close(pipe[1]);
+    if (spawned != 0) {
+      ::close(pipe[0]);
       throw std::runtime_error(fmt::format("--forks: cannot start '{}': {}",
                                            exe.string(),
                                            std::strerror(spawned)));
+    }
+    // Read while waiting: a results file is larger than a pipe holds.
+    std::string json;
     int status = 0;
-    bool passed_on = false;
-    for (;;) {
-      const pid_t r = ::waitpid(pid, &status, WNOHANG);
-      if (r == pid) break;
-      if (r < 0 && errno != EINTR)
-        throw std::runtime_error(
-            fmt::format("--forks: waitpid: {}", std::strerror(errno)));
-      if (const int signal = signals.received(); signal && !passed_on) {
+    bool passed_on = false, open = true, exited = false;
+    while (open || !exited) {
+      if (open) {
+        pollfd p{pipe[0], POLLIN, 0};
+        if (::poll(&p, 1, 10) > 0) {
+          char buffer[65536];
+          const ssize_t n = ::read(pipe[0], buffer, sizeof buffer);
+          if (n > 0)
+            json.append(buffer, static_cast<std::size_t>(n));
+          else if (n == 0 || errno != EINTR)
+            open = false;
+        }
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      if (!exited) {
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid) exited = true;
+        if (r < 0 && errno != EINTR) {
+          ::close(pipe[0]);
+          throw std::runtime_error(
+              fmt::format("--forks: waitpid: {}", std::strerror(errno)));
+        }
+      }
+      if (const int signal = signals.received();
+          signal && !passed_on && !exited) {
         ::kill(pid, signal);
         passed_on = true;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    if (fs::exists(json, ec)) {
+    ::close(pipe[0]);
+    if (!json.empty()) {
       try {
-        outcome.parts.push_back(read_json_file(json));
+        std::istringstream in(json);
+        outcome.parts.push_back(
+            read_json(in, fmt::format("the results of process {}", k + 1)));
         if (done) done(k, outcome.parts);
       } catch (const std::exception& e) {
         fmt::print(stderr, "apbench: error: process {} of {}: {}\n", k + 1,

@@ -19,16 +19,16 @@
 namespace apb::cli {
 
 // What a process started by --forks is told through its environment
-// (APBENCH_FORK): which one it is, its repetitions, where its JSON goes.
+// (APBENCH_FORK): which one it is, its repetitions, where its JSON goes
+// (a pipe to the parent, /dev/fd/3).
 struct ForkChild {
   unsigned index = 0;  // from 0
   unsigned count = 1;
   unsigned repetitions = 1;
   std::string json_path;
   pid_t parent = 0;
-  // After writing: a parent that is gone (SIGKILL, a second Ctrl-C) will
-  // not remove the JSON and its temporary folder, so the child does.
-  void leave_no_trace_if_orphaned() const;
+  // Once SIGTERM is handled: this process ends when its parent does.
+  void die_with_parent() const;
 };
 
 // This process's instructions when --forks started it; nullopt otherwise.

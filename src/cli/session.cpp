@@ -357,6 +357,7 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
       },
       // A parent waits for its process, which has a grace of its own.
       std::chrono::seconds(forks > 1 ? 6 : 3), /*announce=*/!child);
+  if (child) child->die_with_parent();
   NoiseWatch noise(results.context);
   const auto warn_if_noisy = [&](const RunResult& r) {
     if (child) return;  // the parent warns, from all processes' samples
@@ -398,7 +399,6 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
   signals.measuring_done();
   progress.clear();
   const int written = write_all(results, outputs, console, o.charts_dir);
-  if (child) child->leave_no_trace_if_orphaned();
   if (const int signal = signals.received()) {
     if (child) return SignalWatcher::exit_status(signal);
     fmt::print(stderr,
