@@ -10,11 +10,10 @@
 
 namespace apb::cli {
 
-std::size_t terminal_width() {
+std::size_t terminal_width(int fd) {
   std::size_t width = kMaxConsoleWidth;
   winsize size{};
-  if (isatty(STDOUT_FILENO) != 0 &&
-      ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+  if (isatty(fd) != 0 && ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
     width = size.ws_col;
   } else if (const char* columns = std::getenv("COLUMNS")) {
     const std::string_view text(columns);
