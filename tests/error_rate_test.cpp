@@ -26,7 +26,7 @@
 #include "apbench/registry.hpp"
 #include "apbench/report.hpp"
 #include "apbench/runner.hpp"
-#include "loopback_listener.hpp"
+#include "threaded_server.hpp"
 
 namespace apb {
 namespace {
@@ -35,49 +35,28 @@ constexpr std::size_t kPayload = 64;
 
 class TwoConnectionEchoServer {
  public:
-  TwoConnectionEchoServer() {
-    const auto listening = test::listen_on_loopback("echo server");
-    listener_ = listening.fd;
-    port_ = listening.port;
-    acceptor_ = std::thread([this] { accept_loop(); });
-  }
-  ~TwoConnectionEchoServer() {
-    stop_ = true;
-    acceptor_.join();
-    for (auto& t : sessions_) t.join();
-    ::close(listener_);
-  }
-  unsigned short port() const { return port_; }
+  unsigned short port() const { return server_.port(); }
 
  private:
   static constexpr int kServed = 2;
   static constexpr auto kDelay = std::chrono::milliseconds(5);
 
-  bool readable(int fd, int ms) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, ms) > 0;
-  }
-  void accept_loop() {
-    while (!stop_) {
-      if (!readable(listener_, 20)) continue;
-      const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      if (live_ >= kServed) {
-        const linger hard{1, 0};  // refuse it at once, with a reset
-        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-        ::close(fd);
-        continue;
-      }
-      ++live_;
-      sessions_.emplace_back([this, fd] { session(fd); });
+  bool admit(int fd) {
+    if (live_ >= kServed) {
+      const linger hard{1, 0};  // refuse it at once, with a reset
+      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+      ::close(fd);
+      return false;
     }
+    ++live_;
+    return true;
   }
   // Echoes each kPayload-byte message after kDelay until the client closes.
   void session(int fd) {
     char buffer[kPayload];
     std::size_t got = 0;
-    while (!stop_) {
-      if (!readable(fd, 20)) continue;
+    while (!server_.stopping()) {
+      if (!test::readable(fd, 20)) continue;
       const ssize_t n = ::recv(fd, buffer + got, kPayload - got, 0);
       if (n <= 0) break;
       got += static_cast<std::size_t>(n);
@@ -92,12 +71,9 @@ class TwoConnectionEchoServer {
     --live_;
   }
 
-  int listener_ = -1;
-  unsigned short port_ = 0;
-  std::atomic<bool> stop_{false};
   std::atomic<int> live_{0};
-  std::thread acceptor_;
-  std::vector<std::thread> sessions_;  // only the acceptor adds to it
+  test::ThreadedServer server_{"echo server", [this](int fd) { session(fd); },
+                               [this](int fd) { return admit(fd); }};
 };
 
 RunResult measure(std::string_view strategy, unsigned short port) {

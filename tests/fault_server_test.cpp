@@ -21,8 +21,8 @@
 
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
-#include "loopback_listener.hpp"
 #include "test_workloads.hpp"
+#include "threaded_server.hpp"
 
 namespace apb {
 namespace {
@@ -46,25 +46,10 @@ constexpr std::string_view kHeadWithoutBody =
 // all joined when the server goes.
 class FaultServer {
  public:
-  explicit FaultServer(Fault fault) : fault_(fault) {
-    const auto listening = test::listen_on_loopback("fault server");
-    listener_ = listening.fd;
-    port_ = listening.port;
-    acceptor_ = std::thread([this] { accept_loop(); });
-  }
-  ~FaultServer() {
-    stop_ = true;
-    acceptor_.join();
-    for (auto& t : sessions_) t.join();
-    ::close(listener_);
-  }
-  unsigned short port() const { return port_; }
+  explicit FaultServer(Fault fault) : fault_(fault) {}
+  unsigned short port() const { return server_.port(); }
 
  private:
-  bool readable(int fd, int ms) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, ms) > 0;
-  }
   // Reads a whole request (an HTTP head, or a 64-byte echo payload) within
   // a second, so that closing after it sends a FIN, not the RST of a socket
   // closed with unread bytes.
@@ -72,19 +57,12 @@ class FaultServer {
     std::string got;
     char buffer[4096];
     while (got.find("\r\n\r\n") == std::string::npos && got.size() < 64) {
-      if (!readable(fd, 1000)) return false;
+      if (!test::readable(fd, 1000)) return false;
       const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
       if (n <= 0) return false;
       got.append(buffer, static_cast<std::size_t>(n));
     }
     return true;
-  }
-  void accept_loop() {
-    while (!stop_) {
-      if (!readable(listener_, 20)) continue;
-      const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd >= 0) sessions_.emplace_back([this, fd] { session(fd); });
-    }
   }
   void session(int fd) {
     char buffer[4096];
@@ -102,31 +80,33 @@ class FaultServer {
       case Fault::reset: {
         const linger hard{1, 0};  // close with RST
         ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-        readable(fd, 1000);
+        test::readable(fd, 1000);
         break;
       }
       case Fault::silent:
         // Reads until the client gives up and closes (then recv returns 0
         // at once: looping on would spin a core per connection).
-        while (!stop_)
-          if (readable(fd, 20) && ::recv(fd, buffer, sizeof buffer, 0) <= 0)
+        while (!server_.stopping())
+          if (test::readable(fd, 20) &&
+              ::recv(fd, buffer, sizeof buffer, 0) <= 0)
             break;
         break;
       case Fault::trickle:
       case Fault::garbage: {
-        if (!readable(fd, 2000) || ::recv(fd, buffer, sizeof buffer, 0) <= 0)
+        if (!test::readable(fd, 2000) ||
+            ::recv(fd, buffer, sizeof buffer, 0) <= 0)
           break;
         if (fault_ == Fault::garbage) {
           // As many bytes as a 64-byte echo, or an HTTP status line of junk.
           const std::string junk(64, '#');
           (void)::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
-          readable(fd, 1000);
+          test::readable(fd, 1000);
           break;
         }
         // One byte every 50 ms: each recv gets something, the op never ends.
         const std::string http =
             "HTTP/1.1 200 OK\r\nContent-Length: 99999\r\n\r\n";
-        for (std::size_t i = 0; !stop_; ++i) {
+        for (std::size_t i = 0; !server_.stopping(); ++i) {
           const char c = i < http.size() ? http[i] : 'x';
           if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
           std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -138,11 +118,7 @@ class FaultServer {
   }
 
   Fault fault_;
-  int listener_ = -1;
-  unsigned short port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread acceptor_;
-  std::vector<std::thread> sessions_;
+  test::ThreadedServer server_{"fault server", [this](int fd) { session(fd); }};
 };
 
 struct Case {
