@@ -211,7 +211,7 @@ class Progress {
   std::string prefix_;  // "process 2/9 · " in a process of --forks
   unsigned later_processes_;
   bool live_, verbose_;
-  std::size_t width_ = terminal_width();
+  std::size_t width_ = terminal_width(STDERR_FILENO);  // where it is drawn
   std::size_t runs_, units_;
   std::size_t runs_done_ = 0, units_done_ = 0;
   std::chrono::steady_clock::time_point start_;
@@ -271,16 +271,17 @@ int measure_in_processes(const std::vector<std::string>& argv, unsigned forks,
                "apbench: {} repetitions in {} fresh processes, one after "
                "another (--forks)\n",
                reps, forks);
+  Results merged;  // of the processes so far, after each one
   const ForkOutcome outcome =
       run_forks(argv, forks, reps, signals,
                 [&](unsigned k, const std::vector<Results>& parts) {
-                  outputs.replace_runs(merge_processes(parts).runs);
+                  merged = merge_processes(parts);
+                  outputs.replace_runs(merged.runs);
                   if (verbose)
                     fmt::print(stderr, "apbench: process {} of {} finished\n",
                                k + 1, forks);
                 });
   if (!outcome.parts.empty()) {
-    Results merged = merge_processes(outcome.parts);
     results.runs = std::move(merged.runs);
     results.early_stops = std::move(merged.early_stops);
     results.interrupted = merged.interrupted;
