@@ -13,7 +13,8 @@ packages=(
   libbenchmark-dev
   libcli11-dev
   zlib1g-dev                # --hlog: HdrHistogram's compressed histograms
-  libhdrhistogram-java      # CTest hlog_tools: HdrHistogram's own log reader (needs a JRE)
+  libhdrhistogram-java      # CTest hlog_tools: HdrHistogram's own log reader,
+  default-jre-headless      #   which needs a JRE (the package does not pull one in)
   python3-matplotlib        # tools/apbench-charts (SVG charts)
 )
 
