@@ -22,6 +22,10 @@ RunResult synthetic(std::string strategy, std::vector<double> walls,
   r.workload =
       std::string(1, 'w');  // not = "w": g++ 12 -O3 warns falsely (-Wrestrict)
   r.strategy = std::move(strategy);
+  // What the registered strategy of that name declares (runs read back
+  // from a file carry it; the analysis reads traits, not names).
+  if (const Strategy* known = Registry::instance().find_strategy(r.strategy))
+    r.strategy_traits = known->traits();
   r.load.ops = 10;
   r.load.concurrency = 10;
   r.cores = 2;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "apbench/analysis.hpp"
+#include "apbench/registry.hpp"
 #include "apbench/stats.hpp"
 
 namespace apb {
@@ -18,6 +19,10 @@ RunResult measured_closed(std::string strategy, std::vector<double> walls,
   r.workload = "io.sleep";
   r.kind = WorkloadKind::io;
   r.strategy = std::move(strategy);
+  // What the registered strategy of that name declares (runs read back
+  // from a file carry it; the analysis reads traits, not names).
+  if (const Strategy* known = Registry::instance().find_strategy(r.strategy))
+    r.strategy_traits = known->traits();
   r.params = {{"delay", "10ms"}};
   r.load.ops = 10;
   r.load.threads = threads;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
 #include "apbench/series.hpp"
 #include "apbench/stats.hpp"
@@ -19,6 +20,10 @@ RunResult keyed_closed_run(std::string strategy, std::size_t ops,
   RunResult r;
   r.workload = "io.sleep";
   r.strategy = std::move(strategy);
+  // What the registered strategy of that name declares (runs read back
+  // from a file carry it; the analysis reads traits, not names).
+  if (const Strategy* known = Registry::instance().find_strategy(r.strategy))
+    r.strategy_traits = known->traits();
   r.params = {{"delay", "5ms"}};
   r.load.ops = ops;
   r.load.concurrency = concurrency;

@@ -4,7 +4,13 @@
 # (a) each concept folder of src/ includes only the folders it may depend on;
 # (b) public headers (include/apbench) include no private header of src/;
 # (c) <apbench/results.hpp> pulls in neither Asio nor oneTBB (a reporter or
-#     a tool reading results needs neither).
+#     a tool reading results needs neither);
+# (d) no built-in strategy's name is written outside src/strategies/ (its
+#     tests and the docs aside): the analysis, reports and charts read a
+#     strategy's traits, so a user's strategy is never a stranger. A name
+#     counts when quoted in code (not in a comment); "async", "threads" and
+#     "hybrid" are also a form, a JSON key and a kind, so those count only on
+#     a line that mentions a strategy.
 # Usage: layout_check.sh SOURCE_DIR CXX
 # Prints each violation on its own line, then "N passed, N failed".
 set -u
@@ -83,6 +89,36 @@ if grep -qE 'boost/asio|oneapi/tbb|tbb/' <<<"$deps"; then
   fail "results.hpp includes Asio or oneTBB: $(grep -oE '[^ ]*(boost/asio|tbb)[^ ]*' <<<"$deps" | head -3 | tr '\n' ' ')"
 else
   passed=$((passed + 1))
+fi
+
+# (d) built-in strategy names outside src/strategies/.
+names=$(grep -hoE 'name\(\) const override \{ return "[^"]+"' "$src"/strategies/*.cpp |
+  sed -E 's/.*return "//; s/"$//')
+if [ -z "$names" ]; then
+  fail "found no strategy names in src/strategies/*.cpp"
+else
+  hits=""
+  for name in $names; do
+    case "$name" in
+      async | threads | hybrid) context='[Ss]trateg' ;;
+      *) context='' ;;
+    esac
+    while IFS= read -r hit; do
+      [ -z "$hit" ] && continue
+      code=${hit#*:*:}
+      code=${code%%//*}                      # C++ comment
+      [[ "$hit" == *.py:* ]] && code=${code%%#*} # Python comment
+      [[ "$code" == *"\"$name\""* ]] || continue
+      [ -n "$context" ] && ! grep -qE "$context" <<<"$code" && continue
+      hits+="${hit#"$1"/}"$'\n'
+    done < <(grep -rnF -- "\"$name\"" "$src" "$include" "$1/workloads" "$1/tools" 2>/dev/null |
+      grep -v "^$src/strategies/")
+  done
+  if [ -n "$hits" ]; then
+    fail "built-in strategy names outside src/strategies/ (read StrategyTraits instead):"$'\n'"$hits"
+  else
+    passed=$((passed + 1))
+  fi
 fi
 
 echo "$passed passed, $failed failed"

@@ -22,6 +22,7 @@ class ExhaustedStrategy final : public Strategy {
  public:
   std::string_view name() const override { return "test-exhausted"; }
   std::string_view description() const override { return "test"; }
+  StrategyTraits traits() const override { return {}; }
   std::optional<std::string> unsupported_reason(
       const WorkloadInfo&) const override {
     return std::nullopt;

@@ -56,25 +56,34 @@ def load_matplotlib():
 
 SCHEMA = "apbench.results/1"
 
-# Fixed colours for the strategies apbench ships, so a strategy looks the same
-# on every chart and in every generated document.
-STRATEGY_COLOURS = {
-    "sequential": "#7f7f7f",
-    "async": "#1f77b4",
-    "async-pool": "#17becf",
-    "threads": "#ff7f0e",
-    "parallel": "#2ca02c",
-    "hybrid": "#d62728",
-    "tbb-pipeline": "#9467bd",
-    "tbb-flow": "#8c564b",
-}
-KNOWN_ORDER = list(STRATEGY_COLOURS)
-# Unknown strategies get these, in alphabetical order of their names over all
-# inputs, so one invocation colours them consistently.
-FALLBACK_COLOURS = [
-    "#e377c2", "#bcbd22", "#393b79", "#ad494a", "#637939",
-    "#8c6d31", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+# Strategies are coloured by their position in the results (first appearance
+# over all inputs), so one invocation colours a strategy the same on every
+# chart; apbench writes runs in its strategies' order (by execution model,
+# baseline first), so the built-ins keep their colours from file to file.
+STRATEGY_PALETTE = [
+    "#7f7f7f", "#1f77b4", "#17becf", "#ff7f0e", "#2ca02c", "#d62728",
+    "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#393b79", "#ad494a",
+    "#637939", "#8c6d31", "#7b4173", "#3182bd", "#e6550d", "#31a354",
 ]
+# runs[].strategy_traits.model, in the order apbench lists strategies.
+MODEL_ORDER = ["calling_thread", "event_loop", "event_loop_pool",
+               "thread_per_op", "task_pool", "loop_and_pool", "pipeline",
+               "other"]
+
+
+def traits(run):
+    """What the run's strategy declared about itself ({} in old files)."""
+    return obj(obj(run).get("strategy_traits"))
+
+
+def is_baseline(run):
+    """The strategy speed-ups are measured against. Files written before
+    strategies declared traits: the run whose speed-up is exactly 1."""
+    declared = traits(run).get("baseline")
+    if isinstance(declared, bool):
+        return declared
+    return num(obj(run).get("speedup_vs_sequential")) == 1.0
+
 
 # Hatches tell the stages of a pipeline apart inside a strategy's colour.
 # Line hatches first: dot and circle hatches are drawn as thousands of tiny
@@ -215,11 +224,12 @@ class Group:
         return [r for r in self.runs if r.get("status") == "ok"]
 
 
-def strategy_sort_key(name, first_seen):
-    """Known strategies in their canonical order, then by first appearance."""
-    if name in KNOWN_ORDER:
-        return (0, KNOWN_ORDER.index(name))
-    return (1, first_seen.get(name, 0))
+def strategy_sort_key(model, first_seen):
+    """By execution model, as apbench lists strategies, then by first
+    appearance (a file without traits: by first appearance alone)."""
+    rank = MODEL_ORDER.index(model) if model in MODEL_ORDER \
+        else len(MODEL_ORDER)
+    return (rank, first_seen)
 
 
 def build_groups(sources):
@@ -248,7 +258,7 @@ def build_groups(sources):
     for group in result:
         seen = {r["strategy"]: i for i, r in enumerate(group.runs)}
         group.runs.sort(key=lambda r, s=seen: strategy_sort_key(
-            r["strategy"], s))
+            traits(r).get("model"), s[r["strategy"]]))
     return result
 
 
@@ -426,13 +436,14 @@ def chart_filename(item, kind):
 # ---------------------------------------------------------------------------
 
 class Palette:
-    """Strategy -> colour, fixed for known names, stable for unknown ones."""
+    """Strategy -> colour, by position of first appearance in the inputs."""
 
     def __init__(self, names):
-        unknown = sorted({n for n in names if n not in STRATEGY_COLOURS})
-        self.colours = dict(STRATEGY_COLOURS)
-        for i, name in enumerate(unknown):
-            self.colours[name] = FALLBACK_COLOURS[i % len(FALLBACK_COLOURS)]
+        self.colours = {}
+        for name in names:
+            if name not in self.colours:
+                self.colours[name] = STRATEGY_PALETTE[
+                    len(self.colours) % len(STRATEGY_PALETTE)]
 
     def __call__(self, name):
         return self.colours.get(name, "#000000")
@@ -692,7 +703,7 @@ def chart_wall(group, palette, prefix):
 
 
 def chart_speedup(group, palette, prefix):
-    """Speed-up against sequential, with 1x, the core count and the ideal.
+    """Speed-up against the baseline, with 1x, the core count and the ideal.
 
     Lines at the core count and the ideal speed-up show whether a strategy
     is limited by the cores (CPU work) or by the workload itself (waits).
@@ -705,9 +716,11 @@ def chart_speedup(group, palette, prefix):
     if not any(s is not None for s in speedups):
         return None
     names = [r["strategy"] for r in runs]
-    sequential = next((r for r in runs if r["strategy"] == "sequential"
+    sequential = next((r for r in runs if is_baseline(r)
                        and r.get("status") == "ok"), None)
     seq_wall = wall_value(sequential, "median") if sequential else None
+    # The baseline's own name (a run's speed-up is against it).
+    base = sequential["strategy"] if sequential else "the baseline"
     ideal_speedups = []
     for run in runs:
         ideal = num(run.get("ideal_s")) if run.get("status") == "ok" else None
@@ -716,7 +729,7 @@ def chart_speedup(group, palette, prefix):
     cores = group.source.context.get("cores")
     cores = cores if isinstance(cores, int) and cores > 0 else None
 
-    title = f"{group.workload}: speed-up against sequential"
+    title = f"{group.workload}: speed-up against {base}"
     fig, ax = new_figure(title, describe_group(group),
                          machine_caption(group.source), prefix)
     top = max(v for v in speedups + ideal_speedups + [cores or 1, 1.0]
@@ -733,12 +746,12 @@ def chart_speedup(group, palette, prefix):
     mark_missing(ax, runs, speedups)
     strategy_axis(ax, names)
     ax.set_xlabel("strategy")
-    ax.set_ylabel("speed-up vs sequential (×)")
+    ax.set_ylabel(f"speed-up vs {base} (×)")
     handles = strategy_handles([n for n, s in zip(names, speedups)
                                 if s is not None], palette)
     ax.axhline(1.0, color="#444444", linewidth=0.9, linestyle="-")
     handles.append(Line2D([], [], color="#444444", linewidth=0.9,
-                          label="1x = sequential"))
+                          label=f"1x = {base}"))
     if cores:
         style = {"color": "#7a3d9a", "linestyle": ":", "linewidth": 1.6}
         ax.axhline(cores, **style)
@@ -754,7 +767,7 @@ def chart_speedup(group, palette, prefix):
     outside_legend(ax, handles, title="strategy")
 
     best = fastest_ok(runs, speedups, max)
-    caption = (f"Speed-up of each strategy over sequential for "
+    caption = (f"Speed-up of each strategy over {base} for "
                f"{group.workload} ({describe_group(group)}); {best[1]} "
                f"reaches {best[0]:.2f}x")
     if cores:

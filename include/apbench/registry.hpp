@@ -1,6 +1,7 @@
 #pragma once
 // The registry of workloads and strategies. Built-in workloads register
-// through APB_REGISTER_WORKLOAD exactly as a user's workload does.
+// through APB_REGISTER_WORKLOAD exactly as a user's workload does; a user's
+// strategy registers through APB_REGISTER_STRATEGY.
 #include <functional>
 #include <memory>
 #include <string>
@@ -59,3 +60,11 @@ class Registry {
   [[maybe_unused]] static const bool APB_CONCAT(apb_registered_, __LINE__) = \
       ::apb::Registry::instance().add_workload(                              \
           T::info(), [] { return std::unique_ptr<::apb::Workload>(new T); })
+
+// Registers strategy class T (derived from apb::Strategy, default-
+// constructible): `apbench --strategy` then knows it by T's name(), and the
+// analysis, advice and charts by its traits(). Use at namespace scope in a
+// .cpp file linked whole into the executable (see docs/extending.md).
+#define APB_REGISTER_STRATEGY(T)                                           \
+  [[maybe_unused]] static const bool APB_CONCAT(apb_strategy_, __LINE__) = \
+      ::apb::Registry::instance().add_strategy(std::make_unique<T>())

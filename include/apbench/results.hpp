@@ -12,6 +12,7 @@
 #include "apbench/histogram.hpp"
 #include "apbench/load.hpp"
 #include "apbench/stats.hpp"
+#include "apbench/strategy_traits.hpp"
 #include "apbench/workload_kind.hpp"
 
 namespace apb {
@@ -102,6 +103,7 @@ struct RunResult {
   std::string workload;
   WorkloadKind kind = WorkloadKind::io;
   std::string strategy;
+  StrategyTraits strategy_traits;  // what the strategy declares of itself
   RunStatus status = RunStatus::ok;
   std::string reason;  // why n/a, failed or interrupted; empty when ok
   // Stopped early (Ctrl-C): fewer repetitions than requested were measured;

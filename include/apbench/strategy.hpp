@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "apbench/batch.hpp"
+#include "apbench/strategy_traits.hpp"
 #include "apbench/workload.hpp"
 
 namespace apb {
@@ -16,6 +17,8 @@ class Strategy {
   virtual ~Strategy() = default;
   virtual std::string_view name() const = 0;
   virtual std::string_view description() const = 0;  // one line for --list
+  // What the analysis, advice and charts know of it (strategy_traits.hpp).
+  virtual StrategyTraits traits() const = 0;
 
   // Why this strategy cannot run the workload, or nullopt when it can.
   virtual std::optional<std::string> unsupported_reason(

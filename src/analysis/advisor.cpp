@@ -12,20 +12,16 @@
 namespace apb {
 namespace {
 
-// Simpler first: one thread, then one pool, then more moving parts.
-int simplicity(std::string_view strategy) {
-  static constexpr std::string_view order[] = {
-      "sequential", "async",   "parallel",    "async-pool",
-      "hybrid",     "threads", "tbb-pipeline"};
-  for (int i = 0; i < static_cast<int>(std::size(order)); ++i)
-    if (order[i] == strategy) return i;
-  return static_cast<int>(std::size(order));
-}
+// Simpler first, as each strategy declares: one thread, then one pool,
+// then more moving parts.
+int simplicity(const RunResult& r) { return r.strategy_traits.simplicity; }
 
-const RunResult* find(const std::vector<const RunResult*>& ok,
-                      std::string_view strategy) {
+// The strategy that overlaps waits on one event-loop thread (async), the
+// point of comparison for CPU-bound work: coroutines add no cores.
+const RunResult* one_loop_thread(const std::vector<const RunResult*>& ok) {
   for (const auto* r : ok)
-    if (r->strategy == strategy) return r;
+    if (r->strategy_traits.event_loop && r->strategy_traits.one_thread)
+      return r;
   return nullptr;
 }
 
@@ -92,11 +88,11 @@ std::string why(const RunResult& best,
   const std::string cpu =
       fmt::format("CPU use {} of {} cores",
                   format_percent(best.cpu_utilization), best.cores);
-  const RunResult* async = find(ok, "async");
+  const RunResult* async = one_loop_thread(ok);
   std::string reason;
   // Advised when the strategies that overlap ops failed too many of them.
-  const bool one_at_a_time = best.strategy == "sequential";
-  if (best.stage_overlap && best.strategy == "hybrid") {
+  const bool one_at_a_time = best.strategy_traits.baseline;
+  if (best.stage_overlap && best.strategy_traits.offloads_cpu) {
     reason = fmt::format(
         "waits overlap on the io thread while processing is split over {} "
         "cores (CPU busy {}, I/O waiting {}, both {} of the wall)",
@@ -105,27 +101,29 @@ std::string why(const RunResult& best,
         format_percent(best.stage_overlap->both));
   } else if (const Waits w = waits(best, ok); w.io >= 0.8 && one_at_a_time) {
     reason = fmt::format(
-        "ops spend {} of their time waiting for I/O ({}): sequential waits "
-        "for one op at a time",
-        format_percent(w.io), cpu);
+        "ops spend {} of their time waiting for I/O ({}): {} waits for one "
+        "op at a time",
+        format_percent(w.io), cpu, best.strategy);
   } else if (w.io >= 0.8) {
     reason = fmt::format(
         "ops spend {} of their time waiting for I/O ({}): {} overlaps the "
         "waits{}",
         format_percent(w.io), cpu, best.strategy,
-        best.strategy == "async" ? " on one thread" : "");
+        best.strategy_traits.event_loop && best.strategy_traits.one_thread
+            ? " on one thread"
+            : "");
   } else if (best.cpu_utilization >= 0.6 || w.core >= 0.5) {
     reason =
         fmt::format("the work is CPU-bound ({}): {}", cpu,
-                    one_at_a_time ? "sequential computes one op at a time"
+                    one_at_a_time ? best.strategy + " computes one op at a time"
                                   : best.strategy + " keeps the cores busy");
     if (w.core >= 0.2)
       reason +=
           fmt::format(" (ops wait {} of their time for a core, not for I/O)",
                       format_percent(w.core));
     if (async && async != &best && async->speedup_vs_sequential)
-      reason += fmt::format(", while async (one thread) reaches {:.2f}x",
-                            *async->speedup_vs_sequential);
+      reason += fmt::format(", while {} (one thread) reaches {:.2f}x",
+                            async->strategy, *async->speedup_vs_sequential);
   } else {
     reason = fmt::format("{} with {:.1f} ops in flight on average", cpu,
                          best.achieved_concurrency);
@@ -220,8 +218,7 @@ std::vector<Advice> advise(const std::vector<RunResult>& runs) {
       const double slower = goodput_wall_s(*r) / goodput_wall_s(*fastest);
       const bool tied =
           r == fastest || slower < 1.03 || (!ratio.significant && slower < 1.1);
-      if (tied && simplicity(r->strategy) < simplicity(best->strategy))
-        best = r;
+      if (tied && simplicity(*r) < simplicity(*best)) best = r;
     }
     std::vector<const RunResult*> passed;  // faster, over the error limit
     if (!all_over_limit)

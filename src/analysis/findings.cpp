@@ -15,11 +15,12 @@
 namespace apb {
 namespace {
 
-// An ok run of `strategy` that failed at most the limit of its ops: one
-// that failed more shows no mechanism, only its errors.
-const RunResult* find(const RunGroup& g, std::string_view strategy) {
+// The first ok run whose strategy's traits match, that failed at most the
+// limit of its ops: one that failed more shows no mechanism, only errors.
+template <class Match>
+const RunResult* find(const RunGroup& g, Match match) {
   for (const auto* r : g)
-    if (r->strategy == strategy && r->status == RunStatus::ok &&
+    if (match(r->strategy_traits) && r->status == RunStatus::ok &&
         error_rate(*r) <= kErrorRateLimit)
       return r;
   return nullptr;
@@ -79,7 +80,7 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
   if (best.errors > 0)
     line += fmt::format(" ({} of its ops failed)",
                         format_error_rate(error_rate(best)));
-  if (best.speedup_vs_sequential && best.strategy != "sequential")
+  if (best.speedup_vs_sequential && !best.strategy_traits.baseline)
     line += fmt::format(", {} vs sequential", speedup(best));
   if (best.efficiency)
     line += fmt::format(", {:.0f} % of the ideal {}", *best.efficiency * 100,
@@ -131,29 +132,36 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
           "fences); the median resists them, the 95 % interval does not.",
           r->strategy, r->wall_s.outliers, r->wall_s.n));
 
-  const auto* seq = find(g, "sequential");
-  const auto* async = find(g, "async");
-  const auto* parallel = find(g, "parallel");
-  const auto* hybrid = find(g, "hybrid");
+  // The mechanisms the seed posts contrast, found by what each strategy
+  // declares: one op at a time, waits overlapped on one event-loop thread,
+  // a pool of blocking workers, and waits on a loop with CPU on a pool.
+  const auto* seq = find(g, [](const StrategyTraits& t) { return t.baseline; });
+  const auto* async = find(
+      g, [](const StrategyTraits& t) { return t.event_loop && t.one_thread; });
+  const auto* parallel = find(g, [](const StrategyTraits& t) {
+    return t.model == ExecutionModel::task_pool;
+  });
+  const auto* hybrid =
+      find(g, [](const StrategyTraits& t) { return t.offloads_cpu; });
 
   if (first.kind == WorkloadKind::io && seq && async &&
       async->speedup_vs_sequential) {
     out.push_back(fmt::format(
-        "  Waiting overlaps: async ran the waits together on one thread in "
+        "  Waiting overlaps: {} ran the waits together on one thread in "
         "{} instead of {} ({}), using {:.1f} % of the CPU.",
-        format_duration(async->wall_s.median),
+        async->strategy, format_duration(async->wall_s.median),
         format_duration(seq->wall_s.median), speedup(*async),
         async->cpu_utilization * 100));
   }
   if (first.kind == WorkloadKind::cpu && async &&
       async->speedup_vs_sequential) {
     out.push_back(fmt::format(
-        "  Coroutines add no cores: async gives {} on CPU work (one thread "
+        "  Coroutines add no cores: {} gives {} on CPU work (one thread "
         "does all of it){}.",
-        speedup(*async),
+        async->strategy, speedup(*async),
         parallel && parallel->speedup_vs_sequential
-            ? fmt::format("; parallel gives {} on {} cores", speedup(*parallel),
-                          parallel->cores)
+            ? fmt::format("; {} gives {} on {} cores", parallel->strategy,
+                          speedup(*parallel), parallel->cores)
             : std::string()));
   }
   if (first.kind == WorkloadKind::hybrid && hybrid) {
@@ -169,39 +177,40 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
           std::abs(hybrid->wall_s.median / rival->wall_s.median - 1) < 0.05;
       if (tie && hybrid->cpu_utilization >= 0.85)
         out.push_back(fmt::format(
-            "  hybrid ({}) ties {} ({}): with {} the cores are saturated "
-            "(hybrid CPU use {:.0f} %), so any strategy that keeps all cores "
+            "  {} ({}) ties {} ({}): with {} the cores are saturated "
+            "({} CPU use {:.0f} %), so any strategy that keeps all cores "
             "busy reaches the same limit.",
-            format_duration(hybrid->wall_s.median), rival->strategy,
-            format_duration(rival->wall_s.median), load_text(*hybrid),
+            hybrid->strategy, format_duration(hybrid->wall_s.median),
+            rival->strategy, format_duration(rival->wall_s.median),
+            load_text(*hybrid), hybrid->strategy,
             hybrid->cpu_utilization * 100));
       else if (tie)
         out.push_back(fmt::format(
-            "  hybrid ({}) and {} ({}) differ by less than the spread of the "
+            "  {} ({}) and {} ({}) differ by less than the spread of the "
             "repetitions; rerun with more --repetitions to tell them apart.",
-            format_duration(hybrid->wall_s.median), rival->strategy,
-            format_duration(rival->wall_s.median)));
+            hybrid->strategy, format_duration(hybrid->wall_s.median),
+            rival->strategy, format_duration(rival->wall_s.median)));
       else if (hybrid == &best)
         out.push_back(fmt::format(
-            "  hybrid wins by {:.2f}x over {}: waits overlap on the io "
+            "  {} wins by {:.2f}x over {}: waits overlap on the io "
             "thread while each op's processing is split over {} cores "
             "(CPU use {:.0f} % vs {:.0f} %).",
-            rival->wall_s.median / hybrid->wall_s.median, rival->strategy,
-            hybrid->cores, hybrid->cpu_utilization * 100,
+            hybrid->strategy, rival->wall_s.median / hybrid->wall_s.median,
+            rival->strategy, hybrid->cores, hybrid->cpu_utilization * 100,
             rival->cpu_utilization * 100));
     }
     if (async && hybrid)
       out.push_back(fmt::format(
-          "  async alone: {} (its one thread does all the processing, CPU "
+          "  {} alone: {} (its one thread does all the processing, CPU "
           "use {:.0f} % of {} cores).",
-          format_duration(async->wall_s.median), async->cpu_utilization * 100,
-          async->cores));
+          async->strategy, format_duration(async->wall_s.median),
+          async->cpu_utilization * 100, async->cores));
     if (parallel)
       out.push_back(fmt::format(
-          "  parallel: {} (blocking waits hold {} of its {} oneTBB workers "
-          "idle while they sleep).",
-          format_duration(parallel->wall_s.median), parallel->concurrency,
-          parallel->load.threads));
+          "  {}: {} (blocking waits hold {} of its {} worker threads idle "
+          "while they wait).",
+          parallel->strategy, format_duration(parallel->wall_s.median),
+          parallel->concurrency, parallel->load.threads));
   }
 
   // Strategies that computed a different answer are a bug, never noise.

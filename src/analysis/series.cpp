@@ -124,7 +124,9 @@ std::vector<Series> threads_series(const std::vector<RunResult>& runs,
           std::max(s.max_throughput_ops_s, p.throughput_ops_s);
       s.points.push_back(std::move(p));
     }
-    s.amdahl = fit_amdahl(samples);
+    // A strategy that computes on one thread whatever --threads says has
+    // nothing to scale: a serial fraction fitted to its noise means nothing.
+    if (!base.strategy_traits.one_thread) s.amdahl = fit_amdahl(samples);
     out.push_back(std::move(s));
   }
   return out;

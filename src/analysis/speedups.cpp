@@ -15,7 +15,7 @@ void compute_speedups(std::vector<RunResult>& runs) {
       const RunResult& base = runs[j];
       // Goodput against goodput (the wall-time ratio when no op failed):
       // a strategy that fails half its ops is not twice as fast for it.
-      if (base.strategy == "sequential" && base.status == RunStatus::ok &&
+      if (base.strategy_traits.baseline && base.status == RunStatus::ok &&
           groups[j] == groups[i] && goodput_wall_s(base) > 0) {
         run.speedup_vs_sequential = goodput_wall_s(base) / goodput_wall_s(run);
         break;

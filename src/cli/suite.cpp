@@ -6,9 +6,18 @@
 namespace apb::cli {
 namespace {
 
+// Which strategies an entry runs, by what they declare (nullptr: all).
+using Pick = bool (*)(const StrategyTraits&);
+
+// The seed post's pair: one op at a time, and all awaited together on one
+// event-loop thread (Task.WhenAll).
+bool one_at_a_time_or_one_loop(const StrategyTraits& t) {
+  return t.baseline || (t.event_loop && t.one_thread);
+}
+
 struct SuiteEntry {
   const char* workload;
-  std::vector<const char*> strategies;  // empty: all
+  Pick strategies;
   std::size_t ops;
   std::size_t concurrency;  // 0: all at once
   std::vector<const char*> settings;
@@ -21,10 +30,10 @@ struct SuiteEntry {
 //    and with all in flight (CPU saturated: every all-core strategy ties).
 const std::vector<SuiteEntry>& entries() {
   static const std::vector<SuiteEntry> suite = {
-      {"io.sleep", {"sequential", "async"}, 10, 0, {"delay=500ms"}},
-      {"cpu.mandelbrot", {}, 4, 0, {"size=1024", "iterations=256"}},
-      {"hybrid.fetch_process", {}, 16, 2, {}},
-      {"hybrid.fetch_process", {}, 16, 0, {}},
+      {"io.sleep", one_at_a_time_or_one_loop, 10, 0, {"delay=500ms"}},
+      {"cpu.mandelbrot", nullptr, 4, 0, {"size=1024", "iterations=256"}},
+      {"hybrid.fetch_process", nullptr, 16, 2, {}},
+      {"hybrid.fetch_process", nullptr, 16, 0, {}},
   };
   return suite;
 }
@@ -39,9 +48,9 @@ Plan default_suite(const RunSettings& settings) {
     sweep.workload = &registry.workload(entry.workload);
     sweep.params = Params(sweep.workload->info.params);
     for (const char* s : entry.settings) apply_setting(sweep.params, s);
-    if (entry.strategies.empty()) sweep.strategies = registry.strategies();
-    for (const char* s : entry.strategies)
-      sweep.strategies.push_back(&registry.strategy(s));
+    for (const Strategy* s : registry.strategies())
+      if (!entry.strategies || entry.strategies(s->traits()))
+        sweep.strategies.push_back(s);
     Load load;
     load.ops = entry.ops;
     load.concurrency = entry.concurrency;

@@ -12,19 +12,20 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
   std::vector<Diagnosis> out;
   if (run.status != RunStatus::ok || run.repetitions.empty()) return out;
 
-  // Under hybrid the CPU work is already off the loop: a lagging loop
-  // thread there is one the oneTBB workers crowd off the cores.
+  // Where the CPU work is already off the loop, a lagging loop
+  // thread is one the pool's workers crowd off the cores.
   if (run.loop_lag_s && run.loop_lag_s->p99 > kLoopLagLimit_s)
     out.push_back(
         {"loop_lag",
          fmt::format("event-loop lag p99 {} (max {}): {}",
                      format_duration(run.loop_lag_s->p99),
                      format_duration(run.loop_lag_s->max),
-                     run.strategy == "hybrid"
-                         ? "the io thread waits for a core while the oneTBB "
+                     run.strategy_traits.offloads_cpu
+                         ? "the io thread waits for a core while the pool's "
                            "workers compute (try --threads cores - 1)"
                          : "work running on the loop thread delays every "
-                           "ready coroutine; offload CPU work (hybrid)")});
+                           "ready coroutine; offload CPU work to a pool "
+                           "(await Task.Run)")});
 
   // A closed loop asks for requested_concurrency ops at once; far fewer in
   // flight while the CPU idles means the pool threads that should run them
@@ -34,8 +35,7 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
   const double requested = static_cast<double>(requested_ops);
   const bool closed = !run.load.open();
   const unsigned threads = run.load.threads;
-  const bool blocking_pool =
-      run.strategy == "parallel" || run.strategy == "tbb-pipeline";
+  const bool blocking_pool = run.strategy_traits.blocking_workers;
   if (closed && blocking_pool && requested >= 2 &&
       run.achieved_concurrency < kStarvedShare * requested &&
       run.cpu_utilization < kStarvedCpu)
@@ -63,7 +63,8 @@ std::vector<Diagnosis> diagnose(const RunResult& run) {
         {"blocked_workers",
          fmt::format("its {} worker threads were busy computing only {:.0f} % "
                      "of the time with {:.1f} ops in flight: blocking waits "
-                     "hold them (CPU {:.0f} %); async I/O (hybrid) frees them",
+                     "hold them (CPU {:.0f} %); async I/O with the CPU work on "
+                     "a pool frees them",
                      threads, busy * 100, run.achieved_concurrency,
                      run.cpu_utilization * 100)});
 

@@ -244,6 +244,7 @@ class Measurement::State {
     result_.workload = info.name;
     result_.kind = info.kind;
     result_.strategy = std::string(req_.strategy->name());
+    result_.strategy_traits = req_.strategy->traits();
     result_.params = req_.params.values();
     result_.swept = req_.swept;
     if (req_.load.open()) {

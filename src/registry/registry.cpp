@@ -45,6 +45,13 @@ bool Registry::add_workload(WorkloadInfo info, WorkloadFactory make) {
 }
 
 bool Registry::add_strategy(std::unique_ptr<Strategy> strategy) {
+  // Lower case, digits and '-': --strategy takes comma-separated lists.
+  const std::string_view name = strategy->name();
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      }))
+    throw std::logic_error("strategy name '" + std::string(name) +
+                           "' must be lower case letters, digits and '-'");
   if (find_strategy(strategy->name()) != nullptr)
     throw std::logic_error("strategy '" + std::string(strategy->name()) +
                            "' registered twice");
@@ -64,6 +71,11 @@ std::vector<const WorkloadEntry*> Registry::workloads() const {
 std::vector<const Strategy*> Registry::strategies() const {
   std::vector<const Strategy*> out;
   for (const auto& s : strategies_) out.push_back(s.get());
+  // By execution model, from one thread to many moving parts; a model's
+  // strategies in the order they were registered (built-ins first).
+  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
+    return a->traits().model < b->traits().model;
+  });
   return out;
 }
 

@@ -214,12 +214,25 @@ json::object context_object(const RunContext& c) {
   return o;
 }
 
+json::object traits_object(const StrategyTraits& t) {
+  json::object o;
+  o["model"] = text(to_string(t.model));
+  o["baseline"] = t.baseline;
+  o["event_loop"] = t.event_loop;
+  o["blocking_workers"] = t.blocking_workers;
+  o["offloads_cpu"] = t.offloads_cpu;
+  o["one_thread"] = t.one_thread;
+  o["simplicity"] = t.simplicity;
+  return o;
+}
+
 json::object run_object(const RunResult& run, std::size_t group) {
   const Measure m{run.status == RunStatus::ok || !run.repetitions.empty()};
   json::object o;
   o["workload"] = text(run.workload);
   o["kind"] = text(to_string(run.kind));
   o["strategy"] = text(run.strategy);
+  o["strategy_traits"] = traits_object(run.strategy_traits);
   o["status"] = text(to_string(run.status));
   o["reason"] = text(run.reason);
   o["interrupted"] = run.interrupted;

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "apbench/read_results.hpp"
+#include "apbench/registry.hpp"
 
 namespace apb {
 namespace {
@@ -358,6 +359,42 @@ void read_findings(const Reader& r, const json::object& o,
   }
 }
 
+// What the strategy declared of itself. A file written before strategies
+// declared traits has none: those of the strategy registered under that
+// name in this binary, else a stranger's (model "other").
+StrategyTraits read_traits(const Reader& r, const json::object& o,
+                           const std::string& path,
+                           const std::string& strategy) {
+  const json::value* v = o.if_contains("strategy_traits");
+  if (!v) {
+    const Strategy* known = Registry::instance().find_strategy(strategy);
+    return known ? known->traits() : StrategyTraits{};
+  }
+  const std::string tp = Reader::join(path, "strategy_traits");
+  const json::object& t = r.object(*v, tp);
+  StrategyTraits traits;
+  const std::string model = r.string(t, tp, "model");
+  const auto parsed = execution_model_from_string(model);
+  if (!parsed)
+    r.fail(Reader::join(tp, "model"),
+           fmt::format("is '{}', expected one of calling_thread, event_loop, "
+                       "event_loop_pool, thread_per_op, task_pool, "
+                       "loop_and_pool, pipeline, other",
+                       model));
+  traits.model = *parsed;
+  traits.baseline = r.boolean(t, tp, "baseline");
+  traits.event_loop = r.boolean(t, tp, "event_loop");
+  traits.blocking_workers = r.boolean(t, tp, "blocking_workers");
+  traits.offloads_cpu = r.boolean(t, tp, "offloads_cpu");
+  traits.one_thread = r.boolean(t, tp, "one_thread");
+  const std::uint64_t simplicity = r.count(t, tp, "simplicity");
+  if (simplicity > 1000)
+    r.fail(Reader::join(tp, "simplicity"),
+           fmt::format("is {}, expected 0..1000", simplicity));
+  traits.simplicity = static_cast<int>(simplicity);
+  return traits;
+}
+
 RunResult read_run(const Reader& r, const json::object& o,
                    const std::string& path) {
   RunResult run;
@@ -367,6 +404,7 @@ RunResult read_run(const Reader& r, const json::object& o,
              : kind == "hybrid" ? WorkloadKind::hybrid
                                 : WorkloadKind::io;
   run.strategy = r.string(o, path, "strategy");
+  run.strategy_traits = read_traits(r, o, path, run.strategy);
   const std::string status = r.string(o, path, "status");
   run.status = status == "ok"            ? RunStatus::ok
                : status == "n/a"         ? RunStatus::not_applicable

@@ -16,6 +16,12 @@ class AsyncStrategy final : public Strategy {
     return "all ops as Asio coroutines on ONE io_context thread, awaited "
            "together (Task.WhenAll); CPU work runs on that thread";
   }
+  StrategyTraits traits() const override {
+    return {.model = ExecutionModel::event_loop,
+            .event_loop = true,
+            .one_thread = true,
+            .simplicity = 1};
+  }
   std::optional<std::string> unsupported_reason(
       const WorkloadInfo& info) const override {
     return needs_async(info);

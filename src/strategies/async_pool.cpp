@@ -19,6 +19,11 @@ class AsyncPoolStrategy final : public Strategy {
     return "the same coroutines on one io_context run by T threads; CPU "
            "work runs whole on whichever thread resumed the op";
   }
+  StrategyTraits traits() const override {
+    return {.model = ExecutionModel::event_loop_pool,
+            .event_loop = true,
+            .simplicity = 3};
+  }
   std::optional<std::string> unsupported_reason(
       const WorkloadInfo& info) const override {
     return needs_async(info);

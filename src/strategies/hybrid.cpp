@@ -17,6 +17,12 @@ class HybridStrategy final : public Strategy {
     return "coroutines on one io_context thread for I/O; CPU work "
            "offloaded to a oneTBB arena of T threads and split there";
   }
+  StrategyTraits traits() const override {
+    return {.model = ExecutionModel::loop_and_pool,
+            .event_loop = true,
+            .offloads_cpu = true,
+            .simplicity = 4};
+  }
   std::optional<std::string> unsupported_reason(
       const WorkloadInfo& info) const override {
     return needs_async(info);

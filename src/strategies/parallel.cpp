@@ -28,6 +28,11 @@ class ParallelStrategy final : public Strategy {
     return "oneTBB: parallel_for across ops on T threads, parallel_reduce "
            "inside an op's CPU kernel; blocking I/O holds a worker";
   }
+  StrategyTraits traits() const override {
+    return {.model = ExecutionModel::task_pool,
+            .blocking_workers = true,
+            .simplicity = 2};
+  }
   std::optional<std::string> unsupported_reason(
       const WorkloadInfo& info) const override {
     return needs_blocking(info);

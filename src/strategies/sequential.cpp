@@ -15,6 +15,12 @@ class SequentialStrategy final : public Strategy {
     return "one op after another on one thread: the baseline (blocking "
            "form, or one awaited coroutine at a time)";
   }
+  StrategyTraits traits() const override {
+    return {.model = ExecutionModel::calling_thread,
+            .baseline = true,
+            .one_thread = true,
+            .simplicity = 0};
+  }
   std::optional<std::string> unsupported_reason(
       const WorkloadInfo&) const override {
     return std::nullopt;  // every workload has a blocking or an async form

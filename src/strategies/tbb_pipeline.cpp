@@ -39,6 +39,11 @@ class TbbPipelineStrategy final : public Strategy {
     return "oneTBB parallel_pipeline over a pipeline's stages: serial "
            "in-order filters for blocking I/O, parallel filters for CPU";
   }
+  StrategyTraits traits() const override {
+    return {.model = ExecutionModel::pipeline,
+            .blocking_workers = true,
+            .simplicity = 6};
+  }
   std::optional<std::string> unsupported_reason(
       const WorkloadInfo& info) const override {
     if ((info.forms & form_pipeline) != 0) return std::nullopt;

@@ -27,6 +27,9 @@ class ThreadsStrategy final : public Strategy {
     return "one std::thread per op in flight, each running the blocking "
            "form (the naive baseline)";
   }
+  StrategyTraits traits() const override {
+    return {.model = ExecutionModel::thread_per_op, .simplicity = 5};
+  }
   std::optional<std::string> unsupported_reason(
       const WorkloadInfo& info) const override {
     return needs_blocking(info);

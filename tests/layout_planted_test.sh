@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The layout check catches what it promises to: a copy of the tree passes,
+# then fails once a violation is planted in it (a strategy named by the
+# analysis, an include against the arrows).
+# Usage: layout_planted_test.sh SOURCE_DIR CXX
+set -u
+root="$1"
+cxx="$2"
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+source "$here/checks.sh"
+check() { # NAME COMMAND...: ok when the command succeeds
+  local name=$1
+  shift
+  if "$@"; then ok; else fail "$name"; fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf -- "$tmp"' EXIT
+
+copy() {
+  rm -rf "$tmp/tree" && mkdir -p "$tmp/tree"
+  cp -r "$root/src" "$root/include" "$root/workloads" "$root/tools" "$tmp/tree/"
+}
+
+copy
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "a copy of the tree passes" test $? -eq 0
+
+# A strategy's name in the analysis: the advice would treat a user's
+# strategy as a stranger.
+copy
+printf '%s\n' '#include "apbench/results.hpp"' \
+  'bool planted(const apb::RunResult& r) { return r.strategy == "parallel"; }' \
+  >"$tmp/tree/src/analysis/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "a strategy name planted in src/analysis fails" test $? -ne 0
+check "the failure names the file" grep -q "src/analysis/planted.cpp" <<<"$out"
+
+# An ambiguous name ("async" is also an op form) counts beside "strategy".
+copy
+printf '%s\n' 'const char* form = "async";' \
+  'bool planted(const std::string& strategy) { return strategy == "async"; }' \
+  >"$tmp/tree/src/analysis/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "\"async\" compared with a strategy fails" test $? -ne 0
+check "only the line that names a strategy" test "$(grep -c planted.cpp <<<"$out")" -eq 1
+
+# A chart colour keyed by a strategy's name.
+copy
+echo 'COLOURS = {"tbb-pipeline": "#9467bd"}' >>"$tmp/tree/tools/apbench_charts.py"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "a strategy name planted in the chart tool fails" test $? -ne 0
+
+# An include against the arrows: analysis reaching into the engine.
+copy
+echo '#include "engine/stage_stats.hpp"' >"$tmp/tree/src/analysis/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "analysis including engine fails" test $? -ne 0
+
+finish layout_planted
