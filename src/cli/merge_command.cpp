@@ -119,7 +119,8 @@ int merge(int argc, char** argv) {
   for (const auto& reporter : reporters()) {
     const std::string& path = outputs[reporter.name];
     if (path.empty()) continue;
-    OutputFile file(reporter.flag, path, reporter.write);
+    OutputFile file(reporter.flag, path, reporter.write,
+                    /*console_on_stdout=*/!quiet);
     for (const auto& other : out)
       if (other.resolved() == file.resolved())
         throw UsageError(fmt::format(
