@@ -120,4 +120,18 @@ if [ "$rc" -eq 1 ] && grep -q "writing --json 'limited.json' failed: File too la
   [ "$(cat limited.json)" = '{"keep": 1}' ]; then ok
 else fail "ulimit -f: exit $rc: $out"; fi
 
+# io.file past the file size limit: the run fails with the reason (the
+# process died of SIGXFSZ, exit 153, without a word) and its folder goes.
+mkdir files
+out=$(ulimit -f 4096 && TMPDIR="$tmp/files" timeout 60 "$apbench" \
+  --filter io.file --set size=12MiB --ops 4 --strategy sequential \
+  --repetitions 1 --warmup 0 --no-color --json iofile.json 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && python3 -c "
+import json, re; r = json.load(open('iofile.json'))['runs'][0]
+assert r['status'] == 'failed' and re.match(
+    'setup failed: cannot write .*/0.bin: File too large', r['reason'])" &&
+  [ -z "$(ls -A files)" ]; then ok
+else fail "io.file past ulimit -f: exit $rc: $out; left: $(ls -A files)"; fi
+
 finish flags

@@ -171,4 +171,31 @@ sleep 1.5
 if [ -z "$(ls -A "$tmp/files")" ]; then ok
 else fail "io.file left files behind: $(ls -A "$tmp/files" | head -3)"; fi
 
+# A SIGKILL while io.file writes its files (during set-up): the folder it
+# was writing into stays until the next apbench, which removes it (its
+# process is gone); a folder of a live process, or of another shape, stays.
+mkdir -p "$tmp/setup"
+TMPDIR="$tmp/setup" "$apbench" --filter io.file --set files=8 --set size=64MiB \
+  --ops 8 --strategy sequential -q >/dev/null 2>&1 &
+pid=$!
+pids+=("$pid")
+for _ in $(seq 100); do
+  [ -n "$(ls -A "$tmp/setup")" ] && break
+  sleep 0.02
+done
+{
+  kill -KILL "$pid"
+  wait "$pid"
+} 2>/dev/null
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+mkdir "$tmp/setup/apbench-charts-$dead-abcdef" "$tmp/setup/apbench-charts-$$-ghijkl" \
+  "$tmp/setup/apbench-other"
+touch "$tmp/setup/apbench-charts-$dead-abcdef/chart.svg"
+TMPDIR="$tmp/setup" "$apbench" --list >/dev/null
+left=$(cd "$tmp/setup" && ls -A | sort | tr '\n' ' ')
+if [ "$left" = "apbench-charts-$$-ghijkl apbench-other " ]; then ok
+else fail "temporary folders after the next apbench: $left"; fi
+
 finish reliability
