@@ -107,7 +107,7 @@ class Reader {
       return static_cast<std::uint64_t>(v.get_int64());
     fail(join(path, key), "is not a non-negative integer");
   }
-  // A count of at most `high` (`what` says what it counts).
+  // An integer from `low` to `high` (not a fraction, text or 1e30).
   std::uint64_t bounded(const json::object& o, const std::string& path,
                         const char* key, std::uint64_t low,
                         std::uint64_t high) const {
@@ -189,6 +189,8 @@ class Reader {
 constexpr std::uint64_t kMaxRepetitions = 1000;
 constexpr std::uint64_t kMaxCores = 1u << 20;
 constexpr double kMaxUnixS = 9223372036.0;
+// Concurrencies read as numbers: whole and far below what a size_t holds.
+constexpr double kMaxOps = 1e15;
 // The most a results file may hold: a thousand runs with histograms and
 // spectra take a few MiB.
 constexpr std::uint64_t kMaxResultsFileBytes = std::uint64_t{1} << 30;
@@ -313,7 +315,8 @@ RunContext read_context(const Reader& r, const json::object& o,
     c.noise.load_average = r.optional_number(n, np, "load_average");
     c.noise.cpu_busy = r.optional_number(n, np, "cpu_busy");
     c.noise.cpu_steal = r.optional_number(n, np, "cpu_steal");
-    if (const auto others = r.optional_number(n, np, "other_runnable"))
+    if (const auto others =
+            r.optional_in_range(n, np, "other_runnable", 0, 1e9))
       c.noise.other_runnable = static_cast<unsigned>(*others);
     const auto text = [&](const char* key) {
       const json::value* t = n.if_contains(key);
@@ -609,7 +612,7 @@ Series read_series(const Reader& r, const json::object& o,
              fmt::format("is {}, but there are {} runs", point.run_index,
                          run_count));
     point.offered_rate_ops_s = r.optional_number(p, pp, "offered_rate_ops_s");
-    if (const auto c = r.optional_number(p, pp, "concurrency"))
+    if (const auto c = r.optional_in_range(p, pp, "concurrency", 0, kMaxOps))
       point.concurrency = static_cast<std::size_t>(*c);
     point.throughput_ops_s = r.in_range(p, pp, "throughput_ops_s", 0);
     point.latency_s = read_latency(r, r.at(p, pp, "latency_s"),
@@ -626,7 +629,7 @@ Series read_series(const Reader& r, const json::object& o,
     Knee out;
     out.throughput_ops_s = r.in_range(k, kp, "throughput_ops_s", 0);
     out.offered_rate_ops_s = r.optional_number(k, kp, "offered_rate_ops_s");
-    if (const auto c = r.optional_number(k, kp, "concurrency"))
+    if (const auto c = r.optional_in_range(k, kp, "concurrency", 0, kMaxOps))
       out.concurrency = static_cast<std::size_t>(*c);
     out.latency_s = r.in_range(k, kp, "latency_s", 0);
     out.percentile = r.in_range(k, kp, "percentile", 0, 100);
