@@ -46,12 +46,17 @@ truncate -s 1073741825 huge.json # sparse: takes no space
 expect 2 "'huge.json' is 1073741825 bytes: expected a results file of apbench --json \(a regular file of at most 1 GiB\)" -- compare good.json huge.json
 rm -f huge.json
 expect 2 "cannot read '/proc/self/mem': Input/output error" -- compare good.json /proc/self/mem
+python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('sock')"
+expect 2 "'sock' is a socket: expected a results file" -- compare good.json sock
+expect 2 "cannot write --json 'sock': it is a socket" -- "${quick[@]}" --json sock
 expect 2 "cannot read 'missing.json': No such file or directory" -- merge missing.json
 
 # Outputs: refused up front, before anything runs, whatever the flag.
 expect 2 "cannot write --json 'fifo': it is a FIFO \(named pipe\), which could block or fail apbench at the end; expected a regular file or /dev/null" -- "${quick[@]}" --json fifo
 expect 2 "cannot write --csv 'fifo': it is a FIFO" -- "${quick[@]}" --csv fifo
 expect 2 "cannot write --html 'fifo': it is a FIFO" -- "${quick[@]}" --html fifo
+expect 2 "cannot write --gbench-json 'fifo': it is a FIFO" -- "${quick[@]}" --gbench-json fifo
+expect 2 "cannot write --hlog 'fifo': it is a FIFO" -- "${quick[@]}" --hlog fifo
 expect 2 "cannot write --markdown '/dev/zero': it is a character device" -- "${quick[@]}" --markdown /dev/zero
 expect 2 "cannot write --json '/dev/full': it is a character device" -- "${quick[@]}" --json /dev/full
 expect 2 "cannot write --json 'fifo': it is a FIFO" -- merge good.json --json fifo

@@ -31,6 +31,9 @@ declare -A want=(
   [cores-zero]='context\.cores is 0, expected an integer from 1 to 1048576'
   [start-unix-huge]='runs\[0\]\.repetition_samples\[0\]\.start_unix_s is 1e\+300, expected a number from 0 to 9223372036'
   [kind-unknown]='runs\[0\]\.kind is "quantum", expected io, cpu or hybrid'
+  [mode-unknown]='runs\[0\]\.load\.mode is "half-open", expected closed or open'
+  [percentile-over-100]='runs\[0\]\.latency_spectrum\[0\]\.percentile is 101, expected a number from 0 to 100'
+  [cpu-negative]='runs\[0\]\.cpu_time_s is -0\.001, expected a number >= 0'
   [ok-without-samples]='runs\[0\]\.repetition_samples is empty, expected a sample per repetition of an ok run'
 )
 for name in "${!want[@]}"; do
