@@ -89,7 +89,8 @@ rc=$?
 if [ "$rc" -eq 0 ] && grep -q "failed — 200 ops in flight need 200 threads, above the bound of 50" <<<"$out" &&
   python3 -c "
 import json; r = json.load(open('threads.json'))['runs'][0]
-assert r['status'] == 'failed' and 'APBENCH_MAX_THREADS' in r['reason']"; then ok
+assert r['status'] == 'failed' and r['reason'].endswith(
+    'above the bound of 50 (set by APBENCH_MAX_THREADS): lower --concurrency')"; then ok
 else fail "threads above the bound: exit $rc: $out"; fi
 # The default bound: 4096, or ulimit -u when lower.
 bound=$(ulimit -u)
