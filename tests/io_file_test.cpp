@@ -50,7 +50,7 @@ class PrivateTmpdir {
   std::optional<std::string> old_;
 };
 
-// The workload names its directory apbench-io-file-XXXXXX.
+// The workload names its directory apbench-io-file-<pid>-XXXXXX.
 std::size_t workload_dirs() {
   std::size_t n = 0;
   for (const auto& entry : std::filesystem::directory_iterator(
@@ -94,7 +94,7 @@ TEST(IoFile, EveryStrategyReadsTheSameBytesAndCleansUp) {
 }
 
 // The process's descriptors of io.file's files (unlinked, so their links
-// read ".../apbench-io-file-XXXXXX/N.bin (deleted)").
+// read ".../apbench-io-file-<pid>-XXXXXX/N.bin (deleted)").
 std::size_t open_workload_files() {
   std::size_t n = 0;
   std::error_code ec;

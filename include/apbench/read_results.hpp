@@ -12,7 +12,8 @@ namespace apb {
 
 // The input is not a results file this apbench can read. what() is one
 // line naming the file and what was wrong ("not JSON", "not an apbench
-// results file", "unknown schema version", a key of the wrong type).
+// results file", "unknown schema version", a key of the wrong type or out
+// of range, an unknown status, repetitions that disagree with the samples).
 class ResultsFormatError : public UsageError {
  public:
   using UsageError::UsageError;
@@ -25,7 +26,9 @@ class ResultsFormatError : public UsageError {
 Results read_json(std::istream& in, const std::string& source);
 
 // read_json of a file; a file that cannot be opened is a ResultsFormatError
-// too ("cannot read 'x.json': No such file or directory").
+// too ("cannot read 'x.json': No such file or directory"), and so is a path
+// that is not a regular file (a FIFO, a device, a directory: refused
+// without being read) or a file larger than 1 GiB.
 Results read_json_file(const std::string& path);
 
 }  // namespace apb

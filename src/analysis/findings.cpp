@@ -47,6 +47,10 @@ bool overlaps(const RunResult& a, const RunResult& b) {
 
 void describe_group(const RunGroup& g, std::vector<std::string>& out) {
   const RunResult& first = *g.front();
+  if (first.load.ops == 0) {  // a shard that got none of the load's ops
+    out.push_back(fmt::format("{}: no ops in this shard.", first.workload));
+    return;
+  }
   std::vector<const RunResult*> ok;
   for (const auto* r : g)
     if (r->status == RunStatus::ok) ok.push_back(r);

@@ -62,8 +62,9 @@ SeriesPoint point_of(const RunResult& run, std::size_t index,
   return p;
 }
 
+// A shard that got no ops has no point to place on a curve.
 bool usable(const RunResult& r) {
-  return r.status == RunStatus::ok && !r.repetitions.empty();
+  return r.status == RunStatus::ok && !r.repetitions.empty() && r.load.ops > 0;
 }
 
 // Strong scaling: a strategy's swept closed-loop runs that differ only in

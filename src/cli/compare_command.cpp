@@ -145,7 +145,9 @@ int compare(int argc, char** argv) {
   app.add_option("--ignore-param", options.ignore_params,
                  "leave a parameter out of the match, repeatable (to compare "
                  "runs that differ in it on purpose, e.g. work)")
-      ->type_name("NAME");
+      ->type_name("NAME")
+      // One name per --ignore-param: the files may follow it.
+      ->allow_extra_args(false);
   app.add_option("--threshold", threshold,
                  "changes smaller than this are \"no change\" (default: 5%)")
       ->type_name("PCT");

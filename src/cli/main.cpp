@@ -2,6 +2,7 @@
 // in src/cli; this file only maps outcomes to exit codes.
 #include <fmt/format.h>
 
+#include <csignal>
 #include <exception>
 #include <string>
 #include <vector>
@@ -10,8 +11,14 @@
 #include "options.hpp"
 #include "session.hpp"
 #include "subcommands.hpp"
+#include "temp_folders.hpp"
 
 int main(int argc, char** argv) {
+  // Past the file size limit (ulimit -f) a write fails with EFBIG, which
+  // is reported, instead of the process dying of SIGXFSZ without a word.
+  std::signal(SIGXFSZ, SIG_IGN);
+  // What an apbench killed with SIGKILL could not remove.
+  apb::cli::reap_temp_folders();
   // `apbench compare ...`: a first word that names a subcommand.
   if (argc > 1)
     if (const auto* sub = apb::cli::find_subcommand(argv[1]))

@@ -37,7 +37,7 @@ a scaling series across the hosts.
 
 Examples:
   apbench merge shard-0.json shard-1.json shard-2.json shard-3.json --json all.json
-  apbench merge --by host small.json big.json --json hosts.json --charts charts/
+  apbench merge --by host small.json big.json --json hosts.json --html hosts.html
 Exit status: 0; 2 for bad input (missing file, not apbench JSON, files that
 are not shards of one load).)";
 
@@ -119,7 +119,8 @@ int merge(int argc, char** argv) {
   for (const auto& reporter : reporters()) {
     const std::string& path = outputs[reporter.name];
     if (path.empty()) continue;
-    OutputFile file(reporter.flag, path, reporter.write);
+    OutputFile file(reporter.flag, path, reporter.write,
+                    /*console_on_stdout=*/!quiet);
     for (const auto& other : out)
       if (other.resolved() == file.resolved())
         throw UsageError(fmt::format(

@@ -189,6 +189,8 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
   for (const auto& [option, name] : output_options)
     must_not_be_empty.push_back({option, o.outputs[name].empty()});
   must_not_be_empty.push_back(
+      {app.get_option("--charts"), o.charts_dir.empty()});
+  must_not_be_empty.push_back(
       {app.get_option("--strategy"),
        std::any_of(o.strategies.begin(), o.strategies.end(),
                    [](const std::string& s) {
@@ -202,7 +204,8 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
                option->get_name(),
                option->get_name() == "--strategy"
                    ? "strategy names, e.g. sequential,async"
-                   : "a file name");
+               : option->get_name() == "--charts" ? "a directory name"
+                                                  : "a file name");
     return ParseOutcome::exit_usage;
   }
   return ParseOutcome::run;

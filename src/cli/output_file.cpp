@@ -36,6 +36,25 @@ bool write_all(int fd, const std::string& text) {
   return true;
 }
 
+// What `st` is, for a line refusing it.
+std::string file_type(const struct stat& st) {
+  if (S_ISFIFO(st.st_mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(st.st_mode)) return "a character device";
+  if (S_ISBLK(st.st_mode)) return "a block device";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  return "not a regular file";
+}
+
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+bool is_dev_null(const struct stat& st) {
+  struct stat null {};
+  return S_ISCHR(st.st_mode) && ::stat("/dev/null", &null) == 0 &&
+         st.st_rdev == null.st_rdev;
+}
+
 unsigned default_mode() {
   const mode_t mask = ::umask(0);  // read it: umask has no getter
   ::umask(mask);
@@ -44,7 +63,8 @@ unsigned default_mode() {
 
 }  // namespace
 
-OutputFile::OutputFile(std::string flag, std::string path, Write write)
+OutputFile::OutputFile(std::string flag, std::string path, Write write,
+                       bool console_on_stdout, bool pipe_ok)
     : flag_(std::move(flag)), path_(std::move(path)), write_(std::move(write)) {
   const auto fail = [&](const std::string& why) {
     return UsageError(
@@ -55,10 +75,20 @@ OutputFile::OutputFile(std::string flag, std::string path, Write write)
   struct stat st {};
   if (::stat(path_.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) throw fail("it is a directory");
+    struct stat out {};
+    if (console_on_stdout && !is_dev_null(st) &&
+        ::fstat(STDOUT_FILENO, &out) == 0 && same_file(st, out))
+      throw fail(
+          "it is the standard output, where the console report goes too; "
+          "give a file of its own");
     resolved_ = real_path(path_);
     if (!S_ISREG(st.st_mode)) {
-      // A device or pipe (/dev/stdout may resolve to no name): written in
-      // place, once.
+      if (!is_dev_null(st) && !(pipe_ok && S_ISFIFO(st.st_mode)))
+        throw fail(fmt::format(
+            "it is {}, which could block or fail apbench at the end; "
+            "expected a regular file or /dev/null",
+            file_type(st)));
+      // Written in place, once (/dev/fd/3 may resolve to no name).
       if (resolved_.empty()) resolved_ = path_;
       direct_ = true;
       return;
@@ -69,6 +99,8 @@ OutputFile::OutputFile(std::string flag, std::string path, Write write)
     folder_ = resolved_.substr(0, resolved_.rfind('/'));
     if (folder_.empty()) folder_ = "/";
   } else {
+    if (::lstat(path_.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+      throw fail("it is a symbolic link to a file that does not exist");
     const auto slash = path_.rfind('/');
     const std::string folder =
         slash == std::string::npos ? "." : path_.substr(0, slash + 1);
@@ -84,6 +116,38 @@ OutputFile::OutputFile(std::string flag, std::string path, Write write)
   // The folder must take the temporary file the rename needs.
   if (::access(folder_.c_str(), W_OK | X_OK) != 0)
     throw fail(std::strerror(errno));
+}
+
+void check_output_directory(const std::string& flag, const std::string& dir) {
+  const auto fail = [&](const std::string& why) {
+    return UsageError(fmt::format("cannot write {} '{}': {}", flag, dir, why));
+  };
+  if (dir.empty())
+    throw UsageError(fmt::format("{} needs a directory name, got ''", flag));
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode))
+      throw fail(
+          "it exists and is not a directory; give a directory (an existing "
+          "one, or a new one inside an existing directory)");
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+      throw fail(std::strerror(errno));
+    return;
+  }
+  if (errno != ENOENT) throw fail(std::strerror(errno));
+  std::string parent = dir;
+  while (parent.size() > 1 && parent.back() == '/') parent.pop_back();
+  const auto slash = parent.rfind('/');
+  parent = slash == std::string::npos ? "."
+           : slash == 0               ? "/"
+                                      : parent.substr(0, slash);
+  if (::stat(parent.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw fail(fmt::format(
+        "the folder '{}' it would be created in does not exist (apbench "
+        "creates only the last folder of the path)",
+        parent));
+  if (::access(parent.c_str(), W_OK | X_OK) != 0)
+    throw fail(fmt::format("folder '{}': {}", parent, std::strerror(errno)));
 }
 
 std::optional<std::string> OutputFile::write(const Results& results) const {

@@ -34,13 +34,15 @@ namespace apb::cli {
 namespace {
 
 // Every output asked for, checked before anything runs so a bad path fails
-// fast; two outputs resolving to the same file are refused.
-std::vector<OutputFile> open_outputs(const Options& o) {
+// fast; two outputs resolving to the same file are refused. A process of
+// --forks writes its JSON into its parent's pipe.
+std::vector<OutputFile> open_outputs(const Options& o, bool fork_child) {
   std::vector<OutputFile> outs;
   for (const auto& reporter : reporters()) {
     auto it = o.outputs.find(reporter.name);
     if (it == o.outputs.end() || it->second.empty()) continue;
-    OutputFile file(reporter.flag, it->second, reporter.write);
+    OutputFile file(reporter.flag, it->second, reporter.write,
+                    /*console_on_stdout=*/true, /*pipe_ok=*/fork_child);
     for (const auto& other : outs)
       if (other.resolved() == file.resolved())
         throw UsageError(fmt::format(
@@ -48,6 +50,7 @@ std::vector<OutputFile> open_outputs(const Options& o) {
             other.flag(), file.flag(), file.path()));
     outs.push_back(std::move(file));
   }
+  if (!o.charts_dir.empty()) check_output_directory("--charts", o.charts_dir);
   return outs;
 }
 
@@ -324,7 +327,7 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
   if (o.cpus) pin_to_cpus(*o.cpus);
   const Plan plan = plan_from_options(o);
   const unsigned forks = child ? 1 : fork_count(o, plan);
-  Outputs outputs(open_outputs(o));
+  Outputs outputs(open_outputs(o, child.has_value()));
 
   Results results;
   results.context = current_context(joined(argv));

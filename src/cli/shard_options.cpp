@@ -99,16 +99,21 @@ Shard shard_of(const Options& o) {
 }  // namespace
 
 double parse_start_at(const std::string& text) {
-  const auto bad = [&] {
-    return UsageError(fmt::format(
-        "bad value '{}' for --start-at: expected Unix seconds (1767225600) "
-        "or UTC time YYYY-MM-DDTHH:MM:SSZ",
-        text));
+  // 2262-01-01T00:00:00Z: past it, nanoseconds since the Unix epoch no
+  // longer fit the 64 bits the wait is counted in.
+  constexpr double kEnd = 9214646400;
+  const auto bad = [&](std::string_view why = "") {
+    return UsageError(
+        fmt::format("bad value '{}' for --start-at{}: expected Unix seconds "
+                    "(1767225600) or UTC time YYYY-MM-DDTHH:MM:SSZ, before "
+                    "2262-01-01T00:00:00Z",
+                    text, why));
   };
   if (text.find('T') == std::string::npos) {
     char* end = nullptr;
     const double s = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !(s > 0) || s > 1e11) throw bad();
+    if (text.empty() || *end != '\0' || !(s >= 0)) throw bad();
+    if (!(s < kEnd)) throw bad(" (too far in the future)");
     return s;
   }
   std::tm tm{};
@@ -119,12 +124,21 @@ double parse_start_at(const std::string& text) {
                   &consumed) != 6 ||
       text.substr(static_cast<std::size_t>(consumed)) != "Z" ||
       !(seconds >= 0 && seconds < 61) || tm.tm_mon < 1 || tm.tm_mon > 12 ||
-      tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59)
+      tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+      tm.tm_year < 1970)
     throw bad();
+  if (tm.tm_year >= 2262) throw bad(" (too far in the future)");
+  const int year = tm.tm_year, month = tm.tm_mon, day = tm.tm_mday;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   const std::time_t whole = timegm(&tm);
-  if (whole < 0) throw bad();
+  // timegm carries an impossible day into the next month (February 30th
+  // is March 2nd): a date that does not read back was not a date.
+  std::tm back{};
+  if (whole < 0 || gmtime_r(&whole, &back) == nullptr ||
+      back.tm_year + 1900 != year || back.tm_mon + 1 != month ||
+      back.tm_mday != day)
+    throw bad(fmt::format(" ({:04}-{:02} has no day {})", year, month, day));
   return static_cast<double>(whole) + seconds;
 }
 

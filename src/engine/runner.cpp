@@ -275,6 +275,15 @@ class Measurement::State {
       result_.reason = *reason;
       return;
     }
+    // A shard of fewer ops than shards (or of an open loop's arrivals)
+    // may get none: nothing to set up or execute (a strategy waiting for
+    // its first op would wait forever). Its repetitions are empty, ok, so
+    // it still merges with the other shards.
+    if (req_.load.ops == 0) {
+      result_.reason = "no ops in this shard";
+      no_ops_ = true;
+      return;
+    }
     workload_ = req_.workload->make();
     try {
       workload_->setup(setup());  // a UsageError propagates: bad input
@@ -308,8 +317,8 @@ class Measurement::State {
   const RunRequest& request() const { return req_; }
   const RunResult& result() const { return result_; }
   bool measuring() const {
-    return set_up_ && result_.status == RunStatus::ok && !stopped_ &&
-           !failure_->failed();
+    return (set_up_ || no_ops_) && result_.status == RunStatus::ok &&
+           !stopped_ && !failure_->failed();
   }
   void mark_stopped() { stopped_ = true; }
 
@@ -318,6 +327,16 @@ class Measurement::State {
     if (!measuring()) {
       fail_if_workload_failed();
       return nullptr;
+    }
+    if (no_ops_) {
+      if (index < req_.warmup) return nullptr;
+      MeasuredRepetition m;
+      m.rep.start_unix_s =
+          std::chrono::duration<double>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count();
+      add(m);
+      return &result_.repetitions.back();
     }
     try {
       MeasuredRepetition m =
@@ -378,6 +397,8 @@ class Measurement::State {
       result_.throughput_ops_s = summarize(rate);
     }
     if (result_.status == RunStatus::ok) fail_if_nothing_succeeded();
+    // No op, no digest: a sum of none, so merged shards keep their checksum.
+    if (no_ops_ && result_.status == RunStatus::ok) result_.checksum = 0;
     if (stage_totals_.ops > 0) {
       result_.stages = stage_totals_.results(stages_);
       result_.stage_overlap = stage_totals_.overlap();
@@ -413,7 +434,7 @@ class Measurement::State {
   void fail_if_nothing_succeeded() {
     std::uint64_t ok = 0;
     for (const auto& r : result_.repetitions) ok += r.ops_ok;
-    if (ok > 0 || result_.repetitions.empty()) return;
+    if (ok > 0 || result_.repetitions.empty() || no_ops_) return;
     result_.status = RunStatus::failed;
     if (result_.errors == 0) {
       result_.reason =
@@ -471,6 +492,7 @@ class Measurement::State {
   std::shared_ptr<RunFailure> failure_ = std::make_shared<RunFailure>();
   std::unique_ptr<Workload> workload_;
   bool set_up_ = false;
+  bool no_ops_ = false;  // a shard that got no ops of the load
   Histogram latency_;
   Histogram service_;
   Histogram loop_lag_;

@@ -20,7 +20,8 @@ bool same_table(const RunResult& a, const RunResult& b) {
 }  // namespace
 
 bool measured(const RunResult& run) {
-  return run.status == RunStatus::ok && run.wall_s.n > 0;
+  // A shard that got no ops ran none: its status row says so.
+  return run.status == RunStatus::ok && run.wall_s.n > 0 && run.load.ops > 0;
 }
 
 std::vector<std::vector<const RunResult*>> group_tables(

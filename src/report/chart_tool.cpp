@@ -34,8 +34,12 @@ bool runnable(const fs::path& path) {
 class TempDir {
  public:
   TempDir() {
+    // With the pid: what a killed apbench leaves, the next one removes
+    // (src/cli/temp_folders.hpp).
     std::string pattern =
-        (fs::temp_directory_path() / "apbench-charts-XXXXXX").string();
+        (fs::temp_directory_path() /
+         ("apbench-charts-" + std::to_string(getpid()) + "-XXXXXX"))
+            .string();
     if (mkdtemp(pattern.data())) path_ = pattern;
   }
   ~TempDir() {

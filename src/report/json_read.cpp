@@ -1,18 +1,23 @@
 // Reads "apbench.results/1" (what json.cpp writes) back into Results.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
-#include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 
 #include "apbench/read_results.hpp"
 #include "apbench/registry.hpp"
+#include "text/printable.hpp"
 
 namespace apb {
 namespace {
@@ -27,9 +32,10 @@ class Reader {
 
   [[noreturn]] void fail(const std::string& path,
                          const std::string& what) const {
+    // Keys and values come from the file: escaped, so the line stays one.
     throw ResultsFormatError(
-        fmt::format("'{}' is not a valid apbench results file: {} {}", source_,
-                    path, what));
+        fmt::format("'{}' is not a valid apbench results file: {} {}",
+                    printable(source_), printable(path), printable(what, 400)));
   }
 
   const json::value& at(const json::object& o, const std::string& path,
@@ -60,7 +66,30 @@ class Reader {
     const json::value& v = at(o, path, key);
     if (v.is_null()) return fallback;
     if (!v.is_number()) fail(join(path, key), "is not a number");
-    return v.to_number<double>();
+    return finite(v.to_number<double>(), join(path, key));
+  }
+  // A number at least `low` (and at most `high`); null reads as 0.
+  double in_range(const json::object& o, const std::string& path,
+                  const char* key, double low, double high = kMaxFinite) const {
+    return check_range(number(o, path, key), join(path, key), low, high);
+  }
+  std::optional<double> optional_in_range(const json::object& o,
+                                          const std::string& path,
+                                          const char* key, double low,
+                                          double high = kMaxFinite) const {
+    const auto v = optional_number(o, path, key);
+    if (v) check_range(*v, join(path, key), low, high);
+    return v;
+  }
+  double check_range(double v, const std::string& where, double low,
+                     double high) const {
+    if (v < low || v > high)
+      fail(where, fmt::format("is {}, expected {}", v, range_text(low, high)));
+    return v;
+  }
+  double finite(double v, const std::string& where) const {
+    if (!std::isfinite(v)) fail(where, "is not a finite number");
+    return v;
   }
   std::optional<double> optional_number(const json::object& o,
                                         const std::string& path,
@@ -68,7 +97,7 @@ class Reader {
     const json::value* v = o.if_contains(key);
     if (!v || v->is_null()) return std::nullopt;
     if (!v->is_number()) fail(join(path, key), "is not a number");
-    return v->to_number<double>();
+    return finite(v->to_number<double>(), join(path, key));
   }
   std::uint64_t count(const json::object& o, const std::string& path,
                       const char* key) const {
@@ -78,6 +107,38 @@ class Reader {
     if (v.is_int64() && v.get_int64() >= 0)
       return static_cast<std::uint64_t>(v.get_int64());
     fail(join(path, key), "is not a non-negative integer");
+  }
+  // An integer from `low` to `high` (not a fraction, text or 1e30).
+  std::uint64_t bounded(const json::object& o, const std::string& path,
+                        const char* key, std::uint64_t low,
+                        std::uint64_t high) const {
+    const json::value& v = at(o, path, key);
+    const bool whole = v.is_uint64() || (v.is_int64() && v.get_int64() >= 0);
+    const std::uint64_t n = whole ? v.to_number<std::uint64_t>() : 0;
+    if (!whole || n < low || n > high)
+      fail(join(path, key),
+           fmt::format("is {}, expected an integer from {} to {}", shown(v),
+                       low, high));
+    return n;
+  }
+  // One of `names` (an enum's documented values).
+  std::string one_of(const json::object& o, const std::string& path,
+                     const char* key,
+                     std::initializer_list<std::string_view> names) const {
+    const std::string value = string(o, path, key);
+    if (std::find(names.begin(), names.end(), value) != names.end())
+      return value;
+    const json::value& typed = at(o, path, key);
+    std::string list;
+    std::size_t i = 0;
+    for (const auto name : names)
+      list += fmt::format("{}{}",
+                          i++ == 0            ? ""
+                          : i == names.size() ? " or "
+                                              : ", ",
+                          name);
+    fail(join(path, key),
+         fmt::format("is {}, expected {}", shown(typed), list));
   }
   bool boolean(const json::object& o, const std::string& path,
                const char* key) const {
@@ -98,6 +159,19 @@ class Reader {
     return out;
   }
 
+  // A value as a line shows it: numbers as typed, short text quoted.
+  static std::string shown(const json::value& v) {
+    if (v.is_double()) return fmt::format("{}", v.get_double());
+    const std::string text = json::serialize(v);
+    return text.size() <= 40 ? text : text.substr(0, 37) + "...";
+  }
+
+  static constexpr double kMaxFinite = 1.7976931348623157e308;
+  static std::string range_text(double low, double high) {
+    if (high >= kMaxFinite) return fmt::format("a number >= {}", low);
+    return fmt::format("a number from {} to {}", low, high);
+  }
+
   static std::string join(const std::string& path, std::string_view key) {
     return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
   }
@@ -109,14 +183,29 @@ class Reader {
   std::string source_;
 };
 
+// Bounds of what a file may hold: the most repetitions --repetitions
+// takes (merged shards and processes keep that count), the most cores or
+// processes a machine could have, and the last second a signed 64-bit count
+// of nanoseconds since the Unix epoch reaches (2262-04-11, as --start-at).
+constexpr std::uint64_t kMaxRepetitions = 1000;
+constexpr std::uint64_t kMaxCores = 1u << 20;
+constexpr double kMaxUnixS = 9223372036.0;
+// Concurrencies read as numbers: whole and far below what a size_t holds.
+constexpr double kMaxOps = 1e15;
+// The most a results file may hold: a thousand runs with histograms and
+// spectra take a few MiB.
+constexpr std::uint64_t kMaxResultsFileBytes = std::uint64_t{1} << 30;
+
+// Times, rates and their statistics: finite and never negative (a
+// confidence interval's bounds may be, around a mean near 0).
 Summary read_summary(const Reader& r, const json::object& o,
                      const std::string& path) {
   Summary s;
-  s.median = r.number(o, path, "median");
-  s.min = r.number(o, path, "min");
-  s.max = r.number(o, path, "max");
-  s.mean = r.optional_number(o, path, "mean").value_or(s.median);
-  s.stddev = r.optional_number(o, path, "stddev").value_or(0);
+  s.median = r.in_range(o, path, "median", 0);
+  s.min = r.in_range(o, path, "min", 0);
+  s.max = r.in_range(o, path, "max", 0);
+  s.mean = r.optional_in_range(o, path, "mean", 0).value_or(s.median);
+  s.stddev = r.optional_in_range(o, path, "stddev", 0).value_or(0);
   s.ci95_low = r.number(o, path, "ci95_low");
   s.ci95_high = r.number(o, path, "ci95_high");
   return s;
@@ -126,12 +215,12 @@ LatencySummary read_latency(const Reader& r, const json::value& v,
                             const std::string& path) {
   const json::object& o = r.object(v, path);
   LatencySummary l;
-  l.p50 = r.number(o, path, "p50");
-  l.p90 = r.number(o, path, "p90");
-  l.p99 = r.number(o, path, "p99");
-  l.p999 = r.number(o, path, "p999");
-  l.max = r.number(o, path, "max");
-  l.mean = r.number(o, path, "mean");
+  l.p50 = r.in_range(o, path, "p50", 0);
+  l.p90 = r.in_range(o, path, "p90", 0);
+  l.p99 = r.in_range(o, path, "p99", 0);
+  l.p999 = r.in_range(o, path, "p999", 0);
+  l.max = r.in_range(o, path, "max", 0);
+  l.mean = r.in_range(o, path, "mean", 0);
   l.count = r.count(o, path, "count");
   return l;
 }
@@ -207,7 +296,7 @@ RunContext read_context(const Reader& r, const json::object& o,
   c.apbench_version = r.string(o, path, "apbench_version");
   c.date = r.string(o, path, "date");
   c.host = r.string(o, path, "host");
-  c.cores = static_cast<unsigned>(r.count(o, path, "cores"));
+  c.cores = static_cast<unsigned>(r.bounded(o, path, "cores", 1, kMaxCores));
   c.cpu_model = r.string(o, path, "cpu_model");
   c.os = r.string(o, path, "os");
   c.compiler = r.string(o, path, "compiler");
@@ -227,7 +316,8 @@ RunContext read_context(const Reader& r, const json::object& o,
     c.noise.load_average = r.optional_number(n, np, "load_average");
     c.noise.cpu_busy = r.optional_number(n, np, "cpu_busy");
     c.noise.cpu_steal = r.optional_number(n, np, "cpu_steal");
-    if (const auto others = r.optional_number(n, np, "other_runnable"))
+    if (const auto others =
+            r.optional_in_range(n, np, "other_runnable", 0, 1e9))
       c.noise.other_runnable = static_cast<unsigned>(*others);
     const auto text = [&](const char* key) {
       const json::value* t = n.if_contains(key);
@@ -254,8 +344,11 @@ RunContext read_context(const Reader& r, const json::object& o,
       rec.count = static_cast<unsigned>(r.count(s, ip, "count"));
       // Merged files of earlier builds lack it (0: unknown).
       rec.cores = static_cast<unsigned>(optional_count(r, s, ip, "cores"));
-      rec.start_unix_s = r.number(s, ip, "start_unix_s");
-      rec.end_unix_s = r.number(s, ip, "end_unix_s");
+      if (rec.cores > kMaxCores)
+        r.fail(Reader::join(ip, "cores"),
+               fmt::format("is {}, expected at most {}", rec.cores, kMaxCores));
+      rec.start_unix_s = r.in_range(s, ip, "start_unix_s", 0, kMaxUnixS);
+      rec.end_unix_s = r.in_range(s, ip, "end_unix_s", 0, kMaxUnixS);
       c.shards.push_back(rec);
     }
   }
@@ -265,12 +358,8 @@ RunContext read_context(const Reader& r, const json::object& o,
 Load read_load(const Reader& r, const json::object& o, const std::string& path,
                RunResult& run) {
   Load load;
-  const std::string mode = r.string(o, path, "mode");
-  if (mode == "open")
+  if (r.one_of(o, path, "mode", {"closed", "open"}) == "open")
     load.mode = LoadMode::open;
-  else if (mode != "closed")
-    r.fail(Reader::join(path, "mode"),
-           fmt::format("is '{}', expected closed or open", mode));
   load.ops = r.count(o, path, "ops");
   // The file holds the concurrency as it came to, not as typed: read back
   // that way for both sides of a comparison, keys stay consistent.
@@ -282,11 +371,12 @@ Load read_load(const Reader& r, const json::object& o, const std::string& path,
       static_cast<unsigned>(optional_count(r, o, path, "compute_threads"));
   run.swept = r.boolean(o, path, "swept");
   if (load.open()) {
-    load.rate = r.number(o, path, "rate_ops_s");
-    load.duration_s = r.number(o, path, "duration_s");
-    load.arrival = r.string(o, path, "arrival") == "poisson"
-                       ? Arrival::poisson
-                       : Arrival::constant;
+    load.rate = r.in_range(o, path, "rate_ops_s", 0);
+    load.duration_s = r.in_range(o, path, "duration_s", 0);
+    load.arrival =
+        r.one_of(o, path, "arrival", {"constant", "poisson"}) == "poisson"
+            ? Arrival::poisson
+            : Arrival::constant;
     load.max_in_flight = r.count(o, path, "max_in_flight");
   }
   // The lanes as asked for (0: all, so a closed loop's shards with their
@@ -334,8 +424,8 @@ void read_findings(const Reader& r, const json::object& o,
       const std::string ip = Reader::index(sp, i);
       const json::object& st = r.object(items[i], ip);
       run.stages.push_back({r.string(st, ip, "name"), r.string(st, ip, "kind"),
-                            r.number(st, ip, "time_s"),
-                            r.number(st, ip, "queue_s")});
+                            r.in_range(st, ip, "time_s", 0),
+                            r.in_range(st, ip, "queue_s", 0)});
     }
   }
   if (const json::value* v = present("stage_overlap")) {
@@ -351,8 +441,8 @@ void read_findings(const Reader& r, const json::object& o,
     ForkJoinCost c;
     c.tasks_per_op = r.count(f, fp, "tasks_per_op");
     c.leaves_per_op = r.count(f, fp, "leaves_per_op");
-    c.serial_s = r.number(f, fp, "serial_s");
-    c.critical_path_s = r.number(f, fp, "critical_path_s");
+    c.serial_s = r.in_range(f, fp, "serial_s", 0);
+    c.critical_path_s = r.in_range(f, fp, "critical_path_s", 0);
     c.threads = static_cast<unsigned>(r.count(f, fp, "threads"));
     c.overhead_per_task_s = r.optional_number(f, fp, "overhead_per_task_s");
     run.fork_join = c;
@@ -373,15 +463,12 @@ StrategyTraits read_traits(const Reader& r, const json::object& o,
   const std::string tp = Reader::join(path, "strategy_traits");
   const json::object& t = r.object(*v, tp);
   StrategyTraits traits;
-  const std::string model = r.string(t, tp, "model");
-  const auto parsed = execution_model_from_string(model);
-  if (!parsed)
-    r.fail(Reader::join(tp, "model"),
-           fmt::format("is '{}', expected one of calling_thread, event_loop, "
-                       "event_loop_pool, thread_per_op, task_pool, "
-                       "loop_and_pool, pipeline, other",
-                       model));
-  traits.model = *parsed;
+  const std::string model = r.one_of(
+      t, tp, "model",
+      {"calling_thread", "event_loop", "event_loop_pool", "thread_per_op",
+       "task_pool", "loop_and_pool", "pipeline", "other"});
+  traits.model =
+      execution_model_from_string(model).value_or(ExecutionModel::other);
   traits.baseline = r.boolean(t, tp, "baseline");
   traits.event_loop = r.boolean(t, tp, "event_loop");
   traits.blocking_workers = r.boolean(t, tp, "blocking_workers");
@@ -399,13 +486,15 @@ RunResult read_run(const Reader& r, const json::object& o,
                    const std::string& path) {
   RunResult run;
   run.workload = r.string(o, path, "workload");
-  const std::string kind = r.string(o, path, "kind");
+  const std::string kind = r.one_of(o, path, "kind", {"io", "cpu", "hybrid"});
   run.kind = kind == "cpu"      ? WorkloadKind::cpu
              : kind == "hybrid" ? WorkloadKind::hybrid
                                 : WorkloadKind::io;
   run.strategy = r.string(o, path, "strategy");
   run.strategy_traits = read_traits(r, o, path, run.strategy);
-  const std::string status = r.string(o, path, "status");
+  // Every status apbench writes (results-schema.md), none taken for another.
+  const std::string status =
+      r.one_of(o, path, "status", {"ok", "n/a", "failed", "interrupted"});
   run.status = status == "ok"            ? RunStatus::ok
                : status == "n/a"         ? RunStatus::not_applicable
                : status == "interrupted" ? RunStatus::interrupted
@@ -416,7 +505,8 @@ RunResult read_run(const Reader& r, const json::object& o,
   run.load =
       read_load(r, r.object(r.at(o, path, "load"), load_path), load_path, run);
   run.seed = r.count(o, path, "seed");
-  run.warmup = static_cast<unsigned>(r.count(o, path, "warmup"));
+  run.warmup = static_cast<unsigned>(
+      r.bounded(o, path, "warmup", 0, std::numeric_limits<unsigned>::max()));
 
   const std::string samples_path = Reader::join(path, "repetition_samples");
   const auto& samples =
@@ -425,25 +515,48 @@ RunResult read_run(const Reader& r, const json::object& o,
     const std::string sp = Reader::index(samples_path, i);
     const json::object& s = r.object(samples[i], sp);
     Repetition rep;
-    rep.wall_s = r.number(s, sp, "wall_s");
-    rep.start_unix_s = r.optional_number(s, sp, "start_unix_s").value_or(0);
+    rep.wall_s = r.in_range(s, sp, "wall_s", 0);
+    rep.start_unix_s =
+        r.optional_in_range(s, sp, "start_unix_s", 0, kMaxUnixS).value_or(0);
     rep.voluntary_switches = static_cast<std::int64_t>(
         optional_count(r, s, sp, "voluntary_switches"));
     rep.involuntary_switches = static_cast<std::int64_t>(
         optional_count(r, s, sp, "involuntary_switches"));
     rep.peak_threads =
         static_cast<unsigned>(optional_count(r, s, sp, "peak_threads"));
-    rep.cpu_user_s = r.number(s, sp, "cpu_user_s");
-    rep.cpu_system_s = r.number(s, sp, "cpu_system_s");
-    rep.cpu_utilization = r.number(s, sp, "cpu_utilization");
+    rep.cpu_user_s = r.in_range(s, sp, "cpu_user_s", 0);
+    rep.cpu_system_s = r.in_range(s, sp, "cpu_system_s", 0);
+    rep.cpu_utilization = r.in_range(s, sp, "cpu_utilization", 0);
     rep.ops_ok = r.count(s, sp, "ops_ok");
     rep.errors = r.count(s, sp, "errors");
     rep.dropped = r.count(s, sp, "dropped");
-    rep.achieved_concurrency = r.number(s, sp, "achieved_concurrency");
+    // A repetition that ran ops took time (one of a shard without ops
+    // took none).
+    if (rep.wall_s <= 0 && rep.ops_ok + rep.errors + rep.dropped > 0)
+      r.fail(Reader::join(sp, "wall_s"),
+             fmt::format("is {}, expected a time above 0 for a repetition "
+                         "of {} ops",
+                         rep.wall_s, rep.ops_ok + rep.errors + rep.dropped));
+    rep.achieved_concurrency = r.in_range(s, sp, "achieved_concurrency", 0);
     rep.process = static_cast<unsigned>(optional_count(r, s, sp, "process"));
     rep.checksum = read_checksum(r, s, sp, "checksum").value_or(0);
     run.repetitions.push_back(rep);
   }
+  // The count beside the samples agrees with them; an ok run was measured.
+  if (o.if_contains("repetitions")) {
+    const auto n = r.bounded(o, path, "repetitions", 0, kMaxRepetitions);
+    if (n != samples.size())
+      r.fail(Reader::join(path, "repetitions"),
+             fmt::format("is {}, but repetition_samples has {}", n,
+                         samples.size()));
+  }
+  if (samples.size() > kMaxRepetitions)
+    r.fail(samples_path, fmt::format("has {} samples, expected at most {}",
+                                     samples.size(), kMaxRepetitions));
+  if (run.status == RunStatus::ok && samples.empty())
+    r.fail(samples_path,
+           "is empty, expected a sample per repetition of an "
+           "ok run");
   const std::string wall_path = Reader::join(path, "wall_s");
   run.wall_s =
       read_summary(r, r.object(r.at(o, path, "wall_s"), wall_path), wall_path);
@@ -466,8 +579,8 @@ RunResult read_run(const Reader& r, const json::object& o,
     for (std::size_t i = 0; i < points.size(); ++i) {
       const std::string pp = Reader::index(sp, i);
       const json::object& p = r.object(points[i], pp);
-      run.latency_spectrum.push_back(
-          {r.number(p, pp, "percentile"), r.number(p, pp, "latency_s")});
+      run.latency_spectrum.push_back({r.in_range(p, pp, "percentile", 0, 100),
+                                      r.in_range(p, pp, "latency_s", 0)});
     }
   }
   run.latency_histogram = read_histogram(r, o, path, "latency_histogram_ns");
@@ -480,7 +593,7 @@ RunResult read_run(const Reader& r, const json::object& o,
   run.peak_threads =
       static_cast<unsigned>(optional_count(r, o, path, "peak_threads"));
   run.achieved_concurrency =
-      r.optional_number(o, path, "achieved_concurrency").value_or(0);
+      r.optional_in_range(o, path, "achieved_concurrency", 0).value_or(0);
   const auto counts = [&](const char* key) {
     std::map<std::string, std::uint64_t> out;
     const json::value* v = o.if_contains(key);
@@ -498,8 +611,8 @@ RunResult read_run(const Reader& r, const json::object& o,
   run.errors_by_cause = counts("errors_by_cause");
   run.counters = counts("counters");  // absent in files before it existed
   if (o.if_contains("notes")) run.notes = r.pairs(o, path, "notes");
-  run.cpu_time_s = r.number(o, path, "cpu_time_s");
-  run.cpu_utilization = r.number(o, path, "cpu_utilization");
+  run.cpu_time_s = r.in_range(o, path, "cpu_time_s", 0);
+  run.cpu_utilization = r.in_range(o, path, "cpu_utilization", 0);
   run.errors = r.count(o, path, "errors");
   run.dropped = r.count(o, path, "dropped");
   // Merging shards adds their checksums (sums of op digests).
@@ -507,10 +620,10 @@ RunResult read_run(const Reader& r, const json::object& o,
   if (const json::value* m = o.if_contains("checksum_mismatch");
       m && m->is_bool())
     run.checksum_mismatch = m->get_bool();
-  run.ideal_s = r.optional_number(o, path, "ideal_s");
-  run.efficiency = r.optional_number(o, path, "efficiency");
+  run.ideal_s = r.optional_in_range(o, path, "ideal_s", 0);
+  run.efficiency = r.optional_in_range(o, path, "efficiency", 0);
   run.speedup_vs_sequential =
-      r.optional_number(o, path, "speedup_vs_sequential");
+      r.optional_in_range(o, path, "speedup_vs_sequential", 0);
   read_findings(r, o, path, run);
   return run;
 }
@@ -534,9 +647,9 @@ Series read_series(const Reader& r, const json::object& o,
              fmt::format("is {}, but there are {} runs", point.run_index,
                          run_count));
     point.offered_rate_ops_s = r.optional_number(p, pp, "offered_rate_ops_s");
-    if (const auto c = r.optional_number(p, pp, "concurrency"))
+    if (const auto c = r.optional_in_range(p, pp, "concurrency", 0, kMaxOps))
       point.concurrency = static_cast<std::size_t>(*c);
-    point.throughput_ops_s = r.number(p, pp, "throughput_ops_s");
+    point.throughput_ops_s = r.in_range(p, pp, "throughput_ops_s", 0);
     point.latency_s = read_latency(r, r.at(p, pp, "latency_s"),
                                    Reader::join(pp, "latency_s"));
     point.slo_latency_s = r.optional_number(p, pp, "slo_latency_s");
@@ -549,26 +662,99 @@ Series read_series(const Reader& r, const json::object& o,
     const std::string kp = Reader::join(path, "knee");
     const json::object& k = r.object(knee, kp);
     Knee out;
-    out.throughput_ops_s = r.number(k, kp, "throughput_ops_s");
+    out.throughput_ops_s = r.in_range(k, kp, "throughput_ops_s", 0);
     out.offered_rate_ops_s = r.optional_number(k, kp, "offered_rate_ops_s");
-    if (const auto c = r.optional_number(k, kp, "concurrency"))
+    if (const auto c = r.optional_in_range(k, kp, "concurrency", 0, kMaxOps))
       out.concurrency = static_cast<std::size_t>(*c);
-    out.latency_s = r.number(k, kp, "latency_s");
-    out.percentile = r.number(k, kp, "percentile");
+    out.latency_s = r.in_range(k, kp, "latency_s", 0);
+    out.percentile = r.in_range(k, kp, "percentile", 0, 100);
     s.knee = out;
   }
-  s.max_throughput_ops_s = r.number(o, path, "max_throughput_ops_s");
+  s.max_throughput_ops_s = r.in_range(o, path, "max_throughput_ops_s", 0);
   s.stopped_early = r.string(o, path, "stopped_early");
   return s;
 }
+
+// What `st` is, for a line refusing it ("a FIFO (named pipe)").
+std::string file_type(const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) return "a directory";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(st.st_mode)) return "a character device";
+  if (S_ISBLK(st.st_mode)) return "a block device";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  return "not a regular file";
+}
+
+[[noreturn]] void refuse_input(const std::string& path,
+                               const std::string& what) {
+  throw ResultsFormatError(fmt::format(
+      "'{}' is {}: expected a results file of apbench --json (a regular "
+      "file of at most {})",
+      path, what, "1 GiB"));
+}
+
+Results parse_results(const std::string& text, const std::string& source);
 
 }  // namespace
 
 Results read_json(std::istream& in, const std::string& source) {
   std::stringstream buffer;
   buffer << in.rdbuf();
+  return parse_results(buffer.str(), source);
+}
+
+Results read_json_file(const std::string& path) {
+  const auto cannot = [&](int error) {
+    return ResultsFormatError(
+        fmt::format("cannot read '{}': {}", path, std::strerror(error)));
+  };
+  // Looked at before it is opened (opening a FIFO would wait for a
+  // writer), and again once open (O_NONBLOCK: what the path names may have
+  // changed meanwhile).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw cannot(errno);
+  if (!S_ISREG(st.st_mode)) refuse_input(path, file_type(st));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw cannot(errno);
+  std::string text;
+  int error = 0;
+  if (::fstat(fd, &st) != 0) {
+    error = errno;
+  } else if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    refuse_input(path, file_type(st));
+  } else if (static_cast<std::uint64_t>(st.st_size) > kMaxResultsFileBytes) {
+    ::close(fd);
+    refuse_input(path, fmt::format("{} bytes", st.st_size));
+  } else {
+    // A file whose size says 0 (/proc) may still hold more: read up to the
+    // cap and one byte past it.
+    char chunk[1 << 16];
+    for (;;) {
+      const ssize_t n = ::read(fd, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        error = errno;
+        break;
+      }
+      if (n == 0) break;
+      text.append(chunk, static_cast<std::size_t>(n));
+      if (text.size() > kMaxResultsFileBytes) {
+        ::close(fd);
+        refuse_input(path, "larger than 1 GiB");
+      }
+    }
+  }
+  ::close(fd);
+  if (error != 0) throw cannot(error);
+  return parse_results(text, path);
+}
+
+namespace {
+
+Results parse_results(const std::string& text, const std::string& source) {
   boost::system::error_code ec;
-  const json::value doc = json::parse(buffer.str(), ec);
+  const json::value doc = json::parse(text, ec);
   if (ec)
     throw ResultsFormatError(
         fmt::format("'{}' is not JSON ({}); expected a results file of "
@@ -610,8 +796,8 @@ Results read_json(std::istream& in, const std::string& source) {
   const json::value& slo = r.at(*root, "", "slo");
   if (!slo.is_null()) {
     const json::object& o = r.object(slo, "slo");
-    results.slo =
-        Slo{r.number(o, "slo", "percentile"), r.number(o, "slo", "limit_s")};
+    results.slo = Slo{r.in_range(o, "slo", "percentile", 0, 100),
+                      r.in_range(o, "slo", "limit_s", 0)};
   }
   const auto& series = r.array(r.at(*root, "", "series"), "series");
   for (std::size_t i = 0; i < series.size(); ++i) {
@@ -622,12 +808,6 @@ Results read_json(std::istream& in, const std::string& source) {
   return results;
 }
 
-Results read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw ResultsFormatError(
-        fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  return read_json(in, path);
-}
+}  // namespace
 
 }  // namespace apb

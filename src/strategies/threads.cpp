@@ -1,6 +1,11 @@
 // threads: one std::thread per op in flight, each running the blocking
 // form: the naive baseline that pays thread creation and memory per op.
+#include <fmt/format.h>
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <system_error>
@@ -19,6 +24,35 @@ namespace {
 // at once the run fails instead of exhausting the machine.
 constexpr unsigned kForkDepthLimit = 2;
 constexpr unsigned kMaxForkThreads = 1000;
+
+// The most threads a run may need, one per op in flight: past it the run
+// fails before starting any (tens of thousands of threads would load the
+// machine for minutes after). APBENCH_MAX_THREADS sets it; by default 4096,
+// or the per-user limit (ulimit -u) when that is lower.
+constexpr std::size_t kDefaultMaxThreads = 4096;
+
+struct ThreadBound {
+  std::size_t threads;
+  const char* source;  // where it came from, for the reason
+};
+
+ThreadBound max_threads() {
+  if (const char* text = std::getenv("APBENCH_MAX_THREADS")) {
+    std::size_t value = 0;
+    const char* end = text + std::strlen(text);
+    const auto [at, ec] = std::from_chars(text, end, value);
+    if (ec == std::errc() && at == end && value > 0)
+      return {value, "set by APBENCH_MAX_THREADS"};
+  }
+  const char* source =
+      "the lower of 4096 and ulimit -u; APBENCH_MAX_THREADS sets it";
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NPROC, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    return {std::max<std::size_t>(
+                1, std::min<std::size_t>(kDefaultMaxThreads, limit.rlim_cur)),
+            source};
+  return {kDefaultMaxThreads, source};
+}
 
 class ThreadsStrategy final : public Strategy {
  public:
@@ -44,6 +78,13 @@ class ThreadsStrategy final : public Strategy {
 
   void execute(const WorkloadInfo&, Workload& workload,
                Batch& batch) const override {
+    if (const ThreadBound bound = max_threads();
+        batch.concurrency() > bound.threads)
+      throw std::runtime_error(fmt::format(
+          "{} ops in flight need {} threads, above the bound of {} ({}): "
+          "lower --concurrency",
+          batch.concurrency(), batch.concurrency(), bound.threads,
+          bound.source));
     ThreadForkJoin fork_join(kForkDepthLimit, kMaxForkThreads);
     InlineCompute compute(fork_join);
     std::vector<std::thread> threads;

@@ -22,7 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The directory's name starts with this; the rest is mkdtemp's.
+// The directory's name starts with this, then the pid and mkdtemp's six
+// characters (a killed apbench's, the next apbench removes).
 constexpr const char* kDirPrefix = "apbench-io-file-";
 constexpr std::uint64_t kDigestMul = 0x9e3779b97f4a7c15ULL;
 
@@ -117,8 +118,10 @@ void FileSet::close_all() noexcept {
 // open()/close() (path lookup, the fd table) rather than the read. pread
 // takes its own offset, so all threads can share one descriptor per file.
 void FileSet::create() {
+  // With the pid: what a killed apbench leaves, the next one removes.
   std::string pattern =
-      (spec_.directory / (std::string(kDirPrefix) + "XXXXXX")).string();
+      (spec_.directory / fmt::format("{}{}-XXXXXX", kDirPrefix, ::getpid()))
+          .string();
   if (mkdtemp(pattern.data()) == nullptr)
     throw std::runtime_error(fmt::format("cannot create a directory {}: {}",
                                          pattern, errno_text(errno)));

@@ -112,14 +112,23 @@ struct NetParams {
     const std::size_t fit = limit.rlim_cur > open_now + 64
                                 ? (limit.rlim_cur - open_now - 64) / per
                                 : 0;
-    throw UsageError(fmt::format(
+    const std::string head = fmt::format(
         "bad value '{}' for parameter 'connections': {} connections need "
         "about {} file descriptors ({} each{}, {} open already, 64 to "
-        "spare) but the open-file limit (ulimit -n) is {}; expected "
-        "1..{}, or raise ulimit -n",
+        "spare) but the open-file limit (ulimit -n) is {}",
         connections, used, need, per,
         in_process ? " with the in-process server" : "", open_now,
-        limit.rlim_cur, fit));
+        limit.rlim_cur);
+    // No connection fits: no value of the parameter helps, only the limit.
+    if (fit == 0)
+      throw UsageError(fmt::format(
+          "{}, which leaves none for connections: raise it (ulimit -n {} or "
+          "more; the hard limit is {})",
+          head, need,
+          limit.rlim_max == RLIM_INFINITY ? std::string("unlimited")
+                                          : std::to_string(limit.rlim_max)));
+    throw UsageError(
+        fmt::format("{}; expected 1..{}, or raise ulimit -n", head, fit));
   }
 
   // With a server delay D, C ops in flight need at least ceil(N / C)
