@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "apbench/batch.hpp"
-#include "engine/compute_policies.hpp"
+#include "apbench/compute_policies.hpp"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include <utility>
 
 #include "apbench/offload.hpp"
-#include "engine/tbb_setup.hpp"
+#include "apbench/tbb_arena.hpp"
 
 namespace {
 

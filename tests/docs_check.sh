@@ -10,8 +10,9 @@
 #   (c) each relative Markdown link in README and DOCS_DIR/*.md points to an
 #       existing file;
 #   (d) each ```cpp and ```cmake block of DOCS_DIR/extending.md is copied
-#       verbatim (consecutive lines) from a file of examples/custom_workload,
-#       which CTest builds and runs, so the walk-through cannot drift.
+#       verbatim (consecutive lines) from a file of examples/custom_workload
+#       or examples/custom_strategy, which CTest builds and runs, so the
+#       walk-through cannot drift.
 # Prints each missing item on its own line, then "N passed, N failed".
 set -u
 apbench="$1"
@@ -79,7 +80,7 @@ for md in "$readme" "$docs"/*.md; do
 done
 
 # (d) extending.md quotes the compiled example.
-examples="$docs/../examples/custom_workload"
+examples="$docs/../examples/custom_workload $docs/../examples/custom_strategy"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 awk -v dir="$tmp" '
@@ -104,7 +105,7 @@ quoted_in() {
 for block in "$tmp"/block*; do
   [ -e "$block" ] || continue
   found=false
-  for f in "$examples"/*; do
+  for f in $(for d in $examples; do printf '%s\n' "$d"/*; done); do
     if [ -f "$f" ] && quoted_in "$f" "$block"; then
       found=true
       break

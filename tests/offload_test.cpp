@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/tbb_setup.hpp"
+#include "apbench/tbb_arena.hpp"
 
 namespace apb {
 namespace {

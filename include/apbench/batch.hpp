@@ -71,7 +71,7 @@ class Batch {
   // nothing, open-loop waits end, and ops that finish are no longer
   // recorded (ok or failed), so the repetition ends with what it had.
   // Strategies whose lanes wait on an event loop stop it on this token
-  // (see StopLoopOnRequest in src/strategies/lanes.hpp).
+  // (see StopLoopOnRequest in apbench/lanes.hpp).
   void set_stop_token(std::stop_token stop) { stop_token_ = std::move(stop); }
   const std::stop_token& stop_token() const noexcept { return stop_token_; }
   bool stop_requested() const noexcept { return stop_token_.stop_requested(); }
@@ -90,7 +90,7 @@ class Batch {
                     ComputePolicy& compute, unsigned slot, LaneState& lane);
 
   // The pieces of run_blocking, for strategies that run ops themselves
-  // (the coroutine lanes in src/strategies/lanes.hpp, which save a
+  // (the coroutine lanes in apbench/lanes.hpp, which save a
   // coroutine frame per op by not wrapping the op in another coroutine).
   using clock = std::chrono::steady_clock;
   std::uint64_t seed() const { return seed_; }
@@ -118,7 +118,7 @@ class Batch {
   const std::vector<std::int64_t>& stage_rows() const { return stage_rows_; }
 
   // Event-loop lag: how late a heartbeat timer on an io_context ran (see
-  // LoopLagProbe in src/strategies/lanes.hpp). Thread-safe.
+  // LoopLagProbe in apbench/lanes.hpp). Thread-safe.
   void record_loop_lag(std::uint64_t ns);
   // Heartbeats recorded (empty for strategies without an event loop).
   Histogram loop_lag() const;

@@ -53,7 +53,7 @@ class ForkTask {
 
 using ForkTasks = std::span<ForkTask* const>;
 
-// A strategy's spawn/join model (see src/engine/fork_join_models.hpp).
+// A strategy's spawn/join model (see src/apbench/fork_join_models.hpp).
 // join() runs every child of one fork and returns once all have finished;
 // a child runs its own forks through the same model.
 class ForkJoin {

@@ -2,9 +2,9 @@
 // once and awaited together: C#'s Task.WhenAll. Waits overlap; CPU work
 // runs on (and blocks) the one thread.
 #include "builtin.hpp"
-#include "engine/compute_policies.hpp"
-#include "forms.hpp"
-#include "lanes.hpp"
+#include "apbench/compute_policies.hpp"
+#include "apbench/op_forms.hpp"
+#include "apbench/lanes.hpp"
 
 namespace apb {
 namespace {

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "builtin.hpp"
-#include "engine/compute_policies.hpp"
-#include "forms.hpp"
-#include "lanes.hpp"
+#include "apbench/compute_policies.hpp"
+#include "apbench/op_forms.hpp"
+#include "apbench/lanes.hpp"
 
 namespace apb {
 namespace {

@@ -2,10 +2,10 @@
 // with co_await apb::offload to a oneTBB arena and split across its
 // workers; the coroutine resumes on its executor (C#'s await Task.Run).
 #include "builtin.hpp"
-#include "engine/compute_policies.hpp"
-#include "engine/tbb_setup.hpp"
-#include "forms.hpp"
-#include "lanes.hpp"
+#include "apbench/compute_policies.hpp"
+#include "apbench/tbb_arena.hpp"
+#include "apbench/op_forms.hpp"
+#include "apbench/lanes.hpp"
 
 namespace apb {
 namespace {

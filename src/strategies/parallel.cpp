@@ -14,9 +14,9 @@
 
 #include "apbench/detail/tsan.hpp"
 #include "builtin.hpp"
-#include "engine/compute_policies.hpp"
-#include "engine/tbb_setup.hpp"
-#include "forms.hpp"
+#include "apbench/compute_policies.hpp"
+#include "apbench/tbb_arena.hpp"
+#include "apbench/op_forms.hpp"
 
 namespace apb {
 namespace {

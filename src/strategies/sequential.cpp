@@ -1,9 +1,9 @@
 // sequential: one op after another on the calling thread, the baseline
 // every speed-up is measured against (the seed post's `foreach await`).
 #include "builtin.hpp"
-#include "engine/compute_policies.hpp"
-#include "forms.hpp"
-#include "lanes.hpp"
+#include "apbench/compute_policies.hpp"
+#include "apbench/op_forms.hpp"
+#include "apbench/lanes.hpp"
 
 namespace apb {
 namespace {
@@ -33,9 +33,7 @@ class SequentialStrategy final : public Strategy {
                Batch& batch) const override {
     InlineCompute compute;
     if (has_blocking_form(info)) {
-      LaneState lane(0);
-      while (const auto index = batch.claim())
-        batch.run_blocking(workload, *index, compute, 0, lane);
+      run_blocking_lane(batch, workload, compute, 0, 0);
       return;
     }
     asio::io_context ioc(1);

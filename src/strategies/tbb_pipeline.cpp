@@ -13,8 +13,8 @@
 #include "apbench/detail/tsan.hpp"
 #include "apbench/pipeline.hpp"
 #include "builtin.hpp"
-#include "engine/compute_policies.hpp"
-#include "engine/tbb_setup.hpp"
+#include "apbench/compute_policies.hpp"
+#include "apbench/tbb_arena.hpp"
 
 namespace apb {
 namespace {

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "builtin.hpp"
-#include "engine/compute_policies.hpp"
-#include "forms.hpp"
+#include "apbench/compute_policies.hpp"
+#include "apbench/op_forms.hpp"
 
 namespace apb {
 namespace {

@@ -1,4 +1,4 @@
-#include "engine/compute_policies.hpp"
+#include "apbench/compute_policies.hpp"
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_reduce.h>

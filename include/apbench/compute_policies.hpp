@@ -3,7 +3,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include "apbench/workload.hpp"
-#include "engine/fork_join_models.hpp"
+#include "apbench/fork_join_models.hpp"
 
 namespace apb {
 

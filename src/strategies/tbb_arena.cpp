@@ -1,4 +1,4 @@
-#include "engine/tbb_setup.hpp"
+#include "apbench/tbb_arena.hpp"
 
 #include <oneapi/tbb/global_control.h>
 

@@ -1,4 +1,4 @@
-#include "engine/fork_join_models.hpp"
+#include "apbench/fork_join_models.hpp"
 
 #include <oneapi/tbb/parallel_invoke.h>
 #include <oneapi/tbb/task_group.h>

@@ -1,9 +1,10 @@
 #pragma once
-// Lanes: the engine shared by the coroutine strategies. Each lane is a
-// coroutine that claims the next op, awaits it, and repeats; as many lanes
-// as the load's concurrency are spawned at once. In an open loop a lane
-// first waits for its op's due time, so ops start on the schedule while
-// lanes are free and queue (in order) when they are not.
+// Lanes: how a strategy keeps the load's ops in flight. A coroutine lane
+// claims the next op, awaits it, and repeats; as many lanes as the load's
+// concurrency are spawned at once on the strategy's io_context. In an open
+// loop a lane first waits for its op's due time, so ops start on the
+// schedule while lanes are free and queue (in order) when they are not. A
+// blocking lane does the same on a thread of the strategy's own.
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -25,6 +26,19 @@
 
 namespace apb {
 
+// A blocking lane: claims ops and runs each in its blocking form on this
+// thread until none is left or the run is stopped. Run one per thread of a
+// strategy's pool; `slot` is its WorkerRecord (Strategy::recording), or
+// Batch::kThreadSlot for threads that set_thread_slot() themselves.
+inline void run_blocking_lane(Batch& batch, Workload& workload,
+                              ComputePolicy& compute, unsigned slot,
+                              std::size_t lane_index) {
+  LaneState state(lane_index);  // the lane's own data, for its ops
+  while (const auto index = batch.claim())
+    batch.run_blocking(workload, *index, compute, slot, state);
+}
+
+// A coroutine lane (see spawn_lanes).
 inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
                                   ComputePolicy& compute, unsigned slot,
                                   std::size_t lane_index) {
