@@ -45,10 +45,13 @@ run "${sleep_open[@]}" --rate 100 --shard 0/2 --json "$tmp/r100.json"
 run "${sleep_open[@]}" --rate 200 --shard 1/2 --json "$tmp/r200.json"
 
 # The shards merge: exit 0, nothing on stderr, 20 ops, and the checksum of
-# the one-process run.
+# the one-process run. The shards ran one after another here, so on a slow
+# machine (a sanitizer build under load) merge rightly warns that they
+# started more than 1 s apart: that warning is about timing, not merging.
 "$apbench" merge "$tmp/echo0.json" "$tmp/echo1.json" "$tmp/echo2.json" \
-  --json "$tmp/echo-merged.json" --quiet >"$tmp/out" 2>"$tmp/err"
+  --json "$tmp/echo-merged.json" --quiet >"$tmp/out" 2>"$tmp/err.all"
 rc=$?
+grep -v 'warning: the shards started .* apart' "$tmp/err.all" >"$tmp/err"
 if [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ]; then ok; else
   fail "merge of three shards: exit $rc, stderr: $(cat "$tmp/err")"
 fi

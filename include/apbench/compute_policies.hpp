@@ -2,8 +2,8 @@
 // How a strategy runs the CPU work inside an op (OpContext::compute).
 #include <oneapi/tbb/task_arena.h>
 
-#include "apbench/workload.hpp"
 #include "apbench/fork_join_models.hpp"
+#include "apbench/workload.hpp"
 
 namespace apb {
 

@@ -1,10 +1,10 @@
 // async: every op a coroutine on ONE io_context thread, all in flight at
 // once and awaited together: C#'s Task.WhenAll. Waits overlap; CPU work
 // runs on (and blocks) the one thread.
-#include "builtin.hpp"
 #include "apbench/compute_policies.hpp"
-#include "apbench/op_forms.hpp"
 #include "apbench/lanes.hpp"
+#include "apbench/op_forms.hpp"
+#include "builtin.hpp"
 
 namespace apb {
 namespace {

@@ -4,10 +4,10 @@
 #include <thread>
 #include <vector>
 
-#include "builtin.hpp"
 #include "apbench/compute_policies.hpp"
-#include "apbench/op_forms.hpp"
 #include "apbench/lanes.hpp"
+#include "apbench/op_forms.hpp"
+#include "builtin.hpp"
 
 namespace apb {
 namespace {

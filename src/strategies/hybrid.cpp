@@ -1,11 +1,11 @@
 // hybrid: I/O as coroutines on one io_context thread, CPU work offloaded
 // with co_await apb::offload to a oneTBB arena and split across its
 // workers; the coroutine resumes on its executor (C#'s await Task.Run).
-#include "builtin.hpp"
 #include "apbench/compute_policies.hpp"
-#include "apbench/tbb_arena.hpp"
-#include "apbench/op_forms.hpp"
 #include "apbench/lanes.hpp"
+#include "apbench/op_forms.hpp"
+#include "apbench/tbb_arena.hpp"
+#include "builtin.hpp"
 
 namespace apb {
 namespace {

@@ -12,11 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include "apbench/detail/tsan.hpp"
-#include "builtin.hpp"
 #include "apbench/compute_policies.hpp"
-#include "apbench/tbb_arena.hpp"
+#include "apbench/detail/tsan.hpp"
 #include "apbench/op_forms.hpp"
+#include "apbench/tbb_arena.hpp"
+#include "builtin.hpp"
 
 namespace apb {
 namespace {

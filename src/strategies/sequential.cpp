@@ -1,9 +1,9 @@
 // sequential: one op after another on the calling thread, the baseline
 // every speed-up is measured against (the seed post's `foreach await`).
-#include "builtin.hpp"
 #include "apbench/compute_policies.hpp"
-#include "apbench/op_forms.hpp"
 #include "apbench/lanes.hpp"
+#include "apbench/op_forms.hpp"
+#include "builtin.hpp"
 
 namespace apb {
 namespace {

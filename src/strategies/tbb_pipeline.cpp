@@ -10,11 +10,11 @@
 #include <memory>
 #include <thread>
 
+#include "apbench/compute_policies.hpp"
 #include "apbench/detail/tsan.hpp"
 #include "apbench/pipeline.hpp"
-#include "builtin.hpp"
-#include "apbench/compute_policies.hpp"
 #include "apbench/tbb_arena.hpp"
+#include "builtin.hpp"
 
 namespace apb {
 namespace {

@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "builtin.hpp"
 #include "apbench/compute_policies.hpp"
 #include "apbench/op_forms.hpp"
+#include "builtin.hpp"
 
 namespace apb {
 namespace {
