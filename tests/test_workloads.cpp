@@ -168,9 +168,35 @@ class LoopBlockerWorkload final : public Workload {
   std::size_t stall_op_ = 0;
 };
 
+// A 20 ms wait whose odd-numbered ops fail at once, with the ideal of
+// every op waiting at once: failing ops end early, which must not make a
+// run look faster than the ideal.
+class HalfFailingWorkload final : public Workload {
+ public:
+  static WorkloadInfo info() {
+    return {.name = "test.half_failing",
+            .kind = WorkloadKind::io,
+            .description = "test: 20 ms waits; odd ops fail at once",
+            .params = {},
+            .forms = form_async,
+            .default_ops = 8};
+  }
+  void setup(const RunSetup&) override {}
+  std::optional<double> ideal_seconds(const RunSetup&) const override {
+    return 0.020;
+  }
+  asio::awaitable<void> async_op(OpContext& op) override {
+    if (op.index() % 2 == 1) throw std::runtime_error("planted failure");
+    asio::steady_timer timer(co_await asio::this_coro::executor,
+                             std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+};
+
 }  // namespace
 }  // namespace apb::testing
 
+APB_REGISTER_WORKLOAD(apb::testing::HalfFailingWorkload);
 APB_REGISTER_WORKLOAD(apb::testing::CountingWorkload);
 APB_REGISTER_WORKLOAD(apb::testing::KernelWorkload);
 APB_REGISTER_WORKLOAD(apb::testing::AsyncOnlyWorkload);

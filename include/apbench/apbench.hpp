@@ -11,7 +11,7 @@
 #include "apbench/op_error.hpp"     // OpError: a failed op, counted by cause
 #include "apbench/params.hpp"       // ParamSpec, ParamType, Params
 #include "apbench/pipeline.hpp"     // PipelineWorkload, stages
-#include "apbench/registry.hpp"     // APBENCH_REGISTER_WORKLOAD
+#include "apbench/registry.hpp"     // APB_REGISTER_WORKLOAD
 #include "apbench/run_failure.hpp"  // RunFailure: a run that cannot go on
 #include "apbench/seed.hpp"         // mix64: reproducible per-op data
 #include "apbench/stop.hpp"         // sleep_for that a stop request ends

@@ -2,8 +2,10 @@
 // Statistics across repetitions of a run.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace apb {
@@ -52,6 +54,19 @@ struct RatioEstimate {
 RatioEstimate compare_ratio(std::span<const double> a,
                             std::span<const double> b,
                             double max_relative_spread = 0.25);
+
+// The same, with the sides named in the verdict ("±26 % on threads", not
+// "on a") and, when given, `point` as the ratio reported (e.g. the ratio of
+// medians that ranked the two, so every report quotes one figure).
+struct RatioOptions {
+  double max_relative_spread = 0.25;
+  std::string_view a_name = "a";
+  std::string_view b_name = "b";
+  std::optional<double> point;
+};
+RatioEstimate compare_ratio(std::span<const double> a,
+                            std::span<const double> b,
+                            const RatioOptions& options);
 
 // Two-sided Mann-Whitney U test (Wilcoxon rank-sum) of "a and b come from
 // the same distribution", computed as SciPy's mannwhitneyu(a, b,

@@ -113,10 +113,17 @@ std::string why(const RunResult& best,
             ? " on one thread"
             : "");
   } else if (best.cpu_utilization >= 0.6 || w.core >= 0.5) {
+    // Its workers held by blocking waits do not keep the cores busy: the
+    // advice says what its own diagnosis says.
+    const bool held =
+        diagnosis(best, "blocked_workers") || diagnosis(best, "starvation");
     reason =
         fmt::format("the work is CPU-bound ({}): {}", cpu,
                     one_at_a_time ? best.strategy + " computes one op at a time"
-                                  : best.strategy + " keeps the cores busy");
+                    : held        ? best.strategy +
+                                 " is fastest even with its workers "
+                                 "held by blocking waits (see its diagnosis)"
+                           : best.strategy + " keeps the cores busy");
     if (w.core >= 0.2)
       reason +=
           fmt::format(" (ops wait {} of their time for a core, not for I/O)",
@@ -128,6 +135,13 @@ std::string why(const RunResult& best,
     reason = fmt::format("{} with {:.1f} ops in flight on average", cpu,
                          best.achieved_concurrency);
   }
+  // The advised run's own pathology is named, never contradicted.
+  for (const auto& d : best.diagnoses)
+    if (reason.find("diagnosis") == std::string::npos) {
+      reason += fmt::format("; mind its {} diagnosis: {}", d.kind,
+                            d.message.substr(0, d.message.find(':')));
+      break;
+    }
   // The pathology that holds back a rival is part of the reason.
   for (const auto* r : ok) {
     if (r == &best) continue;
@@ -245,9 +259,8 @@ std::vector<Advice> advise(const std::vector<RunResult>& runs) {
     a.workload = best->workload;
     a.best = best->strategy;
     a.runner_up = rival->strategy;
-    const auto ratio = compare_ratio(goodput_wall_samples(*rival),
-                                     goodput_wall_samples(*best));
-    a.ratio = goodput_wall_s(*rival) / goodput_wall_s(*best);
+    const auto ratio = slower_by(*rival, *best);
+    a.ratio = ratio.ratio;
     a.ci95_low = ratio.ci95_low;
     a.ci95_high = ratio.ci95_high;
     a.significant = ratio.significant && a.ratio > 1;

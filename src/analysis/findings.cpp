@@ -26,11 +26,18 @@ const RunResult* find(const RunGroup& g, Match match) {
   return nullptr;
 }
 
-std::string load_text(const RunResult& r) {
+// "4 ops all at once", and ", 2 threads" in a thread sweep, whose groups
+// differ by nothing else.
+std::string load_text(const RunResult& r, bool threads_vary = false) {
   const std::size_t requested = r.load.requested_concurrency();
-  return requested >= r.load.ops
-             ? fmt::format("{} ops all at once", r.load.ops)
-             : fmt::format("{} ops, {} in flight", r.load.ops, requested);
+  std::string text =
+      requested >= r.load.ops
+          ? fmt::format("{} ops all at once", r.load.ops)
+          : fmt::format("{} ops, {} in flight", r.load.ops, requested);
+  if (threads_vary)
+    text += fmt::format(", {} thread{}", r.load.threads,
+                        r.load.threads == 1 ? "" : "s");
+  return text;
 }
 
 std::string speedup(const RunResult& r) {
@@ -45,7 +52,8 @@ bool overlaps(const RunResult& a, const RunResult& b) {
          b.wall_s.ci95_low <= a.wall_s.ci95_high;
 }
 
-void describe_group(const RunGroup& g, std::vector<std::string>& out) {
+void describe_group(const RunGroup& g, bool threads_vary,
+                    std::vector<std::string>& out) {
   const RunResult& first = *g.front();
   if (first.load.ops == 0) {  // a shard that got none of the load's ops
     out.push_back(fmt::format("{}: no ops in this shard.", first.workload));
@@ -56,7 +64,7 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
     if (r->status == RunStatus::ok) ok.push_back(r);
   if (ok.empty()) {
     out.push_back(fmt::format("{} ({}): no strategy completed.", first.workload,
-                              load_text(first)));
+                              load_text(first, threads_vary)));
     return;
   }
   // By goodput: a run is as fast as the ops it completed.
@@ -79,7 +87,7 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
   else if (rest != ok.end())
     after = *rest;
   std::string line = fmt::format("{} ({}): fastest is {} at {}", best.workload,
-                                 load_text(best), best.strategy,
+                                 load_text(best, threads_vary), best.strategy,
                                  format_duration(best.wall_s.median));
   if (best.errors > 0)
     line += fmt::format(" ({} of its ops failed)",
@@ -98,8 +106,7 @@ void describe_group(const RunGroup& g, std::vector<std::string>& out) {
     const RunResult& next = *after;
     // The ratio of the two with its interval across repetitions: is the
     // winner really ahead, or is the spread too large to tell?
-    const auto ratio =
-        compare_ratio(goodput_wall_samples(next), goodput_wall_samples(best));
+    const auto ratio = slower_by(next, best);
     if (ratio.significant && ratio.trustworthy)
       line += fmt::format(
           "; next is {} at {} ({:.2f}x slower, 95 % CI "
@@ -236,7 +243,17 @@ std::vector<std::string> findings(const std::vector<RunResult>& runs) {
   // Open-loop runs are described by their series (series_findings).
   const auto groups = closed_loop_groups(runs);
   std::vector<std::string> out;
-  for (const auto& g : groups) describe_group(g, out);
+  // Groups of one workload and parameters that differ in --threads: each
+  // line says its thread count, or two lines would read the same.
+  const auto threads_vary = [&](const RunGroup& g) {
+    for (const auto& other : groups)
+      if (other.front()->workload == g.front()->workload &&
+          other.front()->params == g.front()->params &&
+          other.front()->load.threads != g.front()->load.threads)
+        return true;
+    return false;
+  };
+  for (const auto& g : groups) describe_group(g, threads_vary(g), out);
   return out;
 }
 

@@ -295,8 +295,8 @@ RunResult merge_process_run(const std::vector<const RunResult*>& parts,
     out.service_time_s = latency_summary(service);
   }
   out.efficiency.reset();
-  if (out.ideal_s && out.wall_s.median > 0)
-    out.efficiency = *out.ideal_s / out.wall_s.median;
+  if (out.ideal_s && goodput_wall_s(out) > 0)  // as the runner: goodput
+    out.efficiency = *out.ideal_s / goodput_wall_s(out);
   if (auto& fj = out.fork_join; fj && fj->tasks_per_op > 0 &&
                                 !out.load.open() && out.load.ops > 0 &&
                                 !out.repetitions.empty()) {

@@ -33,4 +33,14 @@ std::string errors_clause(const RunResult& r) {
                      cause.empty() ? "" : " (mostly " + cause + ")");
 }
 
+RatioEstimate slower_by(const RunResult& other, const RunResult& best) {
+  const double b = goodput_wall_s(best);
+  RatioOptions options;
+  options.a_name = other.strategy;
+  options.b_name = best.strategy;
+  if (b > 0) options.point = goodput_wall_s(other) / b;
+  return compare_ratio(goodput_wall_samples(other), goodput_wall_samples(best),
+                       options);
+}
+
 }  // namespace apb

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "apbench/results.hpp"
+#include "apbench/stats.hpp"
 
 namespace apb {
 
@@ -19,5 +20,11 @@ std::vector<RunGroup> closed_loop_groups(const std::vector<RunResult>& runs);
 // "12.0 % of its ops failed (mostly timeout)": how a run's errors weigh,
 // for advice and findings; "" when no op failed.
 std::string errors_clause(const RunResult& r);
+
+// How much slower `other` is than `best`: the one figure the advice and
+// the summary both quote. The ratio of their goodput wall times (medians,
+// as they were ranked), with compare_ratio's 95 % interval and verdict over
+// their repetitions, the sides named by strategy.
+RatioEstimate slower_by(const RunResult& other, const RunResult& best);
 
 }  // namespace apb

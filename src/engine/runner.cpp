@@ -218,8 +218,10 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
     if (agree && reps.front().checksum != 0)
       result.checksum = reps.front().checksum;
   }
-  if (result.ideal_s && result.wall_s.median > 0)
-    result.efficiency = *result.ideal_s / result.wall_s.median;
+  // From goodput: a run whose ops fail is as fast as the ops it completed,
+  // so failing fast never looks closer to the ideal (as its speed-up).
+  if (result.ideal_s && goodput_wall_s(result) > 0)
+    result.efficiency = *result.ideal_s / goodput_wall_s(result);
   result.diagnoses = diagnose(result);
 }
 

@@ -141,9 +141,20 @@ double welch_df(std::span<const double> a, std::span<const double> b) {
 RatioEstimate compare_ratio(std::span<const double> a,
                             std::span<const double> b,
                             double max_relative_spread) {
+  RatioOptions options;
+  options.max_relative_spread = max_relative_spread;
+  return compare_ratio(a, b, options);
+}
+
+RatioEstimate compare_ratio(std::span<const double> a,
+                            std::span<const double> b,
+                            const RatioOptions& options) {
+  const double max_relative_spread = options.max_relative_spread;
   const Summary sa = summarize(a), sb = summarize(b);
   RatioEstimate r;
-  r.ratio = sb.mean != 0 ? sa.mean / sb.mean : 0;
+  r.ratio = options.point  ? *options.point
+            : sb.mean != 0 ? sa.mean / sb.mean
+                           : 0;
   r.ci95_low = r.ci95_high = r.ratio;
   const std::string ratio_text = num(r.ratio, 3) + "x";
 
@@ -195,13 +206,13 @@ RatioEstimate compare_ratio(std::span<const double> a,
                            "-" + num(r.ci95_high, 3) + "x)";
   if (!r.trustworthy) {
     std::string sides;
-    const auto add = [&](double spread, const char* name) {
+    const auto add = [&](double spread, std::string_view name) {
       if (spread <= max_relative_spread) return;
       if (!sides.empty()) sides += ", ";
-      sides += "±" + num(100 * spread, 2) + " % on " + name;
+      sides += "±" + num(100 * spread, 2) + " % on " + std::string(name);
     };
-    add(spread_a, "a");
-    add(spread_b, "b");
+    add(spread_a, options.a_name);
+    add(spread_b, options.b_name);
     r.verdict = head + ": spread too large to trust (" + sides + ", limit ±" +
                 num(100 * max_relative_spread, 2) + " %)";
   } else if (r.significant) {
