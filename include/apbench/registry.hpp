@@ -18,6 +18,11 @@ using WorkloadFactory = std::function<std::unique_ptr<Workload>()>;
 struct WorkloadEntry {
   WorkloadInfo info;
   WorkloadFactory make;
+  // Whether the translation unit that registered it was compiled with
+  // optimisation (APB_REGISTER_WORKLOAD reads __OPTIMIZE__ there): a
+  // user's workload built without -O runs its CPU work several times
+  // slower than apbench's own Release build would suggest.
+  bool optimized = true;
 };
 
 class Registry {
@@ -25,7 +30,8 @@ class Registry {
   static Registry& instance();
 
   // Throws std::logic_error on a duplicate or malformed name.
-  bool add_workload(WorkloadInfo info, WorkloadFactory make);
+  bool add_workload(WorkloadInfo info, WorkloadFactory make,
+                    bool optimized = true);
   bool add_strategy(std::unique_ptr<Strategy> strategy);
 
   // Sorted by name.
@@ -54,12 +60,20 @@ class Registry {
 #define APB_CONCAT_INNER(a, b) a##b
 #define APB_CONCAT(a, b) APB_CONCAT_INNER(a, b)
 
+// Whether the translation unit including this header is optimised.
+#ifdef __OPTIMIZE__
+#define APB_TU_OPTIMIZED true
+#else
+#define APB_TU_OPTIMIZED false
+#endif
+
 // Registers workload class T, which must have `static WorkloadInfo info()`
 // and be default-constructible. Use at namespace scope in a .cpp file.
 #define APB_REGISTER_WORKLOAD(T)                                             \
   [[maybe_unused]] static const bool APB_CONCAT(apb_registered_, __LINE__) = \
       ::apb::Registry::instance().add_workload(                              \
-          T::info(), [] { return std::unique_ptr<::apb::Workload>(new T); })
+          T::info(), [] { return std::unique_ptr<::apb::Workload>(new T); }, \
+          APB_TU_OPTIMIZED)
 
 // Registers strategy class T (derived from apb::Strategy, default-
 // constructible): `apbench --strategy` then knows it by T's name(), and the

@@ -102,6 +102,8 @@ struct SpectrumPoint {
 struct RunResult {
   std::string workload;
   WorkloadKind kind = WorkloadKind::io;
+  // The workload's code was compiled with optimisation (registry.hpp).
+  bool workload_optimized = true;
   std::string strategy;
   StrategyTraits strategy_traits;  // what the strategy declares of itself
   RunStatus status = RunStatus::ok;
@@ -210,6 +212,7 @@ struct RunContext {
   std::string os;
   std::string compiler;
   std::string build_type;
+  bool optimized = true;  // apbench itself was compiled with optimisation
   std::map<std::string, std::string> libraries;  // "boost" -> "1.81.0"
   std::string command_line;
   // Fresh processes the repetitions were measured in (--forks); 1: this one.

@@ -66,6 +66,11 @@ RunContext current_context(std::string command_line) {
   c.os = os_name();
   c.compiler = compiler();
   c.build_type = APBENCH_BUILD_TYPE;
+#ifdef __OPTIMIZE__
+  c.optimized = true;
+#else
+  c.optimized = false;
+#endif
   c.libraries["boost"] =
       fmt::format("{}.{}.{}", BOOST_VERSION / 100000,
                   BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100);

@@ -246,6 +246,7 @@ class Measurement::State {
     result_.workload = info.name;
     result_.kind = info.kind;
     result_.strategy = std::string(req_.strategy->name());
+    result_.workload_optimized = req_.workload->optimized;
     result_.strategy_traits = req_.strategy->traits();
     result_.params = req_.params.values();
     result_.swept = req_.swept;

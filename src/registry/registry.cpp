@@ -29,7 +29,8 @@ Registry& Registry::instance() {
   return registry;
 }
 
-bool Registry::add_workload(WorkloadInfo info, WorkloadFactory make) {
+bool Registry::add_workload(WorkloadInfo info, WorkloadFactory make,
+                            bool optimized) {
   if (!valid_workload_name(info.name))
     throw std::logic_error("workload name '" + info.name +
                            "' must be dotted lower case, e.g. io.sleep");
@@ -40,7 +41,7 @@ bool Registry::add_workload(WorkloadInfo info, WorkloadFactory make) {
     throw std::logic_error("workload '" + info.name + "' declares no op form");
   Params validate_defaults(info.params);  // throws on a bad default
   workloads_.push_back(std::make_unique<WorkloadEntry>(
-      WorkloadEntry{std::move(info), std::move(make)}));
+      WorkloadEntry{std::move(info), std::move(make), optimized}));
   return true;
 }
 

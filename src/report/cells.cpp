@@ -414,4 +414,22 @@ std::vector<CurveTable> curve_tables(const Results& results,
   return tables;
 }
 
+std::string unoptimized_warning(const Results& results) {
+  if (!results.context.optimized) return "";  // all of it unoptimised alike
+  std::vector<std::string> names;
+  for (const RunResult& run : results.runs)
+    if (!run.workload_optimized &&
+        std::find(names.begin(), names.end(), run.workload) == names.end())
+      names.push_back(run.workload);
+  if (names.empty()) return "";
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return fmt::format(
+      "warning: {} {} compiled without optimisation (apbench was: {}): its "
+      "CPU work runs several times slower than in a Release build; "
+      "configure your project with -DCMAKE_BUILD_TYPE=Release",
+      names.size() == 1 ? "workload " + list : "workloads " + list,
+      names.size() == 1 ? "was" : "were", results.context.build_type);
+}
+
 }  // namespace apb::report_detail

@@ -104,6 +104,12 @@ std::vector<std::string> measured_cells(const RunResult& run,
 // run has no stages.
 std::string stages_text(const RunResult& run);
 
+// "workload example.crunch was compiled without optimisation ...": a
+// warning when a workload's own code was built without -O while apbench
+// was optimised (its CPU work then runs several times slower than it
+// would in a Release build); "" otherwise.
+std::string unoptimized_warning(const Results& results);
+
 // Fork-join runs of one table: the tree ("290 tasks, 146 leaves per op;
 // serial 10.7 ms, critical path 0.41 ms per op") and each strategy's
 // overhead per task ("parallel 61 ns (2 threads)"); empty without any.

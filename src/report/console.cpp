@@ -488,6 +488,9 @@ void write_console(std::ostream& out, const Results& results,
   // Text outside the tables (advice, legend, summary) wraps with them.
   TableWriter text(out, paint, options, hidden);
   write_noise(out, results.context, paint, options.width);
+  if (const std::string w = report_detail::unoptimized_warning(results);
+      !w.empty())
+    out << paint(kWarn, wrapped(w, options.width)) << "\n";
   if (results.runs.empty()) {
     out << "no runs\n";
   }

@@ -175,6 +175,7 @@ json::object context_object(const RunContext& c) {
   o["os"] = text(c.os);
   o["compiler"] = text(c.compiler);
   o["build_type"] = text(c.build_type);
+  o["optimized"] = c.optimized;
   json::object libraries;
   for (const auto& [name, version] : c.libraries)
     libraries[name] = text(version);
@@ -231,6 +232,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
   json::object o;
   o["workload"] = text(run.workload);
   o["kind"] = text(to_string(run.kind));
+  o["workload_optimized"] = run.workload_optimized;
   o["strategy"] = text(run.strategy);
   o["strategy_traits"] = traits_object(run.strategy_traits);
   o["status"] = text(to_string(run.status));

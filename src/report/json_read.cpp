@@ -301,6 +301,8 @@ RunContext read_context(const Reader& r, const json::object& o,
   c.os = r.string(o, path, "os");
   c.compiler = r.string(o, path, "compiler");
   c.build_type = r.string(o, path, "build_type");
+  // Files written before these keys existed: optimised, as they claimed.
+  if (o.if_contains("optimized")) c.optimized = r.boolean(o, path, "optimized");
   for (auto& [name, version] : r.pairs(o, path, "libraries"))
     c.libraries[name] = version;
   c.command_line = r.string(o, path, "command_line");
@@ -492,6 +494,8 @@ RunResult read_run(const Reader& r, const json::object& o,
                                 : WorkloadKind::io;
   run.strategy = r.string(o, path, "strategy");
   run.strategy_traits = read_traits(r, o, path, run.strategy);
+  if (o.if_contains("workload_optimized"))
+    run.workload_optimized = r.boolean(o, path, "workload_optimized");
   // Every status apbench writes (results-schema.md), none taken for another.
   const std::string status =
       r.one_of(o, path, "status", {"ok", "n/a", "failed", "interrupted"});

@@ -285,6 +285,9 @@ void write_markdown(std::ostream& out, const Results& results) {
   if (!context.empty()) out << "\n\n";
   if (!c.command_line.empty())
     out << "Command: " << code(c.command_line) << "\n\n";
+  if (const std::string w = report_detail::unoptimized_warning(results);
+      !w.empty())
+    out << "**" << escape(w) << "**\n\n";
   out << "Wall: median over repetitions; 95% CI: of the mean wall time; "
          "speed-up: against `sequential`; efficiency: ideal / wall; CPU: "
          "share of all cores; latencies per op; context switches per "
