@@ -9,7 +9,8 @@
 # the killed process at most, which the next apbench removes). Then the same
 # with Ctrl-C in the middle of the group: exit within 2 s (asserted with a
 # margin: 6 s), every run kept, the page written (without charts when the
-# chart tool could not finish in time, and one line saying so).
+# chart tool could not finish in time, and one line saying so); a second
+# Ctrl-C exits at once with the page without charts.
 # Usage: kill_test.sh APBENCH PYTHON3
 set -u
 apbench="$1"
@@ -171,5 +172,29 @@ else
 fi
 left=$(ls -A "$TMPDIR")
 [ -z "$left" ] && ok || fail "Ctrl-C: left in TMPDIR: $left"
+
+# A second Ctrl-C exits at once: the files, and the page without charts.
+(cd "$out" && rm -f $outputs)
+"$apbench" --filter io.sleep --set delay=300ms --ops 2 --repetitions 2 \
+  --warmup 0 --verbose --no-color --json "$out/r.json" --html "$out/r.html" \
+  >/dev/null 2>"$tmp/twice.log" &
+pid=$!
+for _ in $(seq 600); do
+  [ "$(grep -c '^\[' "$tmp/twice.log")" -ge 2 ] && break
+  sleep 0.05
+done
+kill -INT "$pid"
+sleep 0.1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 130 ] && grep -q 'again: exiting at once' "$tmp/twice.log" &&
+  grep -q 'id="charts-missing"' "$out/r.html" &&
+  [ "$(grep -c 'written without charts' "$tmp/twice.log")" -eq 1 ] &&
+  n=$(check_files "$tmp/twice.log" r.json) && [ "$n" -ge 2 ]; then
+  ok
+else
+  fail "Ctrl-C twice: exit $rc, ${n:-}: $(cat "$tmp/twice.log")"
+fi
 
 finish kill
