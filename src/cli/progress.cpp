@@ -70,9 +70,9 @@ void Progress::done(const RunResult& result) {
                                 format_duration(result.latency_s.p99))
                   : format_duration(result.wall_s.median);
     if (result.interrupted)
-      outcome += fmt::format(" (interrupted: {} of {} repetitions)",
-                             result.repetitions.size(),
-                             result.repetitions_requested);
+      outcome +=
+          fmt::format(" (interrupted: {} of {} repetitions)",
+                      result.repetitions.size(), result.repetitions_requested);
   }
   const std::string line =
       fmt::format("[{}/{}] {}{} · {}: {} {}", runs_done_,
