@@ -166,9 +166,12 @@ bool Outputs::write_page_and_charts(const Results& results,
     error = page_->write_with([&](std::ostream& out) {
       write_html_without_charts(
           out, results,
-          run.error +
-              "; install python3 and python3-matplotlib (scripts/setup.sh "
-              "does), then run again");
+          run.tool.empty()  // not found: the error says what to do
+              ? run.error
+              : run.error +
+                    "; install python3 and python3-matplotlib "
+                    "(scripts/setup.sh "
+                    "does), then run again");
     });
     page_written_ = !error;
   }

@@ -71,9 +71,11 @@ void write_html(std::ostream& out, const Results& results) {
   }
   write_html_without_charts(
       out, results,
-      run.error +
-          "; install python3 and python3-matplotlib (scripts/setup.sh "
-          "does), then run again");
+      run.tool.empty()  // not found: the error says what to do
+          ? run.error
+          : run.error +
+                "; install python3 and python3-matplotlib (scripts/setup.sh "
+                "does), then run again");
 }
 
 }  // namespace apb
