@@ -67,7 +67,7 @@ tools_dir=$(cd "$(dirname "$0")/../tools" && pwd)
 log=$(run_html "$tmp/user.html" "$tmp/build/my_bench")
 check_html "the example's --html" "$tmp/user.html" "$log" \
   "$tmp/prefix/bin/apbench-charts"
-if unshare -rm true 2>/dev/null; then
+if unshare -rm sh -c "mount -t tmpfs none '$tools_dir'" 2>/dev/null; then
   log=$(unshare -rm bash -c "mount -t tmpfs none '$tools_dir' &&
     [ ! -e '$tools_dir/apbench-charts' ] && $(declare -f run_html)
     run_html '$tmp/hidden.html' '$tmp/build/my_bench'")
