@@ -24,6 +24,20 @@ install(DIRECTORY include/apbench DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(PROGRAMS tools/apbench-charts DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES tools/apbench_charts.py tools/apbench_html.py
         DESTINATION ${CMAKE_INSTALL_DATADIR}/apbench)
+# The chart tool's path, recorded at install (the prefix may be given only
+# then: cmake --install --prefix, cpack): share/apbench/installed_chart_tool.cpp,
+# which apbenchConfig.cmake adds to every program built against the install.
+install(CODE "
+  set(bindir \"${CMAKE_INSTALL_BINDIR}\")
+  if(NOT IS_ABSOLUTE \"\${bindir}\")
+    set(bindir \"\${CMAKE_INSTALL_PREFIX}/\${bindir}\")
+  endif()
+  set(APBENCH_CHARTS_AT \"\${bindir}/apbench-charts\")
+  configure_file(\"${PROJECT_SOURCE_DIR}/cmake/installed_chart_tool.cpp.in\"
+                 \"${PROJECT_BINARY_DIR}/installed/installed_chart_tool.cpp\" @ONLY)
+")
+install(FILES ${PROJECT_BINARY_DIR}/installed/installed_chart_tool.cpp
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/apbench)
 
 install(EXPORT apbenchTargets NAMESPACE apbench::
         DESTINATION ${APBENCH_CMAKE_DIR})
@@ -36,7 +50,8 @@ if(TARGET apbench_gbench)
 endif()
 configure_package_config_file(cmake/apbenchConfig.cmake.in
   ${PROJECT_BINARY_DIR}/apbenchConfig.cmake
-  INSTALL_DESTINATION ${APBENCH_CMAKE_DIR})
+  INSTALL_DESTINATION ${APBENCH_CMAKE_DIR}
+  PATH_VARS CMAKE_INSTALL_DATADIR)
 # 0.x: a new minor version may change the API.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/apbenchConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)

@@ -172,8 +172,11 @@ fi
 piped=$("$apbench" "${small_run[@]}" 2>&1)
 check "no progress line off a terminal" bash -c '! grep -q "elapsed" <<<"$1"' _ "$piped"
 verbose=$("$apbench" "${small_run[@]}" --verbose 2>&1)
+# In the order runs finish: the group's last round runs in reverse.
 check "--verbose logs each run" \
-  grep -qE '\[2/2\] io\.sleep · async: ok [0-9.]+ ms' <<<"$verbose"
+  grep -qE '\[1/2\] io\.sleep · async: ok [0-9.]+ ms' <<<"$verbose"
+check "--verbose logs each run as it is done" \
+  grep -qE '\[2/2\] io\.sleep · sequential: ok [0-9.]+ ms' <<<"$verbose"
 
 # Help and lists fit the terminal: at COLUMNS=100 (piped) no line of
 # --help, compare --help or --list is wider than 100 columns.

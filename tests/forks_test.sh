@@ -3,7 +3,8 @@
 # (each repetition tagged with its process, the parts merged into one
 # result), the counts --forks refuses, a bad input one process finds, and
 # Ctrl-C while processes run (the parent passes it on, keeps what was
-# measured, leaves no process and no file behind).
+# measured, leaves no process and no file behind); the file written after
+# each process counts the repetitions done against those asked.
 # Usage: forks_test.sh APBENCH PYTHON3
 set -u
 apbench="$1"
@@ -91,11 +92,17 @@ wait_for() {
   --repetitions 6 --json "$tmp/int.json" -q >/dev/null 2>"$tmp/int.err" &
 pid=$!
 wait_for "$tmp/int.json"  # the parent writes it once a process finished
+cp "$tmp/int.json" "$tmp/mid.json"
 kill -INT "$pid"
 wait "$pid"
 rc=$?
 [ "$rc" -eq 130 ] && ok || fail "Ctrl-C during --forks: exit $rc"
 check "$tmp/int.json" 'd["interrupted"] is True' \
+  '1 <= runs[0]["repetitions"] < 6' 'runs[0]["repetitions_requested"] == 6' \
+  'runs[0]["interrupted"] is True'
+# The file written mid-way (after the first process) says how many of the
+# repetitions asked are done, run by run.
+check "$tmp/mid.json" 'd["interrupted"] is True' \
   '1 <= runs[0]["repetitions"] < 6' 'runs[0]["repetitions_requested"] == 6' \
   'runs[0]["interrupted"] is True'
 n=$(grep -c 'received' "$tmp/int.err")

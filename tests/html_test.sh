@@ -120,6 +120,40 @@ if found != len(rows):
 PY
 ); then ok; else fail "numbers: $out"; fi
 
+# Every block the console has: the fork-join line, word for word.
+"$apbench" -q --filter cpu.fib --set n=22 --set grain=12 --ops 2 \
+  --repetitions 1 --warmup 0 --strategy sequential,parallel --no-color \
+  --html "$tmp/fib.html" >"$tmp/fib.txt" 2>&1 || fail "cpu.fib --html"
+tree=$(grep -o 'fork-join: .* per op' "$tmp/fib.txt" | head -1)
+# (The page keeps a number and its unit together with a no-break space.)
+sed 's/\xc2\xa0/ /g' "$tmp/fib.html" >"$tmp/fib.text"
+if [ -n "$tree" ] && grep -qF "$tree" "$tmp/fib.text" &&
+  grep -q 'overhead per task: sequential .* (1 thread), parallel' "$tmp/fib.text"; then
+  ok
+else
+  fail "the page lacks the console's fork-join block ('$tree')"
+fi
+
+# A run of about a second: --html draws the page once, at the end, and
+# adds the chart tool's one run (under 10 s wanted; 30 s asserted, for a
+# loaded machine).
+one=(--filter io.sleep --set delay=100ms --ops 2 --repetitions 2 --warmup 1
+  --strategy sequential,async,threads --no-color)
+start=$(date +%s%3N)
+"$apbench" "${one[@]}" -q >/dev/null 2>&1 || fail "the 1 s run"
+plain=$(($(date +%s%3N) - start))
+start=$(date +%s%3N)
+"$apbench" "${one[@]}" --verbose --html "$tmp/one.html" >/dev/null \
+  2>"$tmp/one.err" || fail "the 1 s run with --html"
+with=$(($(date +%s%3N) - start))
+ran=$(grep -c 'the chart tool .* ran once' "$tmp/one.err")
+echo "a $plain ms run: --html adds $((with - plain)) ms; the chart tool ran $ran time(s)"
+[ "$ran" -eq 1 ] && ok || fail "the chart tool ran $ran times: $(cat "$tmp/one.err")"
+[ $((with - plain)) -lt 30000 ] && ok || fail "--html added $((with - plain)) ms"
+if [ "$with_mpl" = 1 ]; then
+  grep -q '<svg' "$tmp/one.html" && ok || fail "the 1 s run's page has no chart"
+fi
+
 # Without matplotlib: every table, and the one line.
 cat >"$tmp/python-without-matplotlib" <<EOF
 #!/bin/sh

@@ -117,8 +117,11 @@ class InputError(Exception):
 def load_results(path):
     """Read and check one results file, so later code can trust its shape."""
     try:
-        with open(path, encoding="utf-8") as stream:
-            text = stream.read()
+        if path == "-":  # apbench gives its results through a pipe
+            text = sys.stdin.buffer.read().decode("utf-8")
+        else:
+            with open(path, encoding="utf-8") as stream:
+                text = stream.read()
     except OSError as err:
         raise InputError(f"{path}: {err.strerror or err}") from err
     except UnicodeDecodeError as err:
@@ -196,7 +199,7 @@ class Source:
 
     def __init__(self, path, doc):
         self.path = path
-        self.name = os.path.basename(path)
+        self.name = "results.json" if path == "-" else os.path.basename(path)
         self.doc = doc
         self.context = obj(doc.get("context"))
         # Position of each run in the file, by identity (advice and series
@@ -655,7 +658,10 @@ def chart_wall(group, palette, prefix):
         low = median if low is None else max(min(low, median) * scale,
                                              bottom) / scale
         ax.bar(i, median * scale, width=0.7, color=palette(run["strategy"]),
-               yerr=[[(median - low) * scale], [(highs[i] - median) * scale]],
+               # max(0, ...): low went through * scale / scale, which
+               # can leave it a rounding above a one-repetition median.
+               yerr=[[max(0.0, (median - low) * scale)],
+                     [max(0.0, (highs[i] - median) * scale)]],
                error_kw={"ecolor": "#222222", "capsize": 4,
                          "elinewidth": 1})
         failed = failed_text(run)
@@ -1394,7 +1400,8 @@ MATPLOTLIB_HINT = ("install the Debian package python3-matplotlib "
 
 def write_html(path, sources, prefix, missing):
     """The one-page report; charts when matplotlib is there (missing is
-    None), else every table and a line saying what is missing."""
+    None), else every table and a line saying what is missing. Returns the
+    charts drawn, for --out to save without drawing them again."""
     # pylint: disable=import-outside-toplevel
     import apbench_html
     groups, sgroups = build_groups(sources), build_series_groups(sources)
@@ -1411,9 +1418,11 @@ def write_html(path, sources, prefix, missing):
                              svg_text, notice)
     if path == "-":
         sys.stdout.write(text)
-        return
-    with open(path, "w", encoding="utf-8") as stream:
-        stream.write(text)
+        sys.stdout.flush()
+    else:
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    return charts
 
 
 def parse_args(argv):
@@ -1425,7 +1434,8 @@ def parse_args(argv):
     parser.add_argument("results", nargs="+", metavar="RESULTS.json",
                         help="apbench results files (schema "
                              f"{SCHEMA}); each file's runs are charted "
-                             "with its own machine caption")
+                             "with its own machine caption; - reads one "
+                             "from standard input")
     parser.add_argument("--out", metavar="DIR",
                         help="folder for the SVG files and charts.md "
                              "(created if missing)")
@@ -1439,6 +1449,8 @@ def parse_args(argv):
                              "machine name")
     parser.add_argument("--png", action="store_true",
                         help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true",
+                        help="no \"wrote ...\" lines")
     args = parser.parse_args(argv)
     if not args.out and not args.html:
         parser.error("give --out DIR (SVG charts), --html FILE (a page), "
@@ -1463,19 +1475,22 @@ def main(argv=None):
         return 2
     if not missing:
         configure_matplotlib()
+    charts = None
     if args.html:
         try:
-            write_html(args.html, sources, args.title_prefix, missing)
+            charts = write_html(args.html, sources, args.title_prefix,
+                                missing)
         except OSError as err:
             print(f"{PROG}: {err.filename or args.html}: "
                   f"{err.strerror or err}", file=sys.stderr)
             return 1
-        if args.html != "-":
+        if args.html != "-" and not args.quiet:
             print(f"{PROG}: wrote {args.html}"
                   f"{' without charts (no matplotlib)' if missing else ''}")
     if not args.out:
         return 0
-    charts = make_charts(sources, args.title_prefix)
+    if charts is None:
+        charts = make_charts(sources, args.title_prefix)
     try:
         os.makedirs(args.out, exist_ok=True)
         for chart in charts:
@@ -1487,10 +1502,17 @@ def main(argv=None):
         where = err.filename or args.out
         print(f"{PROG}: {where}: {err.strerror or err}", file=sys.stderr)
         return 1
-    print(f"{PROG}: wrote {len(charts)} chart{'s' if len(charts) != 1 else ''}"
-          f" and charts.md to {args.out}")
+    if not args.quiet:
+        print(f"{PROG}: wrote {len(charts)} "
+              f"chart{'s' if len(charts) != 1 else ''} and charts.md to "
+              f"{args.out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader is gone (apbench killed while the page was drawn):
+        # nothing to say, nobody to say it to.
+        os._exit(1)  # pylint: disable=protected-access

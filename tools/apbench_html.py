@@ -243,6 +243,33 @@ def stages_text(run):
     return text
 
 
+def fork_join_text(runs):
+    """The console's fork-join lines: one op's tree, then each strategy's
+    overhead per task; "" without a fork-join run."""
+    text = ""
+    per_task = []
+    for run in runs:
+        fork_join = run.get("fork_join")
+        if not isinstance(fork_join, dict):
+            continue
+        if not text:
+            text = (f"fork-join: {count(fork_join.get('tasks_per_op'))} "
+                    f"tasks, {count(fork_join.get('leaves_per_op'))} leaves "
+                    f"per op; serial {duration(fork_join.get('serial_s'))}, "
+                    f"critical path "
+                    f"{duration(fork_join.get('critical_path_s'))} per op")
+        overhead = _num(fork_join.get("overhead_per_task_s"))
+        if run.get("status") != "ok" or overhead is None:
+            continue
+        threads = fork_join.get("threads")
+        per_task.append(f"{run['strategy']} "
+                        f"{'-' if overhead < 0 else ''}{duration(abs(overhead))}"
+                        f" ({threads} thread{'' if threads == 1 else 's'})")
+    if text and per_task:
+        text += "; overhead per task: " + ", ".join(per_task)
+    return text
+
+
 def group_facts(runs):
     """The line over a table: load, repetitions, params, ideal, checksum."""
     first = runs[0]
@@ -422,6 +449,9 @@ def run_items(runs):
         if text:
             items.append(("stages", f"stages per op, {run['strategy']}: "
                           f"{text}"))
+    text = fork_join_text(runs)
+    if text:
+        items.append(("stages", text))
     for run in runs:
         for diagnosis in run.get("diagnoses") or []:
             diagnosis = _obj(diagnosis)
@@ -449,14 +479,31 @@ def run_items(runs):
         if len(ordered) > 5:
             text += f"; and {len(ordered) - 5} more"
         items.append(("error", text))
+    values_by_name = {}
+    for run in runs:
+        for name, value in _obj(run.get("notes")).items():
+            values = values_by_name.setdefault(name, [])
+            if value not in values:
+                values.append(value)
     notes, seen = [], set()
     for run in runs:
         for name, value in _obj(run.get("notes")).items():
             if (name, value) not in seen:
                 seen.add((name, value))
-                notes.append(f"{name}={value}")
+                # Which strategy it is from, when they differ (the console's
+                # "note: ..." line says so too).
+                which = f" ({run['strategy']})" \
+                    if len(values_by_name[name]) > 1 else ""
+                notes.append(f"{name}={value}{which}")
     if notes:
         items.append(("note", "note: " + "; ".join(notes)))
+    for run in runs:
+        counts = [f"{name}={n}" for name, n in
+                  _obj(run.get("counters")).items()
+                  if isinstance(n, (int, float)) and n > 0]
+        if counts:
+            items.append(("note", f"note: {run['strategy']}: "
+                          + ", ".join(counts)))
     if not items:
         return ""
     return '<ul class="items">' + "".join(

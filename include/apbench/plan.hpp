@@ -55,8 +55,13 @@ struct Plan {
 // What run_plan reports as it goes; every member is optional.
 struct PlanCallbacks {
   ProgressFn repetition;  // before each repetition (see runner.hpp)
-  // After each run, with its result, already appended to Results::runs.
+  // After each run, with its result, already appended to Results::runs
+  // (the runs of a group, after the whole group).
   std::function<void(const RunResult&)> finished;
+  // As soon as a run is done, before the rest of its group (the strategies
+  // measured with it, interleaved) is: the result `finished` will give,
+  // not yet in Results::runs. For writing every run as soon as it is done.
+  std::function<void(const RunResult&)> done;
   // A strategy left its sweep early: `runs` of its runs, with `repetitions`
   // repetitions (warm-ups included), will not run.
   std::function<void(const EarlyStop&, std::size_t runs,

@@ -65,21 +65,39 @@ void write_html(std::ostream& out, const Results& results);
 // measured op have no interval.
 void write_hlog(std::ostream& out, const Results& results);
 
-// The chart tool, apbench-charts (Python + matplotlib): $APBENCH_CHARTS if
-// set, else beside the running executable (an install's bin/), else this
-// build's source tree or install prefix; nullopt when none is there.
+// The chart tool, apbench-charts (Python + matplotlib), found in this
+// order: $APBENCH_CHARTS if set (nothing else when it is not an executable
+// file); the path an install recorded (a program built against an
+// installed apbench compiles that record in, through find_package);
+// beside the running program or in its prefix's bin/ (an installed
+// apbench); this build's source tree (a program of apbench's own build
+// tree only); the first apbench-charts in $PATH. nullopt when none is
+// there; chart_tool_not_found() then says where it looked.
 std::optional<std::string> chart_tool();
+std::string chart_tool_not_found();
 
-// Runs the chart tool on `results` (written to a temporary JSON file) with
+// Runs the chart tool on `results` (given on its standard input) with
 // `args` (e.g. {"--out", "charts/"}); with `html`, also asks for the page
-// and returns its text. `error` says why when `ok` is false.
+// and returns its text. `give_up`, polled every few milliseconds while the
+// tool runs, ends it early when true (an interruption with a time budget).
+// `error` says why when `ok` is false.
 struct ChartToolRun {
   bool ok = false;
   std::string error;
   std::string html;
+  std::string tool;      // the apbench-charts that ran ("" when none)
+  double seconds = 0;    // how long it took
+  bool gave_up = false;  // `give_up` ended it
 };
 ChartToolRun run_chart_tool(const Results& results,
-                            const std::vector<std::string>& args, bool html);
+                            const std::vector<std::string>& args, bool html,
+                            const std::function<bool()>& give_up = {});
+
+// The HTML page without the chart tool: the Markdown report as text (every
+// table, the advice and the summary) under a notice saying why (`why`, one
+// sentence, e.g. how to make the full page from the JSON).
+void write_html_without_charts(std::ostream& out, const Results& results,
+                               const std::string& why);
 
 // A reporter the command line offers as `flag FILE`: the built-in ones
 // (json, csv, markdown, gbench-json, html, hlog) and any registered with

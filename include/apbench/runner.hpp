@@ -88,12 +88,21 @@ class Measurement {
 // the workload's setup (a bad parameter value) propagates.
 RunResult run(const RunRequest& request, const ProgressFn& progress = {});
 
+// Called once per request of a group as soon as its run is done (its last
+// repetition measured, or it failed, could not run, or was stopped), with
+// its index in the group and its result, while the rest of the group may
+// still be measuring: a caller writes each finished run at once.
+using RunDoneFn = std::function<void(std::size_t index, const RunResult&)>;
+
 // Runs several requests (typically the strategies of one workload and load)
 // with their repetitions interleaved round-robin, so drift of a noisy
-// machine affects them alike. Results are in the order of `requests`.
+// machine affects them alike. Results are in the order of `requests`; each
+// run is finished (torn down, summarized, given to `done`) as soon as its
+// last repetition is measured.
 std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
                                  const ProgressFn& progress = {},
-                                 const StopFn& stop_requested = {});
+                                 const StopFn& stop_requested = {},
+                                 const RunDoneFn& done = {});
 
 // Fills speedup_vs_sequential of closed-loop runs that share their
 // comparison key (comparison_key.hpp) with an ok `sequential` run. Part of

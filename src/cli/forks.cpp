@@ -20,8 +20,10 @@
 #include <thread>
 
 #include "apbench/error.hpp"
+#include "apbench/merge.hpp"
 #include "apbench/read_results.hpp"
 #include "apbench/units.hpp"
+#include "outputs.hpp"
 
 extern char** environ;
 
@@ -232,6 +234,55 @@ ForkOutcome run_forks(
     break;
   }
   return outcome;
+}
+
+namespace {
+
+// The runs of --forks's processes so far: each run's repetitions done
+// against the `reps` asked of all processes, started or not.
+void mark_repetitions(std::vector<RunResult>& runs, unsigned reps) {
+  for (RunResult& r : runs) {
+    if (r.status == RunStatus::not_applicable) continue;
+    r.repetitions_requested = reps;
+    r.interrupted = r.repetitions.size() < reps;
+  }
+}
+
+}  // namespace
+
+int measure_in_processes(const std::vector<std::string>& argv, unsigned forks,
+                         const Plan& plan, Results& results, Outputs& outputs,
+                         const SignalWatcher& signals, bool quiet,
+                         bool verbose) {
+  unsigned reps = 0;
+  for (const Sweep& s : plan.sweeps)
+    reps = std::max(reps, s.settings.repetitions);
+  if (!quiet)
+    fmt::print(stderr,
+               "apbench: {} repetitions in {} fresh processes, one after "
+               "another (--forks)\n",
+               reps, forks);
+  Results merged;  // of the processes so far, after each one
+  const ForkOutcome outcome =
+      run_forks(argv, forks, reps, signals,
+                [&](unsigned k, const std::vector<Results>& parts) {
+                  merged = merge_processes(parts);
+                  std::vector<RunResult> so_far = merged.runs;
+                  mark_repetitions(so_far, reps);
+                  outputs.replace_runs(std::move(so_far));
+                  if (verbose)
+                    fmt::print(stderr, "apbench: process {} of {} finished\n",
+                               k + 1, forks);
+                });
+  if (!outcome.parts.empty()) {
+    results.runs = std::move(merged.runs);
+    results.early_stops = std::move(merged.early_stops);
+    results.interrupted = merged.interrupted;
+  }
+  results.context.processes = static_cast<unsigned>(outcome.parts.size());
+  if (outcome.parts.size() < forks) results.interrupted = true;
+  mark_repetitions(results.runs, reps);
+  return outcome.status;
 }
 
 }  // namespace apb::cli

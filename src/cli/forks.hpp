@@ -59,4 +59,16 @@ ForkOutcome run_forks(
     const SignalWatcher& signals,
     const std::function<void(unsigned, const std::vector<Results>&)>& done);
 
+class Outputs;
+
+// --forks: the plan measured by `forks` processes of this executable (with
+// run_forks), their results merged into `results.runs` and written to
+// `outputs` after each process, each run counting its repetitions done
+// against the `repetitions` asked of all processes. Returns a process's
+// bad end (its message is on stderr), or 0.
+int measure_in_processes(const std::vector<std::string>& argv, unsigned forks,
+                         const Plan& plan, Results& results, Outputs& outputs,
+                         const SignalWatcher& signals, bool quiet,
+                         bool verbose);
+
 }  // namespace apb::cli

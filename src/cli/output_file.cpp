@@ -1,15 +1,19 @@
 #include "output_file.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <climits>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include "apbench/error.hpp"
@@ -53,6 +57,40 @@ bool is_dev_null(const struct stat& st) {
   struct stat null {};
   return S_ISCHR(st.st_mode) && ::stat("/dev/null", &null) == 0 &&
          st.st_rdev == null.st_rdev;
+}
+
+// The temporary file a write of `base` makes beside it, named with this
+// process's id so that a later apbench can tell a dead one's leftovers.
+std::string temp_prefix(const std::string& base, pid_t pid) {
+  return "." + base + ".apbench-" + std::to_string(pid) + "-";
+}
+
+// Removes, from `folder`, the temporary files of `base` that an apbench
+// killed while writing it left (".BASE.apbench-<pid>-XXXXXX" of a process
+// that no longer exists, owned by this user). Never fails.
+void reap_temp_files(const std::string& folder, const std::string& base) {
+  DIR* dir = ::opendir(folder.c_str());
+  if (!dir) return;
+  const std::string head = "." + base + ".apbench-";
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (!name.starts_with(head) || name.size() < head.size() + 8) continue;
+    const std::string_view rest = name.substr(head.size());
+    pid_t pid = 0;
+    const auto [end, ec] =
+        std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+    if (ec != std::errc() || pid <= 0 || pid == ::getpid() ||
+        static_cast<std::size_t>(rest.data() + rest.size() - end) != 7 ||
+        *end != '-')
+      continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or unknown
+    const std::string path = folder + "/" + std::string(name);
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_uid == ::getuid())
+      ::unlink(path.c_str());
+  }
+  ::closedir(dir);
 }
 
 unsigned default_mode() {
@@ -116,6 +154,7 @@ OutputFile::OutputFile(std::string flag, std::string path, Write write,
   // The folder must take the temporary file the rename needs.
   if (::access(folder_.c_str(), W_OK | X_OK) != 0)
     throw fail(std::strerror(errno));
+  reap_temp_files(folder_, resolved_.substr(resolved_.rfind('/') + 1));
 }
 
 void check_output_directory(const std::string& flag, const std::string& dir) {
@@ -172,8 +211,8 @@ std::optional<std::string> OutputFile::write_with(
     return std::nullopt;
   }
   const std::string base = resolved_.substr(resolved_.rfind('/') + 1);
-  std::string temp =
-      folder_ + (folder_ == "/" ? "" : "/") + "." + base + ".apbench-XXXXXX";
+  std::string temp = folder_ + (folder_ == "/" ? "" : "/") +
+                     temp_prefix(base, ::getpid()) + "XXXXXX";
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) return failed(errno);
   bool ok = ::fchmod(fd, static_cast<mode_t>(mode_)) == 0 &&

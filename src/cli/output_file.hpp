@@ -5,7 +5,9 @@
 // Only regular files and /dev/null are taken: a FIFO or a device could
 // block the end of the run (a reader that never comes) or fail it late.
 // A symbolic link is followed: the file it names is replaced, the link
-// stays; a link to nothing is refused.
+// stays; a link to nothing is refused. The temporary file is named with
+// the process id (".NAME.apbench-<pid>-XXXXXX"): one that an apbench
+// killed while writing left is removed by the next that writes NAME.
 #include <functional>
 #include <optional>
 #include <ostream>

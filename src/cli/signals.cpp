@@ -82,6 +82,10 @@ void SignalWatcher::watch(std::chrono::milliseconds grace) {
     if (::read(pipe_[0], &signal, 1) != 1) continue;
     if (signal == 0) return;  // the destructor
     int expected = 0;
+    // Before first_: a reader that sees the signal sees its time too.
+    if (first_.load() == 0)
+      first_at_.store(
+          std::chrono::steady_clock::now().time_since_epoch().count());
     if (first_.compare_exchange_strong(expected, signal)) {
       if (announce_)
         fmt::print(stderr,

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <stop_token>
 #include <thread>
 
@@ -28,6 +29,12 @@ class SignalWatcher {
   std::stop_token stop_token() const { return stop_.get_token(); }
   // The first signal received, or 0.
   int received() const { return first_.load(); }
+  // When the first signal was received; nullopt before.
+  std::optional<std::chrono::steady_clock::time_point> received_at() const {
+    if (first_.load() == 0) return std::nullopt;
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(first_at_.load()));
+  }
   // The run has stopped: the grace period no longer applies.
   void measuring_done() { done_.store(true); }
 
@@ -42,6 +49,7 @@ class SignalWatcher {
   std::function<void(int)> exit_now_;
   std::stop_source stop_;
   std::atomic<int> first_{0};
+  std::atomic<std::chrono::steady_clock::rep> first_at_{0};
   std::atomic<bool> done_{false};
   int pipe_[2] = {-1, -1};
   std::thread thread_;

@@ -22,6 +22,11 @@ std::size_t refine_runs(const Sweep& sweep) {
   return sweep.points.size() > 1 ? sweep.settings.refine : 0;
 }
 
+RunDoneFn run_done(const PlanCallbacks& callbacks) {
+  if (!callbacks.done) return {};
+  return [&callbacks](std::size_t, const RunResult& r) { callbacks.done(r); };
+}
+
 // After the sweep: per strategy, bisect between its last point meeting the
 // SLO and its first breaking it, each step one more run of the sweep.
 void refine_knees(const Sweep& sweep, const Slo& slo, Results& results,
@@ -37,8 +42,9 @@ void refine_knees(const Sweep& sweep, const Slo& slo, Results& results,
                   if (callbacks.stop_requested && callbacks.stop_requested())
                     return std::nullopt;
                   RunRequest r = make_request(sweep, *s, load, slo);
-                  std::vector<RunResult> measured = run_group(
-                      {r}, callbacks.repetition, callbacks.stop_requested);
+                  std::vector<RunResult> measured =
+                      run_group({r}, callbacks.repetition,
+                                callbacks.stop_requested, run_done(callbacks));
                   results.runs.push_back(std::move(measured.front()));
                   if (callbacks.finished)
                     callbacks.finished(results.runs.back());
@@ -66,7 +72,8 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
       group.push_back(make_request(sweep, *s, sweep.points[k], slo));
     for (auto& request : group) request.stop = callbacks.stop;
     std::vector<RunResult> measured =
-        run_group(group, callbacks.repetition, callbacks.stop_requested);
+        run_group(group, callbacks.repetition, callbacks.stop_requested,
+                  run_done(callbacks));
     for (std::size_t i = 0; i < measured.size(); ++i) {
       history[active[i]].push_back(results.runs.size());
       results.runs.push_back(std::move(measured[i]));

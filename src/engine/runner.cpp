@@ -527,10 +527,18 @@ void Measurement::mark_interrupted() { state_->mark_stopped(); }
 
 std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
                                  const ProgressFn& progress,
-                                 const StopFn& stop_requested) {
+                                 const StopFn& stop_requested,
+                                 const RunDoneFn& done) {
   std::vector<std::unique_ptr<Measurement>> runs;
   for (const auto& r : requests)
     runs.push_back(std::make_unique<Measurement>(r));
+  std::vector<std::optional<RunResult>> results(runs.size());
+  // A run is finished as soon as it has nothing left to measure, so the
+  // caller can keep it before the rest of the group is done.
+  const auto finish = [&](std::size_t i) {
+    results[i] = runs[i]->finish();
+    if (done) done(i, *results[i]);
+  };
 
   unsigned rounds = 0;
   for (const auto& m : runs) rounds = std::max(rounds, m->total());
@@ -549,18 +557,24 @@ std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
     for (std::size_t k = 0; k < runs.size() && !stopped; ++k) {
       const std::size_t i = round % 2 == 0 ? k : runs.size() - 1 - k;
       Measurement& m = *runs[i];
-      if (!m.measuring() || round >= m.total()) continue;
-      stopped = stop_token_set();
-      if (stopped) break;
-      if (progress) progress(m.request(), i, round, m.total());
-      m.repetition(round);
+      if (results[i]) continue;
+      if (m.measuring() && round < m.total()) {
+        stopped = stop_token_set();
+        if (stopped) break;
+        if (progress) progress(m.request(), i, round, m.total());
+        m.repetition(round);
+      }
+      if (!m.measuring() || round + 1 >= m.total()) finish(i);
     }
   }
-  if (stopped)
-    for (auto& m : runs) m->mark_interrupted();
-  std::vector<RunResult> results;
-  for (auto& m : runs) results.push_back(m->finish());
-  return results;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (results[i]) continue;
+    if (stopped) runs[i]->mark_interrupted();
+    finish(i);
+  }
+  std::vector<RunResult> out;
+  for (auto& r : results) out.push_back(std::move(*r));
+  return out;
 }
 
 RunResult run(const RunRequest& request, const ProgressFn& progress) {

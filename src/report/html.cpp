@@ -35,10 +35,13 @@ std::string escape(std::string_view text) {
   return out;
 }
 
-// No Python to run the chart tool: the Markdown report as preformatted text
-// (every table, the advice and the summary), and one line saying why.
-void write_fallback(std::ostream& out, const Results& results,
-                    const std::string& why) {
+}  // namespace
+
+// No chart tool run (no Python, or no time left at an interruption): the
+// Markdown report as preformatted text (every table, the advice and the
+// summary), and one line saying why.
+void write_html_without_charts(std::ostream& out, const Results& results,
+                               const std::string& why) {
   std::ostringstream markdown;
   write_markdown(markdown, results);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -54,14 +57,11 @@ void write_fallback(std::ostream& out, const Results& results,
          "<body>\n<h1>apbench results</h1>\n"
       << fmt::format(
              "<p class=\"notice\" id=\"charts-missing\">Charts and formatted "
-             "tables are left out: {}; install python3 and python3-matplotlib "
-             "(scripts/setup.sh does), then run again. Every table follows as "
-             "Markdown text.</p>\n",
+             "tables are left out: {}. Every table follows as Markdown "
+             "text.</p>\n",
              escape(why))
       << "<pre>" << escape(markdown.str()) << "</pre>\n</body>\n</html>\n";
 }
-
-}  // namespace
 
 void write_html(std::ostream& out, const Results& results) {
   const ChartToolRun run = run_chart_tool(results, {}, true);
@@ -69,7 +69,13 @@ void write_html(std::ostream& out, const Results& results) {
     out << run.html;
     return;
   }
-  write_fallback(out, results, run.error);
+  write_html_without_charts(
+      out, results,
+      run.tool.empty()  // not found: the error says what to do
+          ? run.error
+          : run.error +
+                "; install python3 and python3-matplotlib (scripts/setup.sh "
+                "does), then run again");
 }
 
 }  // namespace apb
