@@ -200,5 +200,19 @@ done
 check "merge --json onto one of its inputs: exit 0 and 6 ops merged" \
   grep -qE '"ops": *6[,}]' "$tmp/shard0.json"
 
+# A workload's own usage error at set-up (n=30 is beyond cpu.nqueens' range):
+# exit 2, the one line on stderr, and nothing on standard output or in the
+# files (a script reading stdout must not get a report of nothing).
+echo previous >"$tmp/kept.json"
+"$apbench" --filter cpu.nqueens --set n=30 --strategy sequential \
+  --json "$tmp/kept.json" >"$tmp/usage.out" 2>"$tmp/usage.err"
+rc=$?
+check "set-up usage error: exit 2" test "$rc" -eq 2
+check "set-up usage error: one line on stderr naming the value" \
+  bash -c '[ "$(wc -l <"$1")" -eq 1 ] && grep -q "bad value .30. for parameter .n." "$1"' _ "$tmp/usage.err"
+check "set-up usage error: nothing on standard output" test ! -s "$tmp/usage.out"
+check "set-up usage error: --json file left as it was" \
+  grep -qx previous "$tmp/kept.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -182,8 +182,12 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
     } catch (const UsageError&) {
       signals.measuring_done();
       progress.clear();
-      write_all(results, outputs, console, out_of_time,
-                o.verbose);  // keep what was measured
+      // Keep what was measured. A usage error before the first run (a
+      // workload refusing its parameters at set-up) leaves standard output
+      // and every file as they were: a script sees the error, not a report
+      // of nothing.
+      if (!results.runs.empty())
+        write_all(results, outputs, console, out_of_time, o.verbose);
       throw;
     }
   }
