@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The extending example (examples/custom_workload, docs/extending.md): the
-# apbench CLI built with two more workloads lists them next to the built-in
+# apbench CLI built with more workloads lists them next to the built-in
 # ones and runs them under every strategy with one agreed checksum (and,
 # for the calibrated pipeline, one ideal).
 # Usage: example_test.sh APBENCH_EXAMPLE_BINARY
@@ -72,6 +72,23 @@ if [ "$rc" -eq 0 ] && [ "$ok" -eq 6 ] && [ "$checksums" -eq 1 ] &&
   ok
 else
   fail "example.tree_sum -> exit $rc, $ok ok runs (want 6), $checksums checksums (want 1), output:"
+  echo "$out" | head -40
+fi
+
+# 3c. The merge-sort example (nodes that combine): sorted under every
+#     strategy that can fork, one checksum, 62 tasks per op.
+out=$("$example" --filter example.merge_sort --ops 2 --set n=100000 \
+  --set grain=5000 --repetitions 1 --warmup 0 --quiet --no-color \
+  --json "$json" 2>&1)
+rc=$?
+ok=$(grep -c '^      "status": "ok",' "$json")
+checksums=$(grep '^      "checksum": "0x' "$json" | sort -u | wc -l)
+if [ "$rc" -eq 0 ] && [ "$ok" -eq 6 ] && [ "$checksums" -eq 1 ] &&
+  grep -q '"tasks_per_op": 62,' "$json" &&
+  ! grep -q '^      "errors": [1-9]' "$json"; then
+  ok
+else
+  fail "example.merge_sort -> exit $rc, $ok ok runs (want 6), $checksums checksums (want 1), output:"
   echo "$out" | head -40
 fi
 

@@ -1,11 +1,15 @@
 // Fork-join ops: every built-in fork-join workload gives its known answer
 // under every strategy, the tree is counted, `threads` bounds its threads,
 // `parallel` spreads one op's tree over its threads, a wrong answer fails
-// the op, and a --threads sweep makes a strong-scaling series.
+// the op, and a --threads sweep makes a strong-scaling series. Nodes that
+// combine: a value of the workload's own type, combined after the join and
+// counted in the critical path; cpu.mergesort sorts under every strategy
+// and its merges are not overhead.
 #include "apbench/fork_join.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -15,6 +19,7 @@
 #include "apbench/plan.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
+#include "apbench/seed.hpp"
 #include "apbench/series.hpp"
 
 namespace apb {
@@ -55,7 +60,8 @@ TEST(ForkJoin, EveryWorkloadGivesTheKnownAnswerUnderEveryStrategy) {
       {"cpu.matmul", {{"n", "17"}, {"grain", "4"}}, std::nullopt},
       {"cpu.invoke",
        {{"work", "2ms"}, {"batches", "3"}, {"skew", "3"}, {"grain", "16"}},
-       std::nullopt}};
+       std::nullopt},
+      {"cpu.mergesort", {{"n", "5000"}, {"grain", "300"}}, std::nullopt}};
   for (const auto& c : cases) {
     std::optional<std::uint64_t> first;
     for (const char* strategy : kStrategies) {
@@ -203,6 +209,152 @@ TEST(ForkJoin, AWrongAnswerFailsTheOp) {
   // The profile's serial check throws at set-up: the run fails and says so.
   EXPECT_EQ(r.status, RunStatus::failed);
   EXPECT_NE(r.reason.find("wrong answer"), std::string::npos) << r.reason;
+}
+
+// A value that is not a number: each leaf's letter, concatenated by the
+// forks in order ("abcd"), with a fork's own work declared by node_work.
+// Four leaves of work 1, forks of work 1 (two letters) and 2 (the root):
+// work 8, longest chain 1 + 1 + 2 = 4, so the critical path is half the
+// serial time.
+class LettersWorkload final
+    : public ForkJoinWorkload<LettersWorkload, Range, std::string> {
+ public:
+  static WorkloadInfo info() {
+    return {.name = "test.letters",
+            .kind = WorkloadKind::cpu,
+            .description = "test: leaves' letters concatenated by combine",
+            .params = {},
+            .forms = form_fork_join,
+            .default_ops = 2};
+  }
+  void setup(const RunSetup& run) override {
+    profile(run, "test.letters/tree");
+  }
+  Range root() const { return {0, 4}; }
+  bool is_leaf(const Range& r) const { return r.end - r.begin == 1; }
+  std::string solve(const Range& r) const {
+    std::string out;
+    for (int i = r.begin; i < r.end; ++i) out += static_cast<char>('a' + i);
+    return out;
+  }
+  template <class Emit>
+  void split(const Range& r, Emit&& emit) const {
+    const int middle = (r.begin + r.end) / 2;
+    emit(Range{r.begin, middle});
+    emit(Range{middle, r.end});
+  }
+  std::string combine(const Range&, std::span<std::string> children) const {
+    std::string out;
+    for (std::string& child : children) out += std::move(child);
+    return out;
+  }
+  std::uint64_t digest(const std::string& value) const {
+    return value == "abcd" ? 42 : 0;
+  }
+  double node_work(const Range& r) const {
+    return r.end - r.begin == 4 ? 2 : 1;
+  }
+  std::uint64_t expected() const { return 42; }
+};
+APB_REGISTER_WORKLOAD(LettersWorkload);
+
+TEST(ForkJoin, NodesCombineValuesOfTheirOwnType) {
+  for (const char* strategy : kStrategies) {
+    SCOPED_TRACE(strategy);
+    const RunResult r = run_fork_join("test.letters", strategy, {});
+    ASSERT_EQ(r.status, RunStatus::ok) << r.reason;
+    EXPECT_EQ(r.errors, 0u);
+    EXPECT_EQ(r.checksum, std::optional<std::uint64_t>(2 * 42));
+    ASSERT_TRUE(r.fork_join.has_value());
+    EXPECT_EQ(r.fork_join->tasks_per_op, 6u);
+    EXPECT_EQ(r.fork_join->leaves_per_op, 4u);
+    // The forks' own work is on the critical path: 4 of 8 units, where the
+    // leaves alone would give 1 of 8.
+    EXPECT_NEAR(r.fork_join->critical_path_s, r.fork_join->serial_s / 2,
+                r.fork_join->serial_s * 1e-9);
+  }
+}
+
+// cpu.mergesort's answer, computed here: the seeded numbers sorted, summed
+// weighted by position (2i + 1).
+std::uint64_t sorted_digest(std::size_t n, std::uint64_t seed) {
+  std::vector<std::uint64_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = mix64(seed + i);
+  std::sort(v.begin(), v.end());
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += v[i] * (2 * i + 1);
+  return sum;
+}
+
+TEST(ForkJoin, MergeSortSortsUnderEveryStrategyWithOneChecksum) {
+  const std::uint64_t per_op = sorted_digest(20000, 1);  // RunRequest's seed
+  for (const char* strategy : kStrategies) {
+    SCOPED_TRACE(strategy);
+    const RunResult r = run_fork_join("cpu.mergesort", strategy,
+                                      {{"n", "20000"}, {"grain", "1000"}}, 3);
+    ASSERT_EQ(r.status, RunStatus::ok) << r.reason;
+    EXPECT_EQ(r.errors, 0u);
+    EXPECT_EQ(r.checksum, std::optional<std::uint64_t>(3 * per_op));
+    ASSERT_TRUE(r.fork_join.has_value());
+    EXPECT_EQ(r.fork_join->leaves_per_op, 32u);  // 20000 / 2^5 = 625 each
+    EXPECT_EQ(r.fork_join->tasks_per_op, 62u);
+  }
+  // Not a pipeline: tbb-pipeline says so rather than running it.
+  const RunResult p = run_fork_join("cpu.mergesort", "tbb-pipeline",
+                                    {{"n", "20000"}, {"grain", "1000"}});
+  EXPECT_EQ(p.status, RunStatus::not_applicable);
+  EXPECT_FALSE(p.reason.empty());
+  // A grain as large as n: one leaf, no task, the same answer.
+  const RunResult one = run_fork_join("cpu.mergesort", "parallel",
+                                      {{"n", "20000"}, {"grain", "20000"}}, 1);
+  ASSERT_EQ(one.status, RunStatus::ok) << one.reason;
+  EXPECT_EQ(one.checksum, std::optional<std::uint64_t>(per_op));
+}
+
+TEST(ForkJoin, MergeSortsCriticalPathIncludesTheMerges) {
+  // 64 leaves of 1024 numbers: the leaves alone would make the critical
+  // path 1/64 of the serial time; with the merges on the way up (the
+  // root's merges all 65536 numbers alone) it is several times that.
+  const RunResult r = run_fork_join("cpu.mergesort", "sequential",
+                                    {{"n", "65536"}, {"grain", "1024"}}, 1);
+  ASSERT_EQ(r.status, RunStatus::ok) << r.reason;
+  ASSERT_TRUE(r.fork_join.has_value());
+  const ForkJoinCost& c = *r.fork_join;
+  EXPECT_EQ(c.leaves_per_op, 64u);
+  const double leaves_only = c.serial_s / 64;
+  EXPECT_GT(c.critical_path_s, 4 * leaves_only);
+  EXPECT_LT(c.critical_path_s, c.serial_s / 2);
+}
+
+TEST(ForkJoin, MergeSortsMergesAreNotOverheadUnderSequential) {
+  // Under sequential the tree does exactly the serial code's work, merges
+  // included: the overhead per task is a small part of the serial time per
+  // task (relative, with a generous margin; the best of 3 on a loaded
+  // machine).
+  const auto& w = Registry::instance().workload("cpu.mergesort");
+  RunRequest req;
+  req.workload = &w;
+  req.strategy = &Registry::instance().strategy("sequential");
+  req.params = Params(w.info.params);
+  req.params.set("n", "262144");
+  req.params.set("grain", "4096");
+  req.load.ops = 4;
+  req.load.threads = 1;
+  req.repetitions = 3;
+  req.warmup = 1;
+  double best = 1e9;
+  double per_task = 0;
+  for (int attempt = 0; attempt < 3 && best > 0.1; ++attempt) {
+    const RunResult r = run(req);
+    ASSERT_EQ(r.status, RunStatus::ok) << r.reason;
+    ASSERT_TRUE(r.fork_join.has_value());
+    ASSERT_TRUE(r.fork_join->overhead_per_task_s.has_value());
+    EXPECT_EQ(r.fork_join->tasks_per_op, 126u);
+    per_task = r.fork_join->serial_s / 126;
+    best = std::min(best, *r.fork_join->overhead_per_task_s / per_task);
+  }
+  EXPECT_LT(best, 0.25) << "overhead per task / serial time per task; serial "
+                        << per_task << " s per task";
 }
 
 TEST(ForkJoin, AmdahlFitRecoversTheSerialFraction) {

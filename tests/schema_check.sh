@@ -45,7 +45,8 @@ run all "${filters[@]}" --ops 2 --repetitions 1 --warmup 0 \
   --set write=1ms --set files=2 --set io.file.size=4KiB --set connections=2 \
   --set cpu.fib.n=12 --set cpu.fib.grain=4 --set cpu.nqueens.n=6 \
   --set cpu.nqueens.grain=2 --set leaves=1000 --set cpu.skynet.grain=10 \
-  --set cpu.matmul.n=16 --set cpu.matmul.grain=4
+  --set cpu.matmul.n=16 --set cpu.matmul.grain=4 --set cpu.mergesort.n=20000 \
+  --set cpu.mergesort.grain=1000
 
 # Op errors: an echo "server" on the loopback discard port, where nothing
 # listens (connection refused: errors_by_message, errors_by_cause).

@@ -1,34 +1,52 @@
 #pragma once
 // Fork-join work: recursive divide and conquer (fib, n-queens, a tree sum,
-// a recursive matrix product, a fixed fan-out of batches), described once
-// by the workload and run by each strategy in its own spawn/join model:
-// calls inline, tbb::parallel_invoke, coroutines awaited together, a thread
-// per child, or the whole tree offloaded to a oneTBB arena.
+// a recursive matrix product, a merge sort, a fixed fan-out of batches),
+// described once by the workload and run by each strategy in its own
+// spawn/join model: calls inline, tbb::parallel_invoke, coroutines awaited
+// together, a thread per child, or the whole tree offloaded to a oneTBB
+// arena.
 //
-// A workload derives from ForkJoinWorkload<Self, Problem> and describes its
-// problem; every node's value is a std::uint64_t and a node's value is the
-// sum (mod 2^64) of its children's, like a kernel's digests:
+// A workload derives from ForkJoinWorkload<Self, Problem, Value> and
+// describes its problem. Value, a node's value, is std::uint64_t unless the
+// workload names another type (default-constructible and movable):
 //
 //   Problem root() const;                       // one op's problem
 //   bool is_leaf(const Problem&) const;         // at or below the grain
-//   std::uint64_t solve(const Problem&) const;  // serial code
-//   template <class Emit>                       // emit(child) per child
-//   void split(const Problem&, Emit&& emit) const;
-//   double leaf_work(const Problem&) const;     // optional: relative work
-//                                               // of a leaf (default 1)
-//   std::uint64_t expected() const;             // the known answer
+//   Value solve(const Problem&) const;          // serial code, any problem
+//   template <class Emit>                       // emit(child) per child;
+//   void split(const Problem&, Emit&& emit) const;  // may work first
+//   std::uint64_t expected() const;             // the known digest
+//
+// and, optionally:
+//
+//   Value combine(const Problem&, std::span<Value> children) const;
+//       // the node's work after its children join (a merge): their values
+//       // in emit order (it may move from them) into the node's own.
+//       // Default: the sum mod 2^64 (Value std::uint64_t only).
+//   std::uint64_t digest(const Value&) const;   // the root's value as the
+//       // op's digest (it may throw OpError); default: the value itself.
+//   double leaf_work(const Problem&) const;     // a leaf's relative work
+//                                               // (default 1)
+//   double node_work(const Problem&) const;     // a fork's own work (split
+//       // and combine), in leaf_work's unit (default 0)
+//
+// A fork's own work (what split does before emitting, and combine) runs in
+// its own task, is part of the serial code solve(root()) as well, and
+// counts in the critical path through node_work: it is never overhead.
 //
 // setup() ends with profile(run, "<workload>/<what>"), which counts the
 // tree and times the serial code once per parameter set.
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "apbench/asio.hpp"
@@ -81,18 +99,18 @@ class InlineForkJoin final : public ForkJoin {
 };
 ForkJoin& inline_fork_join();  // a shared instance (it has no state)
 
-template <class Self, class Problem>
+template <class Self, class Problem, class Value = std::uint64_t>
 class ForkJoinWorkload : public Workload {
  public:
   void blocking_op(OpContext& op) override {
     Node root(self(), self().root());
     op.fork_join().run(root);
-    op.add_digest(checked(root.value));
+    op.add_digest(checked(root_digest(root.value)));
   }
   asio::awaitable<void> async_op(OpContext& op) override {
     Node root(self(), self().root());
     co_await op.fork_join().async_run(root);
-    op.add_digest(checked(root.value));
+    op.add_digest(checked(root_digest(root.value)));
   }
 
   std::optional<ForkJoinProfile> fork_join_profile() const override {
@@ -106,8 +124,9 @@ class ForkJoinWorkload : public Workload {
   }
 
  protected:
-  // Counts one op's tree and times the serial code once per parameter set
-  // (best of up to 3); `key` starts with the workload's name.
+  // Counts one op's tree and times the serial code (solve(root()) and the
+  // digest of its value, as an op does) once per parameter set (best of up
+  // to 3); `key` starts with the workload's name.
   void profile(const RunSetup& run, std::string_view key) {
     profile_ = calibrate_once<ForkJoinProfile>(run.params, key, [this] {
       ForkJoinProfile p;
@@ -128,46 +147,66 @@ class ForkJoinWorkload : public Workload {
     Node(const Self& w, Problem p) : owner(&w), problem(std::move(p)) {}
     const Self* owner;
     Problem problem;
-    std::uint64_t value = 0;
+    Value value{};
 
     void run(ForkJoin& model) override {
       if (owner->is_leaf(problem)) {
         value = owner->solve(problem);
         return;
       }
-      boost::container::small_vector<Node, 16> children;
+      Children children;
       owner->split(problem, [&](Problem child) {
-        children.emplace_back(*owner, child);
+        children.emplace_back(*owner, std::move(child));
       });
       Buffer tasks;
       for (Node& child : children) tasks.push_back(&child);
       model.join(ForkTasks(tasks.data(), tasks.size()));
-      value = sum(children);
+      value = combined(children);
     }
     asio::awaitable<void> run_async(ForkJoin& model) override {
       if (owner->is_leaf(problem)) {
         value = owner->solve(problem);
         co_return;
       }
-      boost::container::small_vector<Node, 16> children;
+      Children children;
       owner->split(problem, [&](Problem child) {
-        children.emplace_back(*owner, child);
+        children.emplace_back(*owner, std::move(child));
       });
       Buffer tasks;
       for (Node& child : children) tasks.push_back(&child);
       co_await model.async_join(ForkTasks(tasks.data(), tasks.size()));
-      value = sum(children);
+      value = combined(children);
     }
-    template <class Children>
-    static std::uint64_t sum(const Children& children) {
-      std::uint64_t total = 0;
-      for (const Node& child : children) total += child.value;
-      return total;
+    // The node's work after the join: the workload's combine, or the sum.
+    Value combined(boost::container::small_vector<Node, 16>& children) const {
+      if constexpr (requires(std::span<Value> values) {
+                      {
+                        owner->combine(problem, values)
+                        } -> std::convertible_to<Value>;
+                    }) {
+        boost::container::small_vector<Value, 16> values;
+        for (Node& child : children) values.push_back(std::move(child.value));
+        return owner->combine(problem,
+                              std::span<Value>(values.data(), values.size()));
+      } else {
+        static_assert(
+            !requires { &Self::combine; },
+            "combine is declared but cannot be called as "
+            "combine(const Problem&, std::span<Value>) -> Value");
+        static_assert(std::is_same_v<Value, std::uint64_t>,
+                      "a fork-join workload whose Value is not std::uint64_t "
+                      "declares combine(const Problem&, std::span<Value>)");
+        std::uint64_t total = 0;
+        for (const Node& child : children) total += child.value;
+        return total;
+      }
     }
   };
+  using Children = boost::container::small_vector<Node, 16>;
 
-  // Nodes, leaves, total leaf work and the longest chain of leaf work (the
-  // children of a fork run at once, so a fork's span is its longest child).
+  // Nodes, leaves, total work and the longest chain of work: a leaf's
+  // leaf_work, a fork's node_work (before and after its children) plus its
+  // longest child, since the children of a fork run at once.
   struct Walk {
     std::uint64_t nodes = 0, leaves = 0;
     double work = 0, span = 0;
@@ -177,7 +216,8 @@ class ForkJoinWorkload : public Workload {
       const double w = leaf_work_of(problem);
       return {1, 1, w, w};
     }
-    Walk total{1, 0, 0, 0};
+    const double own = node_work_of(problem);
+    Walk total{1, 0, own, 0};
     self().split(problem, [&](Problem child) {
       const Walk w = count(child);
       total.nodes += w.nodes;
@@ -185,6 +225,7 @@ class ForkJoinWorkload : public Workload {
       total.work += w.work;
       total.span = std::max(total.span, w.span);
     });
+    total.span += own;
     return total;
   }
   double leaf_work_of(const Problem& problem) const {
@@ -193,15 +234,35 @@ class ForkJoinWorkload : public Workload {
     else
       return 1.0;
   }
+  double node_work_of(const Problem& problem) const {
+    if constexpr (requires { self().node_work(problem); })
+      return self().node_work(problem);
+    else
+      return 0.0;
+  }
+  std::uint64_t root_digest(const Value& value) const {
+    if constexpr (requires { self().digest(value); }) {
+      return self().digest(value);
+    } else {
+      static_assert(
+          !requires { &Self::digest; },
+          "digest is declared but cannot be called as "
+          "digest(const Value&) -> std::uint64_t");
+      static_assert(std::is_convertible_v<Value, std::uint64_t>,
+                    "a fork-join workload whose Value is not an integer "
+                    "declares digest(const Value&) -> std::uint64_t");
+      return static_cast<std::uint64_t>(value);
+    }
+  }
   double serial_seconds() const {
     double best = 0, spent = 0;
     for (int attempt = 0; attempt < 3 && spent < 0.3; ++attempt) {
       const auto start = std::chrono::steady_clock::now();
-      const std::uint64_t value = self().solve(self().root());
+      const std::uint64_t digest = root_digest(self().solve(self().root()));
       const double s = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - start)
                            .count();
-      checked(value);  // a wrong serial answer is a bug in the workload
+      checked(digest);  // a wrong serial answer is a bug in the workload
       spent += s;
       if (best == 0 || s < best) best = s;
     }

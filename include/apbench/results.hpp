@@ -76,10 +76,11 @@ struct ForkJoinCost {
   std::uint64_t tasks_per_op = 0;   // children forked in one op's tree
   std::uint64_t leaves_per_op = 0;  // nodes solved by the serial code
   double serial_s = 0;              // one op by the plain serial code
-  double critical_path_s = 0;       // one op's longest chain of leaf work
+  double critical_path_s = 0;       // one op's longest chain of work
   unsigned threads = 0;  // threads the strategy computes on (<= cores)
   // (median wall x threads - ops x serial_s) / (ops x tasks_per_op): the
-  // time each task added (spawn, join, idling); null without tasks.
+  // time each task added (spawn, join, idling); a node's own work (split,
+  // combine) is in serial_s, never here. Null without tasks.
   std::optional<double> overhead_per_task_s;
 };
 

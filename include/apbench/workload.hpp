@@ -78,7 +78,7 @@ struct ForkJoinProfile {
   std::uint64_t tasks = 0;     // children forked in one op's tree
   std::uint64_t leaves = 0;    // nodes solved by the serial code
   double serial_s = 0;         // one op by the plain serial code
-  double critical_path_s = 0;  // its longest chain of leaf work
+  double critical_path_s = 0;  // its longest chain of leaf and node work
 };
 
 // What a workload learns about its run before the first op.
