@@ -9,35 +9,15 @@
 #include "apbench/analysis.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/stats.hpp"
+#include "synthetic_runs.hpp"
 
 namespace apb {
 namespace {
 
 RunResult measured_closed(std::string strategy, std::vector<double> walls,
                           unsigned threads = 2) {
-  RunResult r;
-  r.workload = "io.sleep";
-  r.kind = WorkloadKind::io;
-  r.strategy = std::move(strategy);
-  // What the registered strategy of that name declares (runs read back
-  // from a file carry it; the analysis reads traits, not names).
-  if (const Strategy* known = Registry::instance().find_strategy(r.strategy))
-    r.strategy_traits = known->traits();
-  r.params = {{"delay", "10ms"}};
-  r.load.ops = 10;
-  r.load.threads = threads;
-  r.cores = 2;
-  for (double w : walls) {
-    Repetition rep;
-    rep.wall_s = w;
-    rep.ops_ok = 10;
-    r.repetitions.push_back(rep);
-  }
-  r.wall_s = summarize(walls);
-  r.latency_s.count = 10 * walls.size();
-  r.latency_s.mean = 0.010;
-  r.cpu_utilization = 0.01;
-  return r;
+  return testing::synthetic_closed_run(std::move(strategy), std::move(walls),
+                                       threads);
 }
 
 RunResult measured_open(std::string strategy, double rate, double achieved) {

@@ -14,6 +14,7 @@
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
 #include "apbench/stats.hpp"
+#include "synthetic_runs.hpp"
 #include "test_workloads.hpp"
 
 namespace apb {
@@ -21,27 +22,8 @@ namespace {
 
 RunResult closed_run(std::string strategy, std::vector<double> walls,
                      unsigned threads = 2) {
-  RunResult r;
-  r.workload = "io.sleep";
-  r.kind = WorkloadKind::io;
-  r.strategy = std::move(strategy);
-  if (const Strategy* known = Registry::instance().find_strategy(r.strategy))
-    r.strategy_traits = known->traits();
-  r.params = {{"delay", "10ms"}};
-  r.load.ops = 4;
-  r.load.threads = threads;
-  r.cores = 2;
-  for (double w : walls) {
-    Repetition rep;
-    rep.wall_s = w;
-    rep.ops_ok = 4;
-    r.repetitions.push_back(rep);
-  }
-  r.wall_s = summarize(walls);
-  r.latency_s.count = 4 * walls.size();
-  r.latency_s.mean = 0.010;
-  r.cpu_utilization = 0.01;
-  return r;
+  return testing::synthetic_closed_run(std::move(strategy), std::move(walls),
+                                       threads, 4);
 }
 
 std::string all_lines(const std::vector<std::string>& lines) {
