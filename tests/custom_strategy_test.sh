@@ -10,17 +10,8 @@ cmake_cmd="$1" build="$2" example="$3"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$cmake_cmd" --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" ||
-  { cat "$tmp/install.log"; exit 1; }
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-"$cmake_cmd" -S "$example" -B "$tmp/build" "${generator[@]}" \
-  -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_BUILD_TYPE=Release >"$tmp/configure.log" ||
-  { cat "$tmp/configure.log"; exit 1; }
-start=$SECONDS
-"$cmake_cmd" --build "$tmp/build" >"$tmp/build.log" ||
-  { cat "$tmp/build.log"; exit 1; }
-echo "custom strategy built against the install in $((SECONDS - start)) s"
+. "$(dirname "$0")/install_and_build.sh"
+install_and_build "$cmake_cmd" "$build" "$example" "$tmp" || exit 1
 bin="$tmp/build/my_runtime"
 
 # 1. Listed among the strategies, after the built-ins of its model.

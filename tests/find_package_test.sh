@@ -8,22 +8,12 @@ cmake_cmd="$1" build="$2" example="$3" example_test="$4"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$cmake_cmd" --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" ||
-  { cat "$tmp/install.log"; exit 1; }
+. "$(dirname "$0")/install_and_build.sh"
+install_and_build "$cmake_cmd" "$build" "$example" "$tmp" || exit 1
 for f in bin/apbench bin/apbench-charts include/apbench/apbench.hpp \
   lib/cmake/apbench/apbenchConfig.cmake lib/cmake/apbench/apbenchConfigVersion.cmake; do
   [ -e "$tmp/prefix/$f" ] || { echo "FAIL: install has no $f"; exit 1; }
 done
-
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-"$cmake_cmd" -S "$example" -B "$tmp/build" "${generator[@]}" \
-  -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_BUILD_TYPE=Release >"$tmp/configure.log" ||
-  { cat "$tmp/configure.log"; exit 1; }
-start=$SECONDS
-"$cmake_cmd" --build "$tmp/build" >"$tmp/build.log" ||
-  { cat "$tmp/build.log"; exit 1; }
-echo "example built against the install in $((SECONDS - start)) s"
 # apbench itself was not compiled again: only the example's own sources,
 # and the install's record of where its chart tool is.
 expected=$(($(find "$example" -maxdepth 1 -name '*.cpp' | wc -l) + 1))
