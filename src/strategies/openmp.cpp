@@ -13,18 +13,25 @@
 // no other running op uses (what tbb::this_task_arena::isolate gives
 // parallel).
 //
-// libgomp's idle threads spin for a while (GOMP_SPINCOUNT, OMP_WAIT_POLICY)
-// before they sleep. The spin is kept inside a run, where it makes a
-// task's hand-off cheap, and ended after it: every batch ends with
-// omp_pause_resource_all(omp_pause_soft), which in libgomp ends the team's
-// threads, so nothing spins into the next run (docs/strategies.md).
+// libgomp's idle threads spin before they sleep: by default for about
+// 300 000 pause instructions (a few ms), long enough to make a task's
+// hand-off cheap inside a run and too short to matter to the next run. That
+// default is kept. When the environment asks for longer spinning
+// (OMP_WAIT_POLICY=active spins for minutes, or any GOMP_SPINCOUNT), every
+// batch ends with omp_pause_resource_all(omp_pause_soft), which in libgomp
+// ends the team's threads, so none spins into the next run. apbench cannot
+// set the policy itself: libgomp reads it when it is loaded, before main()
+// (docs/strategies.md).
 #include <omp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "apbench/batch.hpp"
@@ -49,6 +56,18 @@ constexpr std::size_t kPiecesPerThread = 8;
 char omp_handoff_token = 0;
 void publish() { detail::tsan_release(&omp_handoff_token); }
 void receive() { detail::tsan_acquire(&omp_handoff_token); }
+
+// Whether the environment makes libgomp's idle threads spin longer than
+// its default (see the top of this file).
+bool spins_long() {
+  if (std::getenv("GOMP_SPINCOUNT") != nullptr) return true;
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  if (policy == nullptr) return false;
+  std::string_view text(policy);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text[0])))
+    text.remove_prefix(1);
+  return !text.empty() && (text[0] == 'a' || text[0] == 'A');  // active
+}
 
 // An exception must not leave an OpenMP task or region (the program would
 // end): the first one is kept here and thrown again after the join.
@@ -168,6 +187,7 @@ class OmpCompute final : public ComputePolicy {
 
 class OpenmpStrategy final : public Strategy {
  public:
+  OpenmpStrategy() : spins_long_(spins_long()) {}
   std::string_view name() const override { return "openmp"; }
   std::string_view description() const override {
     return "OpenMP: ops as tasks of a team of T threads, a taskloop inside "
@@ -229,9 +249,12 @@ class OpenmpStrategy final : public Strategy {
     receive();
     // libgomp ends the team's threads here: none spins on into whatever
     // runs next.
-    omp_pause_resource_all(omp_pause_soft);
+    if (spins_long_) omp_pause_resource_all(omp_pause_soft);
     errors.rethrow();
   }
+
+ private:
+  bool spins_long_;  // read once: libgomp read it once too
 };
 
 }  // namespace
