@@ -38,7 +38,7 @@ else
   echo "$out" | head -40
 fi
 
-# 3. The pipeline under every strategy, tbb-pipeline included: seven ok
+# 3. The pipeline under every strategy, tbb-pipeline included: eight ok
 #    runs with one checksum and, calibrated once, one ideal; stages timed.
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
@@ -49,12 +49,12 @@ rc=$?
 ok=$(grep -c '^      "status": "ok",' "$json")
 checksums=$(grep '^      "checksum": "0x' "$json" | sort -u | wc -l)
 ideals=$(grep '^      "ideal_s": [0-9]' "$json" | sort -u | wc -l)
-if [ "$rc" -eq 0 ] && [ "$ok" -eq 7 ] && [ "$checksums" -eq 1 ] &&
+if [ "$rc" -eq 0 ] && [ "$ok" -eq 8 ] && [ "$checksums" -eq 1 ] &&
   [ "$ideals" -eq 1 ] && grep -q '"name": "process"' "$json" &&
   grep -q 'stages per op, tbb-pipeline: fetch io' <<<"$out"; then
   ok
 else
-  fail "example.pipeline -> exit $rc, $ok ok runs (want 7), $checksums checksums, $ideals ideals (want 1 each), output:"
+  fail "example.pipeline -> exit $rc, $ok ok runs (want 8), $checksums checksums, $ideals ideals (want 1 each), output:"
   echo "$out" | head -40
 fi
 
