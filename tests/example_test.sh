@@ -66,12 +66,12 @@ out=$("$example" --filter example.tree_sum --ops 2 --set n=100000 \
 rc=$?
 ok=$(grep -c '^      "status": "ok",' "$json")
 checksums=$(grep '^      "checksum": "0x' "$json" | sort -u | wc -l)
-if [ "$rc" -eq 0 ] && [ "$ok" -eq 6 ] && [ "$checksums" -eq 1 ] &&
+if [ "$rc" -eq 0 ] && [ "$ok" -eq 7 ] && [ "$checksums" -eq 1 ] &&
   grep -q '"tasks_per_op": 254,' "$json" &&
   ! grep -q '^      "errors": [1-9]' "$json"; then
   ok
 else
-  fail "example.tree_sum -> exit $rc, $ok ok runs (want 6), $checksums checksums (want 1), output:"
+  fail "example.tree_sum -> exit $rc, $ok ok runs (want 7), $checksums checksums (want 1), output:"
   echo "$out" | head -40
 fi
 
