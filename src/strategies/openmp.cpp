@@ -25,6 +25,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -185,6 +186,69 @@ class OmpCompute final : public ComputePolicy {
   OmpForkJoin model_;
 };
 
+// One batch's parallel region. The team finds it through an atomic
+// pointer rather than through execute()'s variables: GCC hands a region's
+// shared variables to the team in a block on the caller's stack, which
+// each thread reads on entry, before anything in the region could tell
+// ThreadSanitizer that libgomp published it; the atomic it sees. One region
+// at a time (batches of one process run one after another anyway).
+class Region {
+ public:
+  Region(Batch& batch, Workload& workload)
+      : batch_(batch), workload_(workload) {}
+
+  void run(int threads) {
+    const std::lock_guard one_at_a_time(mutex());
+    current().store(this, std::memory_order_release);
+#pragma omp parallel num_threads(threads)
+    current().load(std::memory_order_acquire)->lanes();
+    receive();  // what the lanes published
+  }
+
+  FirstError errors;
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::atomic<Region*>& current() {
+    static std::atomic<Region*> region{nullptr};
+    return region;
+  }
+
+  // Run by every thread of the team: one makes a task per lane; every
+  // thread (that one too, once done) takes lanes, and kernel pieces, at the
+  // end of `single`.
+  void lanes() {
+#pragma omp single
+    for (std::size_t i = 0; i < batch_.concurrency(); ++i) {
+      Region* self = this;
+      publish();
+#pragma omp task default(none) firstprivate(i, self)
+      self->lane(i);
+    }
+  }
+
+  void lane(std::size_t index) {
+    receive();
+    try {
+      LaneState lane(index);
+      const auto slot = static_cast<unsigned>(omp_get_thread_num());
+      while (const auto op = batch_.claim())
+        batch_.run_blocking(workload_, *op, compute_, slot, lane);
+    } catch (...) {  // outside an op (out of memory, say)
+      errors.keep(std::current_exception());
+      batch_.stop();
+    }
+    publish();
+  }
+
+  Batch& batch_;
+  Workload& workload_;
+  OmpCompute compute_;
+};
+
 class OpenmpStrategy final : public Strategy {
  public:
   OpenmpStrategy() : spins_long_(spins_long()) {}
@@ -216,41 +280,12 @@ class OpenmpStrategy final : public Strategy {
 
   void execute(const WorkloadInfo&, Workload& workload,
                Batch& batch) const override {
-    OmpCompute compute;
-    FirstError errors;
-    const std::size_t lanes = batch.concurrency();
-    publish();
-#pragma omp parallel num_threads(static_cast <int>(batch.threads())) default( \
-    none) shared(batch, workload, compute, errors, lanes)
-    {
-      receive();
-      // One thread makes a task per lane; every thread (that one too, once
-      // done) takes lanes and kernel pieces at the end of `single`.
-#pragma omp single
-      for (std::size_t i = 0; i < lanes; ++i) {
-#pragma omp task default(none) firstprivate(i) \
-    shared(batch, workload, compute, errors)
-        {
-          receive();
-          try {
-            LaneState lane(i);
-            const auto slot = static_cast<unsigned>(omp_get_thread_num());
-            while (const auto index = batch.claim())
-              batch.run_blocking(workload, *index, compute, slot, lane);
-          } catch (...) {  // outside an op (out of memory, say)
-            errors.keep(std::current_exception());
-            batch.stop();
-          }
-          publish();
-        }
-      }
-      publish();
-    }
-    receive();
+    Region region(batch, workload);
+    region.run(static_cast<int>(batch.threads()));
     // libgomp ends the team's threads here: none spins on into whatever
     // runs next.
     if (spins_long_) omp_pause_resource_all(omp_pause_soft);
-    errors.rethrow();
+    region.errors.rethrow();
   }
 
  private:
