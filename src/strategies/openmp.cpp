@@ -228,6 +228,7 @@ class Region {
 #pragma omp task default(none) firstprivate(i, self)
       self->lane(i);
     }
+    publish();  // what this thread read, before the region's end
   }
 
   void lane(std::size_t index) {
