@@ -3,9 +3,8 @@
 // then taskwait), in a parallel region of T threads, timed beside the plain
 // serial function. It prints the same per-task overhead apbench reports for
 // `cpu.fib` under `openmp`, (wall x T - serial) / tasks, so the two compare
-// directly: apbench's own cost per task is the difference. The region is
-// made for each repetition and the runtime paused after it, as the openmp
-// strategy does for each batch.
+// directly: apbench's own cost per task is the difference. A parallel
+// region for each repetition, as the openmp strategy makes one per batch.
 // Usage: apbench_omp_fib_reference [N] [GRAIN] [THREADS] [REPETITIONS]
 #include <omp.h>
 
@@ -75,7 +74,6 @@ int main(int argc, char** argv) {
     shared(parallel_value, n, grain)
 #pragma omp single
     parallel_value = parallel_fib(n, grain);
-    omp_pause_resource_all(omp_pause_soft);
   });
   if (serial_value != parallel_value) {
     std::fprintf(stderr, "wrong answer: %llu vs %llu\n",
