@@ -17,14 +17,16 @@ targets=("$@")
 
 # clang-14 alone cannot link -fsanitize=fuzzer,address: its runtimes
 # (libclang_rt.*.a) are in libclang-rt-14-dev, only a recommendation of clang-14.
-if ! command -v clang++-14 >/dev/null ||
-  ! dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed"; then
-  echo "fuzz: installing clang-14 and its runtimes (libFuzzer, ASan)" >&2
+# The openmp strategy needs clang's OpenMP runtime and omp.h: libomp-14-dev
+# (g++ has its own libgomp).
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+if ! command -v clang++-14 >/dev/null || ! installed libclang-rt-14-dev || ! installed libomp-14-dev; then
+  echo "fuzz: installing clang-14 and its runtimes (libFuzzer, ASan, OpenMP)" >&2
   sudo_cmd=()
   [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev >/dev/null
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev libomp-14-dev >/dev/null
 fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j2 --target "${targets[@]/#/fuzz_}"

@@ -30,7 +30,7 @@ expect 0 "apbench [0-9]" -- --version
 expect 0 "io.sleep" -- --list
 for name in io.sleep io.tcp_echo io.http io.file cpu.spin cpu.mandelbrot \
   hybrid.fetch_process hybrid.web_api hybrid.etl \
-  sequential async async-pool threads parallel hybrid tbb-pipeline; do
+  sequential async async-pool threads parallel openmp hybrid tbb-pipeline; do
   expect 0 "^  $name " -- --list
 done
 expect 0 "delay .*default 500ms" -- --list

@@ -44,7 +44,8 @@ RunResult run_fork_join(std::string_view workload, std::string_view strategy,
 }
 
 const char* const kStrategies[] = {"sequential", "async",    "async-pool",
-                                   "threads",    "parallel", "hybrid"};
+                                   "threads",    "parallel", "openmp",
+                                   "hybrid"};
 
 struct Case {
   const char* workload;
@@ -184,7 +185,8 @@ APB_REGISTER_WORKLOAD(SlowTreeWorkload);
 
 TEST(ForkJoin, ParallelSpreadsOneOpsTreeOverItsThreads) {
   // A loaded machine may wake a sleeping worker late: the best of 3 runs.
-  for (const char* strategy : {"parallel", "hybrid", "async-pool", "threads"}) {
+  for (const char* strategy :
+       {"parallel", "openmp", "hybrid", "async-pool", "threads"}) {
     SCOPED_TRACE(strategy);
     std::size_t most = 0;
     for (int attempt = 0; attempt < 3 && most < 2; ++attempt) {

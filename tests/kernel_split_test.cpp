@@ -88,6 +88,11 @@ TEST(KernelSplit, ParallelSplitsOneOpOverEveryThread) {
   EXPECT_EQ(threads_sharing_one_op("parallel", 1), 2u);
 }
 
+TEST(KernelSplit, OpenmpSplitsOneOpOverEveryThread) {
+  EXPECT_EQ(threads_sharing_one_op("openmp", 0), 2u);
+  EXPECT_EQ(threads_sharing_one_op("openmp", 1), 2u);
+}
+
 TEST(KernelSplit, HybridSplitsOneOpOverEveryThread) {
   EXPECT_EQ(threads_sharing_one_op("hybrid", 1), 2u);
 }

@@ -128,6 +128,7 @@ left=$(cd "$out" && ls -A | grep -vxE "r\.(csv|gbench\.json|hlog|html|json|md)")
 # once four runs are done, in the second round of repetitions.
 (cd "$out" && rm -f $outputs)
 "$apbench" --filter io.sleep --set delay=300ms --ops 2 --repetitions 2 \
+  --strategy sequential,async,async-pool,threads,parallel,hybrid,tbb-pipeline \
   --warmup 0 --verbose --no-color --json "$out/r.json" --csv "$out/r.csv" \
   --html "$out/r.html" >/dev/null 2>"$tmp/int.log" &
 pid=$!

@@ -55,8 +55,8 @@ RunRequest open_request(std::string_view workload, std::string_view strategy,
 // Ops start on the schedule: a run of R x D ops at rate R takes about D,
 // not R x D x delay (closed, sequential) nor delay (all at once).
 TEST(OpenLoop, EveryStrategyRunsTheScheduleOnTime) {
-  for (const char* strategy :
-       {"sequential", "async", "async-pool", "threads", "parallel", "hybrid"}) {
+  for (const char* strategy : {"sequential", "async", "async-pool", "threads",
+                               "parallel", "openmp", "hybrid"}) {
     auto r = open_request("io.sleep", strategy, 100, 0.5);
     r.params.set("delay", "1ms");
     const RunResult res = run(r);

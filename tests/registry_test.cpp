@@ -29,7 +29,8 @@ TEST(Registry, WorkloadsAreSortedByName) {
 TEST(Registry, StrategiesInCanonicalOrder) {
   const auto names = Registry::instance().strategy_names();
   const std::vector<std::string> expected = {
-      "sequential", "async", "async-pool", "threads", "parallel", "hybrid"};
+      "sequential", "async",  "async-pool", "threads",
+      "parallel",   "openmp", "hybrid"};
   ASSERT_GE(names.size(), expected.size());
   EXPECT_TRUE(std::equal(expected.begin(), expected.end(), names.begin()));
 }

@@ -65,8 +65,8 @@ TEST(Stop, SleepForEndsWhenStopIsRequested) {
 // An hour-long wait in every form, closed and open loop: stopped after
 // 200 ms, each run ends at once with status interrupted.
 TEST(Stop, AStopEndsARepetitionInProgressInEveryStrategy) {
-  for (const char* s :
-       {"sequential", "async", "async-pool", "threads", "parallel", "hybrid"}) {
+  for (const char* s : {"sequential", "async", "async-pool", "threads",
+                        "parallel", "openmp", "hybrid"}) {
     for (const bool open : {false, true}) {
       SCOPED_TRACE(std::string(s) + (open ? " open loop" : " closed loop"));
       RunRequest r = long_sleep(s, "1h");

@@ -12,6 +12,7 @@ void register_builtin_strategies(Registry& registry) {
   registry.add_strategy(make_async_pool_strategy());
   registry.add_strategy(make_threads_strategy());
   registry.add_strategy(make_parallel_strategy());
+  registry.add_strategy(make_openmp_strategy());
   registry.add_strategy(make_hybrid_strategy());
   registry.add_strategy(make_tbb_pipeline_strategy());
 }

@@ -14,6 +14,7 @@ std::unique_ptr<Strategy> make_async_strategy();
 std::unique_ptr<Strategy> make_async_pool_strategy();
 std::unique_ptr<Strategy> make_threads_strategy();
 std::unique_ptr<Strategy> make_parallel_strategy();
+std::unique_ptr<Strategy> make_openmp_strategy();
 std::unique_ptr<Strategy> make_hybrid_strategy();
 std::unique_ptr<Strategy> make_tbb_pipeline_strategy();
 }  // namespace apb
