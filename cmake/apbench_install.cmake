@@ -6,8 +6,9 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(APBENCH_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/apbench)
-set(apbench_exported apbench_core apbench_workloads_archive apbench_workloads
-                     apbench_cli apbench_main)
+set(apbench_exported apbench_core apbench_strategies_archive apbench_strategies
+                     apbench_workloads_archive apbench_workloads apbench_cli
+                     apbench_main)
 if(TARGET apbench_gbench)
   list(APPEND apbench_exported apbench_gbench)
 endif()

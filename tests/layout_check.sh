@@ -11,6 +11,8 @@
 #     counts when quoted in code (not in a comment); "async", "threads" and
 #     "hybrid" are also a form, a JSON key and a kind, so those count only on
 #     a line that mentions a strategy.
+# (e) each built-in strategy registers itself through APB_REGISTER_STRATEGY,
+#     exactly as a user's does, and nothing else calls add_strategy.
 # Usage: layout_check.sh SOURCE_DIR CXX
 # Prints each violation on its own line, then "N passed, N failed".
 set -u
@@ -119,6 +121,19 @@ else
   else
     passed=$((passed + 1))
   fi
+fi
+
+# (e) built-ins register as a user's strategy does.
+unregistered=""
+for file in $(grep -lE 'name\(\) const override \{ return "' "$src"/strategies/*.cpp); do
+  grep -qE '^APB_REGISTER_STRATEGY\(' "$file" || unregistered+=" ${file#"$1"/}"
+done
+direct=$(grep -rlF 'add_strategy(' "$src" "$1/workloads" 2>/dev/null |
+  grep -v "^$src/registry/" | sed "s|^$1/||" | tr '\n' ' ')
+if [ -n "$unregistered" ] || [ -n "$direct" ]; then
+  fail "strategies not registered through APB_REGISTER_STRATEGY:$unregistered${direct:+ (add_strategy called in: $direct)}"
+else
+  passed=$((passed + 1))
 fi
 
 echo "$passed passed, $failed failed"

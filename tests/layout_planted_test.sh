@@ -56,4 +56,12 @@ echo '#include "engine/stage_stats.hpp"' >"$tmp/tree/src/analysis/planted.cpp"
 out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
 check "analysis including engine fails" test $? -ne 0
 
+# A built-in registered by a side door instead of the public macro.
+copy
+sed -i 's/^APB_REGISTER_STRATEGY(SequentialStrategy);/auto* planted = \&SequentialStrategy::traits;/' \
+  "$tmp/tree/src/strategies/sequential.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "a built-in strategy without APB_REGISTER_STRATEGY fails" test $? -ne 0
+check "the failure names its file" grep -q "src/strategies/sequential.cpp" <<<"$out"
+
 finish layout_planted

@@ -1,7 +1,7 @@
 #pragma once
-// The registry of workloads and strategies. Built-in workloads register
-// through APB_REGISTER_WORKLOAD exactly as a user's workload does; a user's
-// strategy registers through APB_REGISTER_STRATEGY.
+// The registry of workloads and strategies. Built-in workloads and
+// strategies register through APB_REGISTER_WORKLOAD and
+// APB_REGISTER_STRATEGY exactly as a user's do.
 #include <functional>
 #include <memory>
 #include <string>
@@ -50,7 +50,7 @@ class Registry {
   std::vector<std::string> strategy_names() const;
 
  private:
-  Registry();  // registers the built-in strategies
+  Registry() = default;
   std::vector<std::unique_ptr<WorkloadEntry>> workloads_;
   std::vector<std::unique_ptr<Strategy>> strategies_;
 };

@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "apbench/error.hpp"
-#include "strategies/builtin.hpp"
 #include "text/names.hpp"
 
 namespace apb {
@@ -21,8 +20,6 @@ bool valid_workload_name(std::string_view name) {
 }
 
 }  // namespace
-
-Registry::Registry() { register_builtin_strategies(*this); }
 
 Registry& Registry::instance() {
   static Registry registry;
@@ -72,10 +69,14 @@ std::vector<const WorkloadEntry*> Registry::workloads() const {
 std::vector<const Strategy*> Registry::strategies() const {
   std::vector<const Strategy*> out;
   for (const auto& s : strategies_) out.push_back(s.get());
-  // By execution model, from one thread to many moving parts; a model's
-  // strategies in the order they were registered (built-ins first).
-  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
-    return a->traits().model < b->traits().model;
+  // By execution model, from one thread to many moving parts, then simplest
+  // first, then by name: registration order depends on link order (every
+  // strategy, built-in or not, registers itself in a static initialiser).
+  std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
+    const StrategyTraits ta = a->traits(), tb = b->traits();
+    if (ta.model != tb.model) return ta.model < tb.model;
+    if (ta.simplicity != tb.simplicity) return ta.simplicity < tb.simplicity;
+    return a->name() < b->name();
   });
   return out;
 }

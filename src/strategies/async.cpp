@@ -4,7 +4,7 @@
 #include "apbench/compute_policies.hpp"
 #include "apbench/lanes.hpp"
 #include "apbench/op_forms.hpp"
-#include "builtin.hpp"
+#include "apbench/registry.hpp"
 
 namespace apb {
 namespace {
@@ -47,8 +47,7 @@ class AsyncStrategy final : public Strategy {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_async_strategy() {
-  return std::make_unique<AsyncStrategy>();
-}
+// Registered exactly as a user's strategy is (docs/extending.md).
+APB_REGISTER_STRATEGY(AsyncStrategy);
 
 }  // namespace apb

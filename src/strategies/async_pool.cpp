@@ -7,7 +7,7 @@
 #include "apbench/compute_policies.hpp"
 #include "apbench/lanes.hpp"
 #include "apbench/op_forms.hpp"
-#include "builtin.hpp"
+#include "apbench/registry.hpp"
 
 namespace apb {
 namespace {
@@ -70,8 +70,7 @@ class AsyncPoolStrategy final : public Strategy {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_async_pool_strategy() {
-  return std::make_unique<AsyncPoolStrategy>();
-}
+// Registered exactly as a user's strategy is (docs/extending.md).
+APB_REGISTER_STRATEGY(AsyncPoolStrategy);
 
 }  // namespace apb

@@ -4,8 +4,8 @@
 #include "apbench/compute_policies.hpp"
 #include "apbench/lanes.hpp"
 #include "apbench/op_forms.hpp"
+#include "apbench/registry.hpp"
 #include "apbench/tbb_arena.hpp"
-#include "builtin.hpp"
 
 namespace apb {
 namespace {
@@ -46,8 +46,7 @@ class HybridStrategy final : public Strategy {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_hybrid_strategy() {
-  return std::make_unique<HybridStrategy>();
-}
+// Registered exactly as a user's strategy is (docs/extending.md).
+APB_REGISTER_STRATEGY(HybridStrategy);
 
 }  // namespace apb

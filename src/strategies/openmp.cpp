@@ -39,7 +39,7 @@
 #include "apbench/detail/tsan.hpp"
 #include "apbench/fork_join.hpp"
 #include "apbench/op_forms.hpp"
-#include "builtin.hpp"
+#include "apbench/registry.hpp"
 
 namespace apb {
 namespace {
@@ -295,8 +295,7 @@ class OpenmpStrategy final : public Strategy {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_openmp_strategy() {
-  return std::make_unique<OpenmpStrategy>();
-}
+// Registered exactly as a user's strategy is (docs/extending.md).
+APB_REGISTER_STRATEGY(OpenmpStrategy);
 
 }  // namespace apb

@@ -15,8 +15,8 @@
 #include "apbench/compute_policies.hpp"
 #include "apbench/detail/tsan.hpp"
 #include "apbench/op_forms.hpp"
+#include "apbench/registry.hpp"
 #include "apbench/tbb_arena.hpp"
-#include "builtin.hpp"
 
 namespace apb {
 namespace {
@@ -84,8 +84,7 @@ class ParallelStrategy final : public Strategy {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_parallel_strategy() {
-  return std::make_unique<ParallelStrategy>();
-}
+// Registered exactly as a user's strategy is (docs/extending.md).
+APB_REGISTER_STRATEGY(ParallelStrategy);
 
 }  // namespace apb

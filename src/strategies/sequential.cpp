@@ -3,7 +3,7 @@
 #include "apbench/compute_policies.hpp"
 #include "apbench/lanes.hpp"
 #include "apbench/op_forms.hpp"
-#include "builtin.hpp"
+#include "apbench/registry.hpp"
 
 namespace apb {
 namespace {
@@ -45,8 +45,7 @@ class SequentialStrategy final : public Strategy {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_sequential_strategy() {
-  return std::make_unique<SequentialStrategy>();
-}
+// Registered exactly as a user's strategy is (docs/extending.md).
+APB_REGISTER_STRATEGY(SequentialStrategy);
 
 }  // namespace apb

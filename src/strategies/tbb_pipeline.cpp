@@ -13,8 +13,8 @@
 #include "apbench/compute_policies.hpp"
 #include "apbench/detail/tsan.hpp"
 #include "apbench/pipeline.hpp"
+#include "apbench/registry.hpp"
 #include "apbench/tbb_arena.hpp"
-#include "builtin.hpp"
 
 namespace apb {
 namespace {
@@ -133,8 +133,7 @@ class TbbPipelineStrategy final : public Strategy {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_tbb_pipeline_strategy() {
-  return std::make_unique<TbbPipelineStrategy>();
-}
+// Registered exactly as a user's strategy is (docs/extending.md).
+APB_REGISTER_STRATEGY(TbbPipelineStrategy);
 
 }  // namespace apb

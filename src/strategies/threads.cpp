@@ -14,7 +14,7 @@
 
 #include "apbench/compute_policies.hpp"
 #include "apbench/op_forms.hpp"
-#include "builtin.hpp"
+#include "apbench/registry.hpp"
 
 namespace apb {
 namespace {
@@ -113,8 +113,7 @@ class ThreadsStrategy final : public Strategy {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_threads_strategy() {
-  return std::make_unique<ThreadsStrategy>();
-}
+// Registered exactly as a user's strategy is (docs/extending.md).
+APB_REGISTER_STRATEGY(ThreadsStrategy);
 
 }  // namespace apb
