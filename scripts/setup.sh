@@ -13,6 +13,8 @@ packages=(
   libbenchmark-dev
   libcli11-dev
   zlib1g-dev                # --hlog: HdrHistogram's compressed histograms
+  libpq-dev                 # io.postgres: libpq
+  postgresql                # io.postgres: its private server (initdb, postgres)
   libhdrhistogram-java      # CTest hlog_tools: HdrHistogram's own log reader,
   default-jre-headless      #   which needs a JRE (the package does not pull one in)
   python3-matplotlib        # tools/apbench-charts (SVG charts)
@@ -33,3 +35,11 @@ sudo_cmd=()
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Installing Debian's postgresql also creates and starts a system-wide
+# cluster ("main", port 5432); apbench starts a private server of its own,
+# so the cluster this install made is stopped and dropped again.
+if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev/null; then
+  pg_lsclusters -h 2>/dev/null | awk '$2 == "main" {print $1}' | while read -r version; do
+    "${sudo_cmd[@]}" pg_dropcluster --stop "$version" main || true
+  done
+fi

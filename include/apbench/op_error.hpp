@@ -10,10 +10,13 @@ namespace apb {
 
 // Causes, as they appear in results:
 //   connect     the connection could not be established (refused, no route)
+//   auth        the server refused the credentials (e.g. a database login)
 //   reset       the peer reset or closed the connection mid-op
 //   short_read  the stream ended before the expected number of bytes
 //   timeout     the op did not finish within its time limit
 //   status      the server answered with an unexpected status (e.g. HTTP 503)
+//   query       the server refused or failed the request itself (e.g. an
+//               SQL error)
 //   mismatch    the answer arrived but was wrong (bytes differ, bad length)
 //   io          any other I/O error
 //   resource    this machine ran out of something: descriptors (EMFILE,
@@ -22,10 +25,12 @@ namespace apb {
 //   exception   anything else an op threw
 namespace cause {
 inline constexpr std::string_view connect = "connect";
+inline constexpr std::string_view auth = "auth";
 inline constexpr std::string_view reset = "reset";
 inline constexpr std::string_view short_read = "short_read";
 inline constexpr std::string_view timeout = "timeout";
 inline constexpr std::string_view status = "status";
+inline constexpr std::string_view query = "query";
 inline constexpr std::string_view mismatch = "mismatch";
 inline constexpr std::string_view io = "io";
 inline constexpr std::string_view resource = "resource";

@@ -1,0 +1,277 @@
+#include "connection.hpp"
+
+#include <fmt/format.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <charconv>
+#include <stdexcept>
+#include <string_view>
+
+namespace apb::postgres {
+namespace {
+
+using namespace std::chrono;
+
+// libpq's messages end in a newline and may run on: the first line.
+std::string first_line(const char* message) {
+  std::string text = message ? message : "";
+  text = text.substr(0, text.find('\n'));
+  return text.empty() ? "no message from libpq" : text;
+}
+
+// A failed connection attempt: refused credentials or anything else.
+OpError connect_error(PGconn* conn) {
+  const std::string message = first_line(PQerrorMessage(conn));
+  const bool auth = message.find("authentication") != std::string::npos ||
+                    message.find("password") != std::string::npos ||
+                    (message.find("role") != std::string::npos &&
+                     message.find("does not exist") != std::string::npos);
+  return OpError(auth ? cause::auth : cause::connect, "connect: " + message);
+}
+
+OpError gone_error(PGconn* conn, const char* what) {
+  return OpError(cause::reset,
+                 fmt::format("{}: {}", what, first_line(PQerrorMessage(conn))));
+}
+
+std::vector<const char*> values_of(const Query& query) {
+  std::vector<const char*> values;
+  for (const auto& p : query.params) values.push_back(p.c_str());
+  return values;
+}
+
+// The connection string as libpq's "dbname" with expansion: a URI
+// (postgresql://...) or key=value pairs, plus our own settings.
+PGconn* start_connect(const std::string& conninfo, bool blocking,
+                      nanoseconds limit) {
+  const std::string timeout = std::to_string(
+      std::max<std::int64_t>(2, duration_cast<seconds>(limit).count() + 1));
+  const char* keys[] = {"dbname", "connect_timeout", "application_name",
+                        nullptr};
+  const char* values[] = {conninfo.c_str(), timeout.c_str(), "apbench",
+                          nullptr};
+  return blocking ? PQconnectdbParams(keys, values, 1)
+                  : PQconnectStartParams(keys, values, 1);
+}
+
+}  // namespace
+
+void check(const Result& result) {
+  if (!result) throw OpError(cause::reset, "no result: the connection ended");
+  const ExecStatusType status = PQresultStatus(result.get());
+  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return;
+  const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+  const std::string_view code = state ? state : "";
+  const std::string message =
+      fmt::format("{}{}", first_line(PQresultErrorMessage(result.get())),
+                  code.empty() ? "" : fmt::format(" (SQLSTATE {})", code));
+  // 08: connection exception; 57P01-03: the server shutting down or gone.
+  if (code.starts_with("08") || code == "57P01" || code == "57P02" ||
+      code == "57P03")
+    throw OpError(cause::reset, message);
+  if (code == "57014") throw OpError(cause::timeout, message);  // cancelled
+  if (code.starts_with("28")) throw OpError(cause::auth, message);
+  throw OpError(cause::query, message);
+}
+
+std::int64_t single_integer(const Result& result) {
+  check(result);
+  if (PQntuples(result.get()) != 1 || PQnfields(result.get()) < 1 ||
+      PQgetisnull(result.get(), 0, 0))
+    throw OpError(cause::mismatch,
+                  fmt::format("expected one value, got {} rows",
+                              PQntuples(result.get())));
+  const char* text = PQgetvalue(result.get(), 0, 0);
+  const std::string_view view(text);
+  std::int64_t value = 0;
+  const auto [end, ec] =
+      std::from_chars(view.data(), view.data() + view.size(), value);
+  if (ec != std::errc() || end != view.data() + view.size())
+    throw OpError(cause::mismatch,
+                  fmt::format("expected a number, got '{}'", view));
+  return value;
+}
+
+// --- async ---
+
+void AsyncConnection::detach() {
+  if (watchdog_) watchdog_->stop();
+  watchdog_.reset();
+  if (socket_) {
+    socket_->release();  // libpq owns the descriptor
+    socket_.reset();
+  }
+}
+
+void AsyncConnection::close() {
+  detach();
+  if (conn_) PQfinish(conn_);
+  conn_ = nullptr;
+}
+
+void AsyncConnection::fail_gone(const char* what) {
+  throw gone_error(conn_, what);
+}
+
+asio::awaitable<void> AsyncConnection::wait(bool for_read) {
+  // The socket can change while connecting (another address tried).
+  const int fd = PQsocket(conn_);
+  if (fd < 0) fail_gone("no socket");
+  if (!socket_ || socket_->native_handle() != fd) {
+    if (socket_) socket_->release();
+    socket_ = std::make_unique<asio::posix::stream_descriptor>(
+        co_await asio::this_coro::executor, fd);
+  }
+  co_await socket_->async_wait(for_read
+                                   ? asio::posix::stream_descriptor::wait_read
+                                   : asio::posix::stream_descriptor::wait_write,
+                               asio::use_awaitable);
+}
+
+asio::awaitable<void> AsyncConnection::connect(const std::string& conninfo) {
+  conn_ = start_connect(conninfo, false, {});
+  if (conn_ == nullptr) throw OpError(cause::resource, "libpq: out of memory");
+  if (PQstatus(conn_) == CONNECTION_BAD) throw connect_error(conn_);
+  // As if the last poll said "writing": the first wait is for the connect.
+  for (PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+       state != PGRES_POLLING_OK; state = PQconnectPoll(conn_)) {
+    if (state == PGRES_POLLING_FAILED) throw connect_error(conn_);
+    co_await wait(state == PGRES_POLLING_READING);
+  }
+  if (PQsetnonblocking(conn_, 1) != 0) fail_gone("set non-blocking");
+}
+
+asio::awaitable<Result> AsyncConnection::exchange(const Query& query) {
+  const auto values = values_of(query);
+  if (!PQsendQueryParams(conn_, query.sql, static_cast<int>(values.size()),
+                         nullptr, values.data(), nullptr, nullptr, 0))
+    fail_gone("send");
+  for (int left; (left = PQflush(conn_)) != 0;) {
+    if (left < 0) fail_gone("send");
+    co_await wait(false);
+  }
+  Result first;
+  for (;;) {
+    if (!PQconsumeInput(conn_)) fail_gone("receive");
+    while (!PQisBusy(conn_)) {
+      PGresult* next = PQgetResult(conn_);
+      if (next == nullptr) co_return first;
+      if (!first)
+        first.reset(next);
+      else
+        PQclear(next);
+    }
+    co_await wait(true);
+  }
+}
+
+asio::awaitable<Result> AsyncConnection::run(const std::string& conninfo,
+                                             const Query& query,
+                                             nanoseconds limit) {
+  std::optional<OpError> timeout;
+  try {
+    if (!watchdog_)
+      watchdog_ =
+          Watchdog::start(co_await asio::this_coro::executor, limit, [this] {
+            boost::system::error_code ignored;
+            if (socket_) socket_->cancel(ignored);
+          });
+    watchdog_->begin_op();
+    if (conn_ == nullptr) co_await connect(conninfo);
+    Result result = co_await exchange(query);
+    watchdog_->end_op();
+    co_return result;
+  } catch (...) {
+    // A failed exchange leaves the connection in an unknown state.
+    if (watchdog_ && watchdog_->fired()) timeout = watchdog_->timeout_error();
+    close();
+    if (!timeout) throw;
+  }
+  throw *timeout;
+}
+
+// --- blocking ---
+
+void BlockingConnection::close() {
+  if (conn_) PQfinish(conn_);
+  conn_ = nullptr;
+}
+
+Result BlockingConnection::run(const std::string& conninfo, const Query& query,
+                               nanoseconds limit, const std::stop_token& stop) {
+  const auto deadline = steady_clock::now() + limit;
+  const auto wait = [&](short events) {
+    for (;;) {
+      const auto left = deadline - steady_clock::now();
+      if (left <= nanoseconds::zero())
+        throw OpError(cause::timeout,
+                      fmt::format("no answer within {} ms",
+                                  duration_cast<milliseconds>(limit).count()));
+      if (stop.stop_requested())
+        throw OpError(cause::timeout, "stopped while waiting for the server");
+      // Slices of at most 100 ms: a stop request is seen promptly.
+      const auto slice = std::min<milliseconds>(
+          duration_cast<milliseconds>(left) + milliseconds(1),
+          milliseconds(100));
+      pollfd fd{PQsocket(conn_), events, 0};
+      const int n = ::poll(&fd, 1, static_cast<int>(slice.count()));
+      if (n > 0) return;
+      if (n < 0 && errno != EINTR)
+        throw OpError(cause::io, fmt::format("poll: errno {}", errno));
+    }
+  };
+  try {
+    if (conn_ == nullptr) {
+      conn_ = start_connect(conninfo, true, limit);
+      if (conn_ == nullptr)
+        throw OpError(cause::resource, "libpq: out of memory");
+      if (PQstatus(conn_) != CONNECTION_OK) throw connect_error(conn_);
+    }
+    const auto values = values_of(query);
+    if (!PQsendQueryParams(conn_, query.sql, static_cast<int>(values.size()),
+                           nullptr, values.data(), nullptr, nullptr, 0))
+      throw gone_error(conn_, "send");
+    // Blocking mode: PQflush sends everything or fails.
+    if (PQflush(conn_) != 0) throw gone_error(conn_, "send");
+    Result first;
+    for (;;) {
+      while (!PQisBusy(conn_)) {
+        PGresult* next = PQgetResult(conn_);
+        if (next == nullptr) return first;
+        if (!first)
+          first.reset(next);
+        else
+          PQclear(next);
+      }
+      wait(POLLIN);
+      if (!PQconsumeInput(conn_)) throw gone_error(conn_, "receive");
+    }
+  } catch (...) {
+    close();
+    throw;
+  }
+}
+
+void run_setup_statement(const std::string& conninfo, const std::string& sql) {
+  PGconn* conn = start_connect(conninfo, true, seconds(10));
+  if (conn == nullptr) throw std::runtime_error("libpq: out of memory");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    const std::string message = first_line(PQerrorMessage(conn));
+    PQfinish(conn);
+    throw std::runtime_error("cannot connect: " + message);
+  }
+  Result result(PQexec(conn, sql.c_str()));
+  const bool ok = result && (PQresultStatus(result.get()) == PGRES_COMMAND_OK ||
+                             PQresultStatus(result.get()) == PGRES_TUPLES_OK);
+  const std::string message =
+      ok ? "" : first_line(PQresultErrorMessage(result.get()));
+  result.reset();
+  PQfinish(conn);
+  if (!ok) throw std::runtime_error(message);
+}
+
+}  // namespace apb::postgres
