@@ -58,7 +58,11 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/apbenchConfigVersion.cmak
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/apbenchConfig.cmake
               ${PROJECT_BINARY_DIR}/apbenchConfigVersion.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/FindLibUring.cmake
         DESTINATION ${APBENCH_CMAKE_DIR})
+# The build tree's package (-Dapbench_DIR=<build dir>) finds it too.
+configure_file(${PROJECT_SOURCE_DIR}/cmake/FindLibUring.cmake
+               ${PROJECT_BINARY_DIR}/FindLibUring.cmake COPYONLY)
 
 # cpack -G DEB: a Debian package whose dependencies are the Debian packages
 # apbench builds against (the -dev ones: a user compiles against headers).
@@ -71,7 +75,7 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libboost1.81-dev, libtbb-dev, libfmt-dev, libcli11-dev, libbenchmark-dev, zlib1g-dev, libpq-dev")
+    "libboost1.81-dev, libtbb-dev, libfmt-dev, libcli11-dev, libbenchmark-dev, zlib1g-dev, libpq-dev, liburing-dev")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-matplotlib, postgresql")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

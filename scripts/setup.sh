@@ -14,6 +14,7 @@ packages=(
   libcli11-dev
   zlib1g-dev                # --hlog: HdrHistogram's compressed histograms
   libpq-dev                 # io.postgres: libpq
+  liburing-dev              # io.file: Asio's io_uring file support
   postgresql                # io.postgres: its private server (initdb, postgres)
   libhdrhistogram-java      # CTest hlog_tools: HdrHistogram's own log reader,
   default-jre-headless      #   which needs a JRE (the package does not pull one in)

@@ -156,18 +156,52 @@ TEST(IoFile, StrategiesOfAGroupShareOneSetOfFiles) {
   }
 }
 
-TEST(IoFile, NotesNameTheAsyncFilePath) {
-  const RunResult result =
-      run(file_request(Registry::instance().strategy("async")));
-  ASSERT_EQ(result.status, RunStatus::ok) << result.reason;
-  bool found = false;
+// The async form's note for `engine` (empty when none).
+std::string engine_note(const RunResult& result) {
   for (const auto& [name, value] : result.notes)
-    if (name == "async file path") {
-      found = true;
-      EXPECT_NE(value.find("dedicated pool of 4 threads"), std::string::npos)
-          << value;
-    }
-  EXPECT_TRUE(found);
+    if (name == "async file engine") return value;
+  return "";
+}
+
+// io_uring and the pool read the same bytes, and the notes say which ran.
+TEST(IoFile, UringAndPoolEnginesReadTheSameBytes) {
+  const PrivateTmpdir tmpdir;
+  RunRequest uring = file_request(Registry::instance().strategy("async"));
+  uring.params.set("engine", "uring");
+  RunRequest pool = uring;
+  pool.params.set("engine", "pool");
+  const RunResult by_uring = run(uring), by_pool = run(pool);
+  ASSERT_EQ(by_uring.status, RunStatus::ok) << by_uring.reason;
+  ASSERT_EQ(by_pool.status, RunStatus::ok) << by_pool.reason;
+  EXPECT_EQ(by_uring.errors + by_pool.errors, 0u);
+  ASSERT_TRUE(by_uring.checksum.has_value());
+  EXPECT_EQ(by_uring.checksum, by_pool.checksum);
+  EXPECT_NE(engine_note(by_pool).find("pool: pread on a dedicated pool of 4 "
+                                      "threads (engine=pool)"),
+            std::string::npos)
+      << engine_note(by_pool);
+  // This machine allows io_uring (a CI machine that forbids it shows the
+  // fallback's note here instead, naming why).
+  EXPECT_TRUE(engine_note(by_uring).starts_with("uring: ") ||
+              engine_note(by_uring).find("io_uring is unavailable here") !=
+                  std::string::npos)
+      << engine_note(by_uring);
+}
+
+// Where io_uring is unavailable, engine=uring falls back to the pool and
+// the note names why.
+TEST(IoFile, WithoutIoUringTheAsyncFormFallsBackToThePool) {
+  const PrivateTmpdir tmpdir;
+  ::setenv("APBENCH_NO_IO_URING", "1", 1);
+  RunRequest r = file_request(Registry::instance().strategy("async"));
+  r.params.set("engine", "uring");
+  const RunResult result = run(r);
+  ::unsetenv("APBENCH_NO_IO_URING");
+  ASSERT_EQ(result.status, RunStatus::ok) << result.reason;
+  EXPECT_EQ(result.errors, 0u);
+  EXPECT_EQ(engine_note(result),
+            "pool: pread on a dedicated pool of 4 threads, because io_uring "
+            "is unavailable here (disabled by APBENCH_NO_IO_URING)");
 }
 
 TEST(IoFile, ZeroSizeOrZeroFilesIsAUsageError) {

@@ -3,16 +3,18 @@
 // (the descriptors keep the data until teardown closes them). The strategies
 // of a run group share one set of files (file_set.hpp): they are set up
 // together and read the same bytes, so disk and descriptors are those of one
-// strategy's files. Op i reads file i % files from offset 0 with pread and
-// checks its content.
+// strategy's files. Op i reads file i % files from offset 0 and checks its
+// content.
 //
-// Async form: this build has no io_uring (Asio's file support needs
-// liburing), so the async op hands the pread to a dedicated blocking pool
-// (an asio::thread_pool of `pool_threads` threads owned by the workload)
-// and resumes on the awaiting coroutine's own executor; the event loop
-// thread stays free meanwhile. Blocking form: the same pread on the
-// calling thread. The notes name the async path so results say which one
-// was measured.
+// Async form, `engine`: `uring` reads through Asio's io_uring file support
+// (asio::random_access_file, async_read_at), the kernel doing the read while
+// the event loop thread goes on; `pool` hands a blocking pread to a
+// dedicated pool (an asio::thread_pool of `pool_threads` threads owned by
+// the workload) and resumes on the awaiting coroutine's own executor.
+// `auto` is uring where the kernel allows it: io_uring can be disabled (a
+// sysctl, a seccomp filter), so it is probed once per process, and the
+// notes say which engine ran and why. Blocking form: pread on the calling
+// thread.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -21,18 +23,25 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/random_access_file.hpp>
+#include <boost/asio/read_at.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -83,6 +92,54 @@ asio::awaitable<std::uint64_t> run_on_pool(asio::thread_pool& pool, Fn fn) {
       initiate, asio::use_awaitable, std::move(fn));
 }
 
+// Whether io_uring works here: one read through Asio's file support on a
+// private io_context (the ring is made when the first file object is).
+// Returns the reason it does not, or nothing.
+std::optional<std::string> probe_io_uring(int fd) {
+  try {
+    asio::io_context probe;
+    const int copy = ::dup(fd);
+    if (copy < 0) return "dup: " + errno_text(errno);
+    asio::random_access_file file(probe, copy);
+    unsigned char byte = 0;
+    boost::system::error_code error;
+    file.async_read_some_at(
+        0, asio::buffer(&byte, 1),
+        [&](boost::system::error_code ec, std::size_t) { error = ec; });
+    probe.run();
+    if (error) return "a test read failed: " + error.message();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string(e.what());  // e.g. "io_uring_queue_init: ..."
+  }
+}
+
+// Probed once per process (the answer does not change while it runs);
+// APBENCH_NO_IO_URING=1 says no, so the fallback can be tested.
+std::optional<std::string> io_uring_unavailable(int fd) {
+  if (const char* env = std::getenv("APBENCH_NO_IO_URING");
+      env && *env && std::string_view(env) != "0")
+    return std::string("disabled by APBENCH_NO_IO_URING");
+  static const std::optional<std::string> reason = probe_io_uring(fd);
+  return reason;
+}
+
+// A file object over a descriptor the file set owns: released, not
+// closed, when the op is done with it.
+class BorrowedFile {
+ public:
+  BorrowedFile(const asio::any_io_executor& executor, int fd)
+      : file_(executor, fd) {}
+  ~BorrowedFile() {
+    boost::system::error_code ignored;
+    file_.release(ignored);
+  }
+  asio::random_access_file& get() { return file_; }
+
+ private:
+  asio::random_access_file file_;
+};
+
 // A lane's read buffer, reused by its ops so an op measures the read, not
 // the allocation (and page faults) of a fresh buffer.
 struct ReadBuffer {
@@ -97,7 +154,7 @@ class FileWorkload final : public apb::Workload {
         .kind = apb::WorkloadKind::io,
         .description =
             "reads `size` bytes of one of `files` temporary files (pread; "
-            "async hands it to a dedicated pool of `pool_threads`)",
+            "async through io_uring or a pool of `pool_threads`)",
         .params = {{"files",
                     apb::ParamType::integer,
                     "16",
@@ -108,6 +165,13 @@ class FileWorkload final : public apb::Workload {
                     "64KiB",
                     "bytes per file, all read by each op",
                     {}},
+                   {"engine",
+                    apb::ParamType::choice,
+                    "auto",
+                    "the async form's reads: uring (Asio's io_uring files), "
+                    "pool (pread on a pool of pool_threads), auto (uring "
+                    "where the kernel allows it)",
+                    {"auto", "uring", "pool"}},
                    {"pool_threads",
                     apb::ParamType::integer,
                     "4",
@@ -140,6 +204,7 @@ class FileWorkload final : public apb::Workload {
           threads, kMaxPoolThreads));
     size_ = static_cast<std::size_t>(size);
     pool_threads_ = static_cast<std::size_t>(threads);
+    engine_asked_ = run.params.text("engine");
 
     clean_up();
     const apb::io::FileSetSpec spec{fs::temp_directory_path(),
@@ -149,7 +214,11 @@ class FileWorkload final : public apb::Workload {
       // The checks run only when the set is new: a set the group's other
       // strategies hold already costs nothing more.
       files_ = apb::io::FileSet::acquire(spec, [&] { check_room(spec); });
-      pool_.emplace(pool_threads_);
+      uring_unavailable_.reset();
+      if (engine_asked_ != "pool")
+        uring_unavailable_ = io_uring_unavailable(files_->file(0).fd);
+      use_uring_ = engine_asked_ != "pool" && !uring_unavailable_;
+      if (!use_uring_) pool_.emplace(pool_threads_);
     } catch (...) {
       clean_up();  // the runner does not call teardown after a failed setup
       throw;
@@ -161,6 +230,16 @@ class FileWorkload final : public apb::Workload {
   asio::awaitable<void> async_op(apb::OpContext& op) override {
     const File& file = file_for(op.index());
     auto& buffer = op.lane().state<ReadBuffer>().bytes;
+    if (use_uring_) {
+      if (buffer.size() != size_) buffer.resize(size_);
+      BorrowedFile borrowed(co_await asio::this_coro::executor, file.fd);
+      boost::system::error_code error;
+      const std::size_t got = co_await asio::async_read_at(
+          borrowed.get(), 0, asio::buffer(buffer.data(), size_),
+          asio::redirect_error(asio::use_awaitable, error));
+      op.add_digest(check_read(file, buffer, got, error));
+      co_return;
+    }
     op.add_digest(co_await run_on_pool(*pool_, [this, &file, &buffer] {
       return read_and_check(file, buffer);
     }));
@@ -180,11 +259,19 @@ class FileWorkload final : public apb::Workload {
   }
 
   std::vector<std::pair<std::string, std::string>> notes() const override {
+    const std::string pool_text =
+        fmt::format("pool: pread on a dedicated pool of {} thread{}",
+                    pool_threads_, pool_threads_ == 1 ? "" : "s");
+    std::string engine;
+    if (use_uring_)
+      engine = "uring: Asio's io_uring file support (random_access_file)";
+    else if (uring_unavailable_)
+      engine = fmt::format("{}, because io_uring is unavailable here ({})",
+                           pool_text, *uring_unavailable_);
+    else
+      engine = pool_text + " (engine=pool)";
     return {
-        {"async file path",
-         fmt::format("reads on a dedicated pool of {} thread{} (no io_uring "
-                     "in this build)",
-                     pool_threads_, pool_threads_ == 1 ? "" : "s")},
+        {"async file engine", engine},
         {"page cache",
          "files are written in setup (one set for the strategies of a "
          "group), so reads are served from memory"},
@@ -262,6 +349,27 @@ class FileWorkload final : public apb::Workload {
                                        file.index, got, size_));
       got += static_cast<std::size_t>(n);
     }
+    return check_content(file, buffer);
+  }
+
+  // The io_uring read's outcome: an error by cause, or the content checked.
+  std::uint64_t check_read(const File& file,
+                           const std::vector<unsigned char>& buffer,
+                           std::size_t got,
+                           const boost::system::error_code& error) const {
+    if (error == asio::error::eof || (!error && got < size_))
+      throw apb::OpError(apb::cause::short_read,
+                         fmt::format("file {} ended after {} of {} bytes",
+                                     file.index, got, size_));
+    if (error)
+      throw apb::OpError(apb::cause::io,
+                         fmt::format("io_uring read of file {} failed: {}",
+                                     file.index, error.message()));
+    return check_content(file, buffer);
+  }
+
+  std::uint64_t check_content(const File& file,
+                              const std::vector<unsigned char>& buffer) const {
     const std::uint64_t digest = apb::io::file_digest(buffer.data(), size_);
     if (digest != file.digest)
       throw apb::OpError(apb::cause::mismatch,
@@ -282,6 +390,9 @@ class FileWorkload final : public apb::Workload {
 
   std::size_t size_ = 0;
   std::size_t pool_threads_ = 0;
+  std::string engine_asked_;
+  bool use_uring_ = false;
+  std::optional<std::string> uring_unavailable_;  // why, when probed
   std::shared_ptr<const apb::io::FileSet> files_;
   std::optional<asio::thread_pool> pool_;
 };
