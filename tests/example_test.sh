@@ -93,6 +93,26 @@ else
   echo "$out" | head -40
 fi
 
+# 3d. The pipeline with per-op data (real loopback HTTP fetch, parse, per-op
+#     crunch, digest checked in the op-finished hook): every strategy,
+#     tbb-pipeline included, with one checksum and no failed op; the parse
+#     is said to be unsplittable.
+out=$("$example" --filter example.fetch_parse_crunch --ops 8 --set records=2000 \
+  --set delay=1ms --repetitions 1 --warmup 0 --quiet --no-color \
+  --json "$json" 2>&1)
+rc=$?
+ok=$(grep -c '^      "status": "ok",' "$json")
+checksums=$(grep '^      "checksum": "0x' "$json" | sort -u | wc -l)
+if [ "$rc" -eq 0 ] && [ "$ok" -eq 8 ] && [ "$checksums" -eq 1 ] &&
+  grep -q '"kind": "cpu_whole"' "$json" &&
+  tr -s ' \n' ' ' <<<"$out" | grep -q 'tbb-pipeline: fetch io [^;]*parse cpu (unsplittable)' &&
+  ! grep -q '^      "errors": [1-9]' "$json"; then
+  ok
+else
+  fail "example.fetch_parse_crunch -> exit $rc, $ok ok runs (want 8), $checksums checksums (want 1), output:"
+  echo "$out" | head -40
+fi
+
 # 4. A bad parameter value is a usage error (exit 2) naming the parameter.
 out=$("$example" --filter example.checksum --set size=0 --strategy sequential \
   --ops 1 --repetitions 1 --warmup 0 --quiet 2>&1)

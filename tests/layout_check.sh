@@ -30,6 +30,7 @@ fail() {
 declare -A allowed=(
   [text]="text"
   [workload]="workload text"
+  [loopback]="loopback"
   [registry]="registry workload text strategies"
   [strategies]="strategies workload text"
   [stats]="stats"

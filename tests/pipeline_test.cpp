@@ -67,20 +67,12 @@ TEST(Pipeline, TbbPipelineIsNotApplicableToASingleOpWorkload) {
 // 20 ms CPU, 5 ms I/O: latency bound 4 x (15 + 10) = 100 ms, CPU bound
 // 10 + 8 x 20 / 2 + 5 = 95 ms.
 TEST(Pipeline, IdealIsTheLargerOfTheLatencyAndCpuBounds) {
-  struct Fixed final : PipelineWorkload {
+  struct Fixed final : PipelineWorkload<> {
     void setup(const RunSetup&) override {}
     std::vector<Stage> stages() const override {
       return {{"a", StageKind::io, 0.010},
               {"b", StageKind::cpu, 0.020},
               {"c", StageKind::io, 0.005}};
-    }
-    asio::awaitable<void> async_io(OpContext&, std::size_t) override {
-      co_return;
-    }
-    void blocking_io(OpContext&, std::size_t) override {}
-    std::size_t cpu_items(std::size_t) const override { return 1; }
-    std::uint64_t cpu_kernel(OpContext&, std::size_t, IndexRange) override {
-      return 0;
     }
   } fixed;
   const Params params;

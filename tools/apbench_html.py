@@ -223,7 +223,10 @@ def stages_text(run):
         return ""
     parts, bound = [], None
     for stage in stages:
-        text = f"{stage.get('name')} {stage.get('kind')} " \
+        kind = stage.get("kind")
+        if kind == "cpu_whole":  # as the console says it
+            kind = "cpu (unsplittable)"
+        text = f"{stage.get('name')} {kind} " \
                f"{duration(stage.get('time_s'))}"
         queued = _num(stage.get("queue_s")) or 0.0
         if queued >= 1e-4:

@@ -20,7 +20,7 @@ namespace asio = apb::asio;
 using seconds_d = std::chrono::duration<double>;
 constexpr std::size_t kBlock = 4096;  // bytes per CPU item
 
-class PipelineExample final : public apb::PipelineWorkload {
+class PipelineExample final : public apb::PipelineWorkload<> {
  public:
   static apb::WorkloadInfo info() {
     return {
@@ -67,21 +67,24 @@ class PipelineExample final : public apb::PipelineWorkload {
   }
 
   // I/O stages (only stage 0 here), as a coroutine and as a blocking call.
-  asio::awaitable<void> async_io(apb::OpContext&, std::size_t) override {
+  // The ops carry no data of their own: their state is apb::NoOpState.
+  asio::awaitable<void> async_io(apb::OpContext&, apb::NoOpState&,
+                                 std::size_t) override {
     asio::steady_timer timer(co_await asio::this_coro::executor, latency_);
     co_await timer.async_wait(asio::use_awaitable);
   }
-  void blocking_io(apb::OpContext&, std::size_t) override {
+  void blocking_io(apb::OpContext&, apb::NoOpState&, std::size_t) override {
     std::this_thread::sleep_for(latency_);
   }
 
   // CPU stages (only stage 1 here): items [begin, end) of cpu_items(), any
   // split adding up to one digest, as a plain workload's kernel.
-  std::size_t cpu_items(std::size_t) const override {
-    return (data_.size() + kBlock - 1) / kBlock;
+  std::size_t cpu_items(const apb::OpContext&, const apb::NoOpState&,
+                        std::size_t) const override {
+    return blocks();
   }
-  std::uint64_t cpu_kernel(apb::OpContext& op, std::size_t,
-                           apb::IndexRange range) override {
+  std::uint64_t cpu_kernel(const apb::OpContext& op, const apb::NoOpState&,
+                           std::size_t, apb::IndexRange range) override {
     return hash_blocks(op.seed(), range);
   }
 
@@ -91,6 +94,8 @@ class PipelineExample final : public apb::PipelineWorkload {
   }
 
  private:
+  std::size_t blocks() const { return (data_.size() + kBlock - 1) / kBlock; }
+
   // FNV-1a of each block, started from the op's seed and mixed with the
   // block's index, summed: each op's digest differs, any split agrees.
   std::uint64_t hash_blocks(std::uint64_t seed, apb::IndexRange range) const {
@@ -111,7 +116,7 @@ class PipelineExample final : public apb::PipelineWorkload {
     double best = 0;
     for (std::uint64_t attempt = 0; attempt < 3; ++attempt) {
       const auto start = std::chrono::steady_clock::now();
-      const std::uint64_t digest = hash_blocks(attempt, {0, cpu_items(1)});
+      const std::uint64_t digest = hash_blocks(attempt, {0, blocks()});
       const double s =
           seconds_d(std::chrono::steady_clock::now() - start).count();
       if (digest != 0 && (best == 0 || s < best)) best = s;

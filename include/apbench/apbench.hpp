@@ -7,7 +7,9 @@
 #include "apbench/calibration.hpp"  // calibrate_once per parameter set
 #include "apbench/error.hpp"        // UsageError: a bad parameter value
 #include "apbench/fork_join.hpp"    // ForkJoinWorkload: divide and conquer
-#include "apbench/offload.hpp"      // co_await apb::offload(fn)
+#include "apbench/loopback_echo_server.hpp"  // a TCP echo server to call
+#include "apbench/loopback_http_server.hpp"  // an HTTP server to fetch from
+#include "apbench/offload.hpp"               // co_await apb::offload(fn)
 #include "apbench/op_error.hpp"     // OpError: a failed op, counted by cause
 #include "apbench/params.hpp"       // ParamSpec, ParamType, Params
 #include "apbench/pipeline.hpp"     // PipelineWorkload, stages

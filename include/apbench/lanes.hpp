@@ -64,7 +64,8 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
       batch.record_current_exception();
       continue;
     }
-    batch.record_ok(slot, *index, start, Batch::clock::now(), op.digest());
+    batch.record_ok(slot, *index, start, op.end_time(Batch::clock::now()),
+                    op.digest());
   }
 }
 

@@ -60,7 +60,7 @@ struct Repetition {
 // Pipelines: where an op's time went, per stage (means per op).
 struct StageResult {
   std::string name;
-  std::string kind;    // "io" or "cpu"
+  std::string kind;    // "io", "cpu" or "cpu_whole" (unsplittable)
   double time_s = 0;   // in the stage
   double queue_s = 0;  // waiting before it (for a lane, a filter, a thread)
 };

@@ -31,7 +31,8 @@ enum Form : unsigned {
   form_async = 1u << 0,     // asio::awaitable<void> async_op(OpContext&)
   form_blocking = 1u << 1,  // void blocking_op(OpContext&)
   form_kernel = 1u << 2,    // kernel(OpContext&, IndexRange) over kernel_size()
-  form_pipeline = 1u << 3,  // stages (a PipelineWorkload, see pipeline.hpp)
+  form_pipeline =
+      1u << 3,  // stages (a PipelineWorkload<OpState>, pipeline.hpp)
   form_fork_join = 1u << 4,  // a ForkJoinWorkload (see fork_join.hpp)
 };
 std::string forms_to_string(unsigned forms);  // "async,blocking,kernel"
@@ -130,6 +131,14 @@ class OpContext {
   void set_stage_row(std::int64_t* row) { stage_row_ = row; }
   void mark_op_start();  // first stamp only
   void mark_stage(std::size_t stage, bool begin);
+  // The op's work ended now: what follows (a pipeline's op-finished hook)
+  // is not in its latency. Strategies record end_time(): this stamp, or
+  // `now` when the op made none.
+  void mark_op_end() { end_ = std::chrono::steady_clock::now(); }
+  std::chrono::steady_clock::time_point end_time(
+      std::chrono::steady_clock::time_point now) const {
+    return end_ ? *end_ : now;
+  }
 
   // Adds to the op's digest; the run's checksum is the sum over ops, so
   // strategies can be checked to compute the same thing.
@@ -152,6 +161,7 @@ class OpContext {
   LaneState* lane_;
   std::uint64_t digest_ = 0;
   std::int64_t* stage_row_ = nullptr;
+  std::optional<std::chrono::steady_clock::time_point> end_;
   std::stop_token stop_;
 };
 

@@ -100,7 +100,7 @@ void Batch::run_blocking(Workload& workload, std::size_t index,
     record_current_exception();
     return;
   }
-  record_ok(slot, index, start, clock::now(), op.digest());
+  record_ok(slot, index, start, op.end_time(clock::now()), op.digest());
 }
 
 bool Batch::wait_until_due(std::size_t index) const {

@@ -309,7 +309,7 @@ class Measurement::State {
     result_.notes = workload_->notes();
     profile_ = workload_->fork_join_profile();
     if (const auto* pipeline =
-            dynamic_cast<const PipelineWorkload*>(workload_.get()))
+            dynamic_cast<const PipelineBase*>(workload_.get()))
       stages_ = pipeline->stages();
   }
 

@@ -27,7 +27,7 @@ void StageTotals::add(const std::vector<Stage>& stages,
           static_cast<double>(std::max<std::int64_t>(begin - previous_end, 0)) *
           1e-9;
       previous_end = end;
-      const int kind = stages[s].kind == StageKind::cpu ? 2 : 1;
+      const int kind = is_cpu(stages[s].kind) ? 2 : 1;
       events.emplace_back(begin, kind);
       events.emplace_back(end, -kind);
     }

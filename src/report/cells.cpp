@@ -202,7 +202,10 @@ std::string stages_text(const RunResult& run) {
   const StageResult* bound = nullptr;
   for (const auto& s : run.stages) {
     if (!text.empty()) text += ", ";
-    text += fmt::format("{} {} {}", s.name, s.kind, format_duration(s.time_s));
+    // A CPU stage that cannot be split says so: no strategy spreads it.
+    const std::string_view kind =
+        s.kind == "cpu_whole" ? std::string_view("cpu (unsplittable)") : s.kind;
+    text += fmt::format("{} {} {}", s.name, kind, format_duration(s.time_s));
     if (s.queue_s >= 1e-4)
       text += fmt::format(" (+{} queued)", format_duration(s.queue_s));
     if (!bound || s.time_s + s.queue_s > bound->time_s + bound->queue_s)

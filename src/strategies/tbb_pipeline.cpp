@@ -1,8 +1,10 @@
 // tbb-pipeline: oneTBB's parallel_pipeline over a pipeline workload's
 // stages: an input filter hands out ops (tokens), each I/O stage is a
 // serial_in_order filter making its blocking call (one op at a time, as a
-// classic pipeline's reader/writer), each CPU stage a parallel filter. At
-// most `concurrency` tokens are in flight: the bounded buffers.
+// classic pipeline's reader/writer), each CPU stage a parallel filter
+// (several ops at once, each op's work in one piece). At most `concurrency`
+// tokens are in flight: the bounded buffers. An op's state travels in its
+// token: its stages run on different threads, one after another.
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -21,13 +23,16 @@ namespace {
 
 // One op travelling through the filters.
 struct Token {
-  Token(std::size_t index, const Batch& batch, ComputePolicy& compute)
+  Token(std::size_t index, const Batch& batch, ComputePolicy& compute,
+        const PipelineBase& pipeline)
       : index(index),
         lane(index),
-        op(batch.op_number(index), batch.seed(), compute, lane) {}
+        op(batch.op_number(index), batch.seed(), compute, lane),
+        state(pipeline.new_op_state()) {}
   std::size_t index;  // in the batch (op.index() counts in the whole load)
-  LaneState lane;     // pipelines keep no state across ops
+  LaneState lane;     // the op's own: nothing is kept across ops
   OpContext op;
+  PipelineBase::OpStatePtr state;  // the op's state, from stage to stage
   Batch::clock::time_point start;
   bool skip = false;  // dropped (open loop) or failed in an earlier stage
 };
@@ -59,7 +64,7 @@ class TbbPipelineStrategy final : public Strategy {
 
   void execute(const WorkloadInfo&, Workload& workload,
                Batch& batch) const override {
-    auto& pipeline = dynamic_cast<PipelineWorkload&>(workload);
+    auto& pipeline = dynamic_cast<PipelineBase&>(workload);
     const auto stages = pipeline.stages();
     const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
     allow_tbb_threads(std::max(batch.threads(), hardware));
@@ -75,7 +80,8 @@ class TbbPipelineStrategy final : public Strategy {
             fc.stop();
             return nullptr;
           }
-          auto token = std::make_unique<Token>(*index, batch, compute);
+          auto token =
+              std::make_unique<Token>(*index, batch, compute, pipeline);
           token->op.set_stage_row(batch.stage_row(*index));
           token->op.set_stop_token(batch.stop_token());
           token->start = Batch::clock::now();
@@ -101,7 +107,7 @@ class TbbPipelineStrategy final : public Strategy {
         const detail::TbbTaskScope handoff;
         if (!t->skip) {
           try {
-            pipeline.run_stage_blocking(t->op, s);
+            pipeline.run_stage_blocking(t->op, t->state.get(), s);
           } catch (...) {
             batch.record_current_exception();
             t->skip = true;
@@ -117,10 +123,16 @@ class TbbPipelineStrategy final : public Strategy {
     auto output = tbb::make_filter<Token*, void>(
         tbb::filter_mode::serial_out_of_order, [&](Token* raw) {
           const detail::TbbTaskScope handoff;
-          std::unique_ptr<Token> t(raw);
-          if (!t->skip)
-            batch.record_ok(0, t->index, t->start, Batch::clock::now(),
-                            t->op.digest());
+          std::unique_ptr<Token> t(raw);  // releases the op's state
+          if (t->skip) return;
+          try {
+            pipeline.finish_op(t->op, t->state.get());
+          } catch (...) {
+            batch.record_current_exception();
+            return;
+          }
+          batch.record_ok(0, t->index, t->start,
+                          t->op.end_time(Batch::clock::now()), t->op.digest());
         });
 
     const auto tokens = std::max<std::size_t>(batch.concurrency(), 1);

@@ -21,7 +21,7 @@ constexpr std::size_t kPieces = 16;
 
 enum StageIndex : std::size_t { kRead = 0, kTransform = 1, kWrite = 2 };
 
-class EtlWorkload final : public apb::PipelineWorkload {
+class EtlWorkload final : public apb::PipelineWorkload<> {
  public:
   static apb::WorkloadInfo info() {
     return {
@@ -67,19 +67,24 @@ class EtlWorkload final : public apb::PipelineWorkload {
             {"write", apb::StageKind::io, s(write_)}};
   }
 
-  asio::awaitable<void> async_io(apb::OpContext&, std::size_t stage) override {
+  asio::awaitable<void> async_io(apb::OpContext&, apb::NoOpState&,
+                                 std::size_t stage) override {
     asio::steady_timer timer(co_await asio::this_coro::executor,
                              stage == kRead ? read_ : write_);
     co_await timer.async_wait(asio::use_awaitable);
   }
-  void blocking_io(apb::OpContext&, std::size_t stage) override {
+  void blocking_io(apb::OpContext&, apb::NoOpState&,
+                   std::size_t stage) override {
     std::this_thread::sleep_for(stage == kRead ? read_ : write_);
   }
 
-  std::size_t cpu_items(std::size_t) const override { return kPieces; }
+  std::size_t cpu_items(const apb::OpContext&, const apb::NoOpState&,
+                        std::size_t) const override {
+    return kPieces;
+  }
   // The item's transform digest: the busy kernel seeded by the op's seed.
-  std::uint64_t cpu_kernel(apb::OpContext& op, std::size_t,
-                           apb::IndexRange range) override {
+  std::uint64_t cpu_kernel(const apb::OpContext& op, const apb::NoOpState&,
+                           std::size_t, apb::IndexRange range) override {
     return apb::busy_kernel(iterations_, kPieces, op.seed())(range);
   }
 

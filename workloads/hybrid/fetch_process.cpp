@@ -21,7 +21,7 @@ namespace asio = apb::asio;
 
 constexpr std::size_t kPieces = 64;
 
-class FetchProcessWorkload final : public apb::PipelineWorkload {
+class FetchProcessWorkload final : public apb::PipelineWorkload<> {
  public:
   static apb::WorkloadInfo info() {
     return {
@@ -70,18 +70,23 @@ class FetchProcessWorkload final : public apb::PipelineWorkload {
             {"respond", apb::StageKind::io, s(respond_)}};
   }
 
-  asio::awaitable<void> async_io(apb::OpContext&, std::size_t stage) override {
+  asio::awaitable<void> async_io(apb::OpContext&, apb::NoOpState&,
+                                 std::size_t stage) override {
     asio::steady_timer timer(co_await asio::this_coro::executor,
                              stage == 0 ? fetch_ : respond_);
     co_await timer.async_wait(asio::use_awaitable);
   }
-  void blocking_io(apb::OpContext&, std::size_t stage) override {
+  void blocking_io(apb::OpContext&, apb::NoOpState&,
+                   std::size_t stage) override {
     std::this_thread::sleep_for(stage == 0 ? fetch_ : respond_);
   }
 
-  std::size_t cpu_items(std::size_t) const override { return kPieces; }
-  std::uint64_t cpu_kernel(apb::OpContext& op, std::size_t,
-                           apb::IndexRange range) override {
+  std::size_t cpu_items(const apb::OpContext&, const apb::NoOpState&,
+                        std::size_t) const override {
+    return kPieces;
+  }
+  std::uint64_t cpu_kernel(const apb::OpContext& op, const apb::NoOpState&,
+                           std::size_t, apb::IndexRange range) override {
     return apb::busy_kernel(iterations_, kPieces, op.seed())(range);
   }
 

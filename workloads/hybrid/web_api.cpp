@@ -34,7 +34,7 @@ constexpr std::int64_t kMaxFanout = 1024;
 
 enum StageIndex : std::size_t { kFetch = 0, kProcess = 1, kRespond = 2 };
 
-class WebApiWorkload final : public apb::PipelineWorkload {
+class WebApiWorkload final : public apb::PipelineWorkload<> {
  public:
   static apb::WorkloadInfo info() {
     return {
@@ -98,7 +98,8 @@ class WebApiWorkload final : public apb::PipelineWorkload {
     };
   }
 
-  asio::awaitable<void> async_io(apb::OpContext&, std::size_t stage) override {
+  asio::awaitable<void> async_io(apb::OpContext&, apb::NoOpState&,
+                                 std::size_t stage) override {
     const auto executor = co_await asio::this_coro::executor;
     if (stage == kRespond || fanout_ == 1) {
       asio::steady_timer timer(executor, stage == kFetch ? delay_ : respond_);
@@ -126,7 +127,8 @@ class WebApiWorkload final : public apb::PipelineWorkload {
   }
 
   // A blocking client makes one call at a time.
-  void blocking_io(apb::OpContext&, std::size_t stage) override {
+  void blocking_io(apb::OpContext&, apb::NoOpState&,
+                   std::size_t stage) override {
     if (stage == kRespond) {
       std::this_thread::sleep_for(respond_);
       return;
@@ -135,13 +137,14 @@ class WebApiWorkload final : public apb::PipelineWorkload {
       std::this_thread::sleep_for(delay_);
   }
 
-  std::size_t cpu_items(std::size_t) const override {
+  std::size_t cpu_items(const apb::OpContext&, const apb::NoOpState&,
+                        std::size_t) const override {
     return fanout_ * kPiecesPerItem;
   }
   // fanout x kPiecesPerItem equal items, each seeded by (op seed, item):
   // any split gives the same digest.
-  std::uint64_t cpu_kernel(apb::OpContext& op, std::size_t,
-                           apb::IndexRange range) override {
+  std::uint64_t cpu_kernel(const apb::OpContext& op, const apb::NoOpState&,
+                           std::size_t, apb::IndexRange range) override {
     return apb::busy_kernel(iterations_ * fanout_, fanout_ * kPiecesPerItem,
                             op.seed())(range);
   }

@@ -1,7 +1,8 @@
 // io.http: one op is an HTTP/1.1 `GET` over a kept-alive connection; the
 // client checks the status (200) and the body length. By default the
-// server is a Boost.Beast server started in-process on 127.0.0.1
-// (ephemeral port) for the run, answering `GET /` with `body` bytes after
+// server is apb::LoopbackHttpServer (Boost.Beast, <apbench/
+// loopback_http_server.hpp>) started in-process on 127.0.0.1 (ephemeral
+// port) for the run, answering `GET /` with `body` bytes after
 // `server_delay`; `target=http://HOST[:PORT][/PATH]` points the client at
 // another server instead. Connections are kept per lane (one request in
 // flight per connection), so ops in flight never exceed `connections`.
@@ -26,6 +27,7 @@
 #include <string_view>
 
 #include "apbench/error.hpp"
+#include "apbench/loopback_http_server.hpp"
 #include "apbench/op_error.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/seed.hpp"
@@ -54,75 +56,6 @@ std::string host_port(const tcp::endpoint& e) {
   return e.address().is_v6() ? fmt::format("[{}]:{}", address, e.port())
                              : fmt::format("{}:{}", address, e.port());
 }
-
-// The in-process server: answers `GET /` with 200 and `body` bytes after
-// `delay` (anything else with 404), keeping connections alive as the
-// client asks, on its own io_context thread.
-class HttpServer {
- public:
-  HttpServer(const asio::ip::address& bind, std::size_t body, nanoseconds delay,
-             std::shared_ptr<apb::RunFailure> failure)
-      : delay_(delay), thread_(bind, std::move(failure)) {
-    const std::string payload(body, 'x');
-    for (bool keep_alive : {false, true}) {
-      ok_[keep_alive] = make_response(http::status::ok, payload, keep_alive);
-      not_found_[keep_alive] =
-          make_response(http::status::not_found, "not found\n", keep_alive);
-    }
-    thread_.start(
-        [this](tcp::socket socket) { return session(std::move(socket)); });
-  }
-
-  tcp::endpoint endpoint() const { return thread_.endpoint(); }
-  std::uint64_t accept_errors() const { return thread_.accept_errors(); }
-
- private:
-  using Response = http::response<http::string_body>;
-
-  static Response make_response(http::status status, std::string body,
-                                bool keep_alive) {
-    Response res{status, 11};
-    res.set(http::field::server, "apbench");
-    res.set(http::field::content_type, "application/octet-stream");
-    res.body() = std::move(body);
-    res.keep_alive(keep_alive);
-    res.prepare_payload();
-    return res;
-  }
-
-  asio::awaitable<void> session(tcp::socket socket) {
-    beast::flat_buffer buffer;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    try {
-      for (;;) {
-        http::request<http::string_body> request;
-        co_await http::async_read(socket, buffer, request, asio::use_awaitable);
-        if (delay_ > nanoseconds::zero()) {
-          timer.expires_after(delay_);
-          co_await timer.async_wait(asio::use_awaitable);
-        }
-        const bool keep_alive = request.keep_alive();
-        const bool found =
-            request.method() == http::verb::get && request.target() == "/";
-        // The responses are built once and only read here (the const
-        // overload of async_write serializes without changing them).
-        const Response& response =
-            found ? ok_[keep_alive] : not_found_[keep_alive];
-        co_await http::async_write(socket, response, asio::use_awaitable);
-        if (!keep_alive) break;
-      }
-      boost::system::error_code ignored;
-      socket.shutdown(tcp::socket::shutdown_send, ignored);
-    } catch (const std::exception&) {
-      // The client closed or reset the connection: the session ends.
-    }
-  }
-
-  nanoseconds delay_;
-  Response ok_[2];                // [keep_alive]
-  Response not_found_[2];         // [keep_alive]
-  apb::io::ServerThread thread_;  // last: stops before the above go away
-};
 
 // Where the client sends its requests.
 struct Target {
@@ -300,9 +233,11 @@ class HttpWorkload final : public apb::Workload {
       target_ = parse_target(target);
       url_ = target;
     } else {
-      server_.emplace(apb::io::parse_bind(run.params.text("bind")),
-                      static_cast<std::size_t>(body_), net_.server_delay,
-                      run.failure);
+      server_.emplace(apb::LoopbackHttpServer::Options{
+          .body_bytes = static_cast<std::size_t>(body_),
+          .delay = net_.server_delay,
+          .bind = apb::io::parse_bind(run.params.text("bind")),
+          .failure = run.failure});
       target_.endpoint = server_->endpoint();
       target_.host = host_port(target_.endpoint);
       target_.path = "/";
@@ -443,7 +378,7 @@ class HttpWorkload final : public apb::Workload {
   Target target_;
   std::string url_;      // for notes
   std::string request_;  // the serialized GET
-  std::optional<HttpServer> server_;
+  std::optional<apb::LoopbackHttpServer> server_;
 };
 
 }  // namespace

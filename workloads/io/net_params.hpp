@@ -1,36 +1,27 @@
 #pragma once
 // What io.tcp_echo and io.http share besides the sockets: the parameters
 // `server_delay`, `connections`, `op_timeout` and `bind`, the ideal-time
-// model of the server delay, the thread of the in-process server, and its
-// counter (`server_accept_errors`).
+// model of the server delay, and the in-process server's counter
+// (`server_accept_errors`). The servers themselves are public:
+// <apbench/loopback_http_server.hpp>, <apbench/loopback_echo_server.hpp>.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <atomic>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "apbench/error.hpp"
 #include "apbench/params.hpp"
-#include "apbench/run_failure.hpp"
 #include "apbench/workload.hpp"
 
 namespace apb::io {
@@ -169,105 +160,5 @@ inline asio::ip::address parse_bind(const std::string& text) {
 // fail: each one retried after a short back-off, but a last one that ended
 // the server (and failed the run).
 inline constexpr const char* kAcceptErrorsCounter = "server_accept_errors";
-
-// An in-process server's io_context, listener (ephemeral port) and thread.
-// Declare it as the server's last member: it is then destroyed first, so
-// the thread has stopped before the members its sessions use go away.
-class ServerThread {
- public:
-  using tcp = asio::ip::tcp;
-  using Session = std::function<asio::awaitable<void>(tcp::socket)>;
-
-  // `failure` hears of an accept error the server cannot go on after.
-  ServerThread(const asio::ip::address& bind,
-               std::shared_ptr<RunFailure> failure)
-      : acceptor_(ioc_, tcp::endpoint(bind, 0)), failure_(std::move(failure)) {}
-  ServerThread(const ServerThread&) = delete;
-  ServerThread& operator=(const ServerThread&) = delete;
-  ~ServerThread() {
-    stopping_.store(true, std::memory_order_relaxed);
-    ioc_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  // Runs `session` for every accepted connection, on the thread.
-  void start(Session session) {
-    session_ = std::move(session);
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-
-  tcp::endpoint endpoint() const { return acceptor_.local_endpoint(); }
-  // Accepts that failed so far (each retried, but the last one when the
-  // server could not go on).
-  std::uint64_t accept_errors() const {
-    return accept_errors_.load(std::memory_order_relaxed);
-  }
-
-  // An accept error the server goes on after: out of descriptors, buffers
-  // or memory (the clients' own failures free some), or a connection that
-  // failed before it was accepted (accept(2) reports the network errors of
-  // a pending connection as its own).
-  static bool transient(const boost::system::error_code& ec) {
-    if (ec.category() != boost::system::system_category()) return false;
-    switch (ec.value()) {
-      case EMFILE:
-      case ENFILE:
-      case ENOBUFS:
-      case ENOMEM:
-      case ECONNABORTED:
-      case EPROTO:
-      case EPERM:  // a firewall rule refused this connection
-      case ENOPROTOOPT:
-      case ENETDOWN:
-      case ENETUNREACH:
-      case EHOSTDOWN:
-      case EHOSTUNREACH:
-      case ENONET:
-      case EOPNOTSUPP:
-        return true;
-      default:
-        return false;
-    }
-  }
-
- private:
-  // Accepts until the io_context stops. A transient error is counted,
-  // backed off a little and retried, instead of ending the loop and leaving
-  // every later connection in the listen queue. Any other error (the
-  // listener was closed or shut down under it) ends the server: the run
-  // fails with the reason at once rather than its ops timing out.
-  asio::awaitable<void> accept_loop() {
-    asio::steady_timer back_off(ioc_);
-    for (;;) {
-      boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor_.async_accept(
-          asio::redirect_error(asio::use_awaitable, ec));
-      if (stopping_.load(std::memory_order_relaxed)) co_return;
-      if (ec) {
-        accept_errors_.fetch_add(1, std::memory_order_relaxed);
-        if (!transient(ec)) {
-          failure_->fail(fmt::format("in-process server stopped: accept: {}",
-                                     ec.message()));
-          co_return;
-        }
-        back_off.expires_after(std::chrono::milliseconds(10));
-        co_await back_off.async_wait(
-            asio::redirect_error(asio::use_awaitable, ec));
-        continue;
-      }
-      socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(ioc_, session_(std::move(socket)), asio::detached);
-    }
-  }
-
-  asio::io_context ioc_{1};
-  tcp::acceptor acceptor_;
-  std::shared_ptr<RunFailure> failure_;
-  Session session_;
-  std::atomic<std::uint64_t> accept_errors_{0};
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
-};
 
 }  // namespace apb::io

@@ -1,6 +1,7 @@
 // io.tcp_echo: one op writes `payload` bytes to an echo server over TCP and
-// reads them back, verifying every byte. By default the server is an Asio
-// echo server started in-process on 127.0.0.1 (ephemeral port) for the run;
+// reads them back, verifying every byte. By default the server is
+// apb::LoopbackEchoServer (<apbench/loopback_echo_server.hpp>) started
+// in-process on 127.0.0.1 (ephemeral port) for the run;
 // `target=HOST:PORT` points the client at another echo server instead.
 // Connections are kept per lane (one op in flight per connection), so ops
 // in flight never exceed `connections`.
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "apbench/error.hpp"
+#include "apbench/loopback_echo_server.hpp"
 #include "apbench/op_error.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/seed.hpp"
@@ -35,45 +37,6 @@ namespace {
 using namespace std::chrono;
 namespace asio = apb::asio;
 using tcp = asio::ip::tcp;
-
-// The in-process echo server: reads exactly `payload` bytes, waits
-// `delay`, writes them back, on its own io_context thread.
-class EchoServer {
- public:
-  EchoServer(const asio::ip::address& bind, std::size_t payload,
-             nanoseconds delay, std::shared_ptr<apb::RunFailure> failure)
-      : payload_(payload), delay_(delay), thread_(bind, std::move(failure)) {
-    thread_.start(
-        [this](tcp::socket socket) { return session(std::move(socket)); });
-  }
-
-  tcp::endpoint endpoint() const { return thread_.endpoint(); }
-  std::uint64_t accept_errors() const { return thread_.accept_errors(); }
-
- private:
-  asio::awaitable<void> session(tcp::socket socket) {
-    std::vector<char> buffer(payload_);
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    try {
-      for (;;) {
-        co_await asio::async_read(socket, asio::buffer(buffer),
-                                  asio::use_awaitable);
-        if (delay_ > nanoseconds::zero()) {
-          timer.expires_after(delay_);
-          co_await timer.async_wait(asio::use_awaitable);
-        }
-        co_await asio::async_write(socket, asio::buffer(buffer),
-                                   asio::use_awaitable);
-      }
-    } catch (const std::exception&) {
-      // The client closed or reset the connection: the session ends.
-    }
-  }
-
-  std::size_t payload_;
-  nanoseconds delay_;
-  apb::io::ServerThread thread_;  // last: stops before the above go away
-};
 
 // "HOST:PORT" with an IP literal or "localhost".
 tcp::endpoint parse_target(const std::string& text) {
@@ -159,8 +122,11 @@ class TcpEchoWorkload final : public apb::Workload {
       endpoint_ = parse_target(target);
       return;
     }
-    server_.emplace(apb::io::parse_bind(run.params.text("bind")), payload_,
-                    net_.server_delay, run.failure);
+    server_.emplace(apb::LoopbackEchoServer::Options{
+        .message_bytes = payload_,
+        .delay = net_.server_delay,
+        .bind = apb::io::parse_bind(run.params.text("bind")),
+        .failure = run.failure});
     endpoint_ = server_->endpoint();
   }
 
@@ -261,7 +227,7 @@ class TcpEchoWorkload final : public apb::Workload {
   std::vector<char> pattern_;
   apb::io::NetParams net_;
   tcp::endpoint endpoint_;
-  std::optional<EchoServer> server_;
+  std::optional<apb::LoopbackEchoServer> server_;
 };
 
 }  // namespace
