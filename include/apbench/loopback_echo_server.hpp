@@ -45,7 +45,8 @@ class LoopbackEchoServer {
   void stop();
 
   asio::ip::tcp::endpoint endpoint() const;  // 127.0.0.1:PORT
-  // Messages echoed so far, and accepts that failed.
+  // Messages received so far (each echoed; counted before the echo is
+  // sent), and accepts that failed.
   std::uint64_t messages() const;
   std::uint64_t accept_errors() const;
 

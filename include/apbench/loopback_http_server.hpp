@@ -53,7 +53,8 @@ class LoopbackHttpServer {
   std::string host() const;                  // "127.0.0.1:PORT": Host header
   std::string url() const;                   // "http://127.0.0.1:PORT/"
   std::size_t body_size() const;             // bytes of `GET /`'s body
-  // Requests answered so far (404s included), and accepts that failed.
+  // Requests received so far (each answered, 404s included; counted
+  // before the answer is sent), and accepts that failed.
   std::uint64_t requests() const;
   std::uint64_t accept_errors() const;
 

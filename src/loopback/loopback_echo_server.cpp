@@ -31,13 +31,14 @@ struct LoopbackEchoServer::Impl {
       for (;;) {
         co_await asio::async_read(socket, asio::buffer(buffer),
                                   asio::use_awaitable);
+        // Counted before the echo is sent: a client that has it sees it.
+        messages.fetch_add(1, std::memory_order_relaxed);
         if (delay > std::chrono::nanoseconds::zero()) {
           timer.expires_after(delay);
           co_await timer.async_wait(asio::use_awaitable);
         }
         co_await asio::async_write(socket, asio::buffer(buffer),
                                    asio::use_awaitable);
-        messages.fetch_add(1, std::memory_order_relaxed);
       }
     } catch (const std::exception&) {
       // The client closed or reset the connection: the session ends.

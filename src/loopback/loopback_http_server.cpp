@@ -58,6 +58,8 @@ struct LoopbackHttpServer::Impl {
       for (;;) {
         http::request<http::string_body> request;
         co_await http::async_read(socket, buffer, request, asio::use_awaitable);
+        // Counted before the answer is sent: a client that has it sees it.
+        requests.fetch_add(1, std::memory_order_relaxed);
         if (delay > std::chrono::nanoseconds::zero()) {
           timer.expires_after(delay);
           co_await timer.async_wait(asio::use_awaitable);
@@ -70,7 +72,6 @@ struct LoopbackHttpServer::Impl {
         const Response& response =
             found ? ok[keep_alive] : not_found[keep_alive];
         co_await http::async_write(socket, response, asio::use_awaitable);
-        requests.fetch_add(1, std::memory_order_relaxed);
         if (!keep_alive) break;
       }
       boost::system::error_code ignored;
