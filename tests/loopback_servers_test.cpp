@@ -146,6 +146,31 @@ TEST(LoopbackHttpServer, BodyOfGivenSizeWhenNoBodyIsGiven) {
   EXPECT_EQ(server.body_size(), 70000u);
 }
 
+// POST / answers with how many bytes arrived, after its own delay.
+TEST(LoopbackHttpServer, PostAnswersWithTheBytesReceivedAfterThePostDelay) {
+  LoopbackHttpServer server(
+      LoopbackHttpServer::Options{.delay = 0ms, .post_delay = 30ms});
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(server.endpoint());
+  http::request<http::string_body> request{http::verb::post, "/", 11};
+  request.set(http::field::host, server.host());
+  request.body() = std::string(1234, 'p');
+  request.keep_alive(true);
+  request.prepare_payload();
+  const auto start = std::chrono::steady_clock::now();
+  http::write(socket, request);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 30ms);
+  EXPECT_EQ(response.result_int(), 200u);
+  EXPECT_EQ(response.body(), "1234");
+  // A GET on the same connection has no delay of its own here.
+  EXPECT_EQ(get(socket, "/", server.host()).result_int(), 200u);
+  EXPECT_EQ(server.requests(), 2u);
+}
+
 TEST(LoopbackEchoServer, EchoesEachMessageOn127001AndStops) {
   const std::size_t threads = threads_at_rest();
   LoopbackEchoServer server(

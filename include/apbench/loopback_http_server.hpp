@@ -2,8 +2,10 @@
 // A loopback HTTP/1.1 server for a workload of your own to fetch from:
 // the Boost.Beast server `io.http` starts, on 127.0.0.1 and an ephemeral
 // port, on a thread of its own. It answers `GET /` with 200 and a fixed
-// body after `delay`, anything else with 404, keeping connections alive as
-// the client asks. Start it in setup() and stop it in teardown():
+// body after `delay`, `POST /` with 200 and the number of bytes it received
+// (in decimal) after `post_delay`, anything else with 404, keeping
+// connections alive as the client asks. Start it in setup() and stop it in
+// teardown():
 //
 //   server_.emplace(apb::LoopbackHttpServer::Options{
 //       .body = document, .failure = run.failure});
@@ -28,8 +30,10 @@ class LoopbackHttpServer {
     // of 'x'.
     std::string body{};
     std::size_t body_bytes = 120;
-    // Waited before each answer (a slow backend), on the server's thread.
+    // Waited before each answer to a GET (a slow backend), and to a POST,
+    // on the server's thread.
     std::chrono::nanoseconds delay{};
+    std::chrono::nanoseconds post_delay{};
     // Where it listens: 127.0.0.1 unless told otherwise (io.http's `bind`).
     asio::ip::address bind = asio::ip::address_v4::loopback();
     // Hears of an accept error the server cannot go on after (give it

@@ -36,6 +36,7 @@ Response make_response(http::status status, std::string body, bool keep_alive) {
 struct LoopbackHttpServer::Impl {
   explicit Impl(Options options)
       : delay(options.delay),
+        post_delay(options.post_delay),
         body_size(options.body.empty() ? options.body_bytes
                                        : options.body.size()),
         thread(options.bind, std::move(options.failure)) {
@@ -60,11 +61,23 @@ struct LoopbackHttpServer::Impl {
         co_await http::async_read(socket, buffer, request, asio::use_awaitable);
         // Counted before the answer is sent: a client that has it sees it.
         requests.fetch_add(1, std::memory_order_relaxed);
-        if (delay > std::chrono::nanoseconds::zero()) {
-          timer.expires_after(delay);
+        const bool keep_alive = request.keep_alive();
+        const bool post = request.method() == http::verb::post;
+        if (const auto wait = post ? post_delay : delay;
+            wait > std::chrono::nanoseconds::zero()) {
+          timer.expires_after(wait);
           co_await timer.async_wait(asio::use_awaitable);
         }
-        const bool keep_alive = request.keep_alive();
+        if (post && request.target() == "/") {
+          // What was received, so the client can check it all arrived.
+          co_await http::async_write(
+              socket,
+              make_response(http::status::ok,
+                            std::to_string(request.body().size()), keep_alive),
+              asio::use_awaitable);
+          if (!keep_alive) break;
+          continue;
+        }
         const bool found =
             request.method() == http::verb::get && request.target() == "/";
         // The responses are built once and only read here (the const
@@ -81,7 +94,7 @@ struct LoopbackHttpServer::Impl {
     }
   }
 
-  std::chrono::nanoseconds delay;
+  std::chrono::nanoseconds delay, post_delay;
   std::size_t body_size;
   Response ok[2];         // [keep_alive]
   Response not_found[2];  // [keep_alive]
