@@ -51,7 +51,7 @@ STANDARD_CASES = [
     ("io.sleep", "delay=100ms", ["async", "plain-asio"]),
     ("cpu.spin", "work=0ms",
      ["async", "plain-asio", "async-pool", "plain-asio-pool", "parallel",
-      "plain-tbb"]),
+      "plain-tbb-split", "plain-tbb"]),
 ]
 
 

@@ -13,9 +13,12 @@
 //   plain-asio       detached co_spawn per op on one io_context thread
 //   plain-asio-pool  the same on an io_context run by --threads threads
 //   plain-tbb        tbb::parallel_for over the ops, each op a plain call
+//   plain-tbb-split  the same, each op's pieces in a nested parallel_reduce
 // WORKLOAD is io.sleep (delay=...) or cpu.spin (work=...). Every op must
 // complete: the program fails otherwise, so a count is never of less work.
+#include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_reduce.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <atomic>
@@ -29,6 +32,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -67,6 +71,17 @@ struct PlainOp {
     for (std::size_t i = 0; i < kPieces; ++i)
       digest += apb::busy_iterations(piece_iterations, apb::mix64(op ^ i));
     return digest;
+  }
+  std::uint64_t split_spin(std::size_t index, std::uint64_t seed) const {
+    const std::uint64_t op = apb::op_seed(seed, index);
+    return tbb::parallel_reduce(
+        tbb::blocked_range<std::size_t>(0, kPieces), std::uint64_t{0},
+        [&](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) {
+          for (std::size_t i = r.begin(); i != r.end(); ++i)
+            acc += apb::busy_iterations(piece_iterations, apb::mix64(op ^ i));
+          return acc;
+        },
+        std::plus<>());
   }
 };
 
@@ -111,7 +126,9 @@ std::size_t run_plain_asio(const Options& o, unsigned threads) {
   return done.load();
 }
 
-std::size_t run_plain_tbb(const Options& o) {
+// `split`: each op's pieces spread with a nested tbb::parallel_reduce, as
+// the parallel strategy splits an op's kernel.
+std::size_t run_plain_tbb(const Options& o, bool split) {
   const PlainOp body = plain_op(o);
   tbb::task_arena arena(static_cast<int>(o.threads));
   std::atomic<std::size_t> done{0};
@@ -120,6 +137,8 @@ std::size_t run_plain_tbb(const Options& o) {
     tbb::parallel_for(std::size_t{0}, o.ops, [&](std::size_t i) {
       if (body.sleep)
         std::this_thread::sleep_for(body.delay);
+      else if (split)
+        digest.fetch_add(body.split_spin(i, 1), std::memory_order_relaxed);
       else
         digest.fetch_add(body.spin(i, 1), std::memory_order_relaxed);
       done.fetch_add(1, std::memory_order_relaxed);
@@ -179,8 +198,8 @@ int main(int argc, char** argv) try {
     std::fprintf(stderr,
                  "usage: %s SUBJECT WORKLOAD OPS [threads=T] [concurrency=C] "
                  "[name=value ...]\n"
-                 "SUBJECT: an apbench strategy, plain-asio, plain-asio-pool "
-                 "or plain-tbb\n",
+                 "SUBJECT: an apbench strategy, plain-asio, plain-asio-pool, "
+                 "plain-tbb or plain-tbb-split\n",
                  argv[0]);
     return 2;
   }
@@ -208,7 +227,9 @@ int main(int argc, char** argv) try {
   else if (o.subject == "plain-asio-pool")
     completed = run_plain_asio(o, o.threads);
   else if (o.subject == "plain-tbb")
-    completed = run_plain_tbb(o);
+    completed = run_plain_tbb(o, false);
+  else if (o.subject == "plain-tbb-split")
+    completed = run_plain_tbb(o, true);
   else
     completed = run_apbench(o);
   if (completed != o.ops) {
