@@ -18,6 +18,7 @@ exit status is 1 when SUBJECT's instructions per op exceed PLAIN's by more
 than the margin; 77 (CTest's skip code) when valgrind is not installed.
 """
 import argparse
+import concurrent.futures
 import os
 import re
 import shutil
@@ -56,7 +57,7 @@ STANDARD_CASES = [
 
 
 def callgrind(op_cost, subject, workload, params, ops, out_dir):
-    out = os.path.join(out_dir, f"cg.{subject}.{workload}.{ops}")
+    out = os.path.join(out_dir, f"cg.{subject}.{workload}.{'.'.join(params)}.{ops}")
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
            op_cost, subject, workload, str(ops)] + params
     run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -120,6 +121,22 @@ def measure(op_cost, subject, workload, params, ops, out_dir):
     low, high = ops
     files = [callgrind(op_cost, subject, workload, params, n, out_dir)
              for n in (low, high)]
+    return summarize(subject, files, ops)
+
+
+def measure_all(op_cost, subjects, workload, params, ops, out_dir):
+    """Several subjects at once: the callgrind runs go in parallel (each
+    is one process on one core; counts do not depend on the others)."""
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        runs = {(s, n): pool.submit(callgrind, op_cost, s, workload, params, n,
+                                    out_dir)
+                for s in subjects for n in ops}
+        return [summarize(s, [runs[(s, n)].result() for n in ops], ops)
+                for s in subjects]
+
+
+def summarize(subject, files, ops):
+    low, high = ops
     per_op = (total_of(files[1]) - total_of(files[0])) / (high - low)
     a, b = self_costs(files[0]), self_costs(files[1])
     diff = {f: (b.get(f, 0) - a.get(f, 0)) / (high - low)
@@ -187,10 +204,8 @@ def main():
             if not args.against or not args.case:
                 sys.exit("--check needs --against and a --case for the workload")
             _, workload, params = parse_case(args.case[0])
-            mine = measure(args.op_cost, args.check, workload, params, ops,
-                           out_dir)
-            plain = measure(args.op_cost, args.against, workload, params, ops,
-                            out_dir)
+            mine, plain = measure_all(args.op_cost, [args.check, args.against],
+                                      workload, params, ops, out_dir)
             print_case(workload, params, [mine, plain], True)
             ratio = mine.per_op / plain.per_op
             verdict = "ok" if ratio <= args.margin else "TOO COSTLY"
@@ -213,8 +228,8 @@ def main():
         else:
             groups = [(w, [p], s) for w, p, s in STANDARD_CASES]
         for workload, params, subjects in groups:
-            results = [measure(args.op_cost, s, workload, params, ops, out_dir)
-                       for s in subjects]
+            results = measure_all(args.op_cost, subjects, workload, params,
+                                  ops, out_dir)
             print_case(workload, params, results, args.verbose)
     return 0
 
