@@ -48,7 +48,7 @@ OTHER = "the rest (Asio, oneTBB, the op itself)"
 STANDARD_CASES = [
     ("io.sleep", "delay=0ms",
      ["async", "plain-asio", "async-pool", "plain-asio-pool", "parallel",
-      "threads", "plain-tbb"]),
+      "plain-tbb", "threads", "plain-threads"]),
     ("io.sleep", "delay=100ms", ["async", "plain-asio"]),
     ("cpu.spin", "work=0ms",
      ["async", "plain-asio", "async-pool", "plain-asio-pool", "parallel",

@@ -14,6 +14,7 @@
 //   plain-asio-pool  the same on an io_context run by --threads threads
 //   plain-tbb        tbb::parallel_for over the ops, each op a plain call
 //   plain-tbb-split  the same, each op's pieces in a nested parallel_reduce
+//   plain-threads    a std::thread per op in flight (concurrency=C, 0: all)
 // WORKLOAD is io.sleep (delay=...) or cpu.spin (work=...). Every op must
 // complete: the program fails otherwise, so a count is never of less work.
 #include <oneapi/tbb/blocked_range.h>
@@ -21,6 +22,7 @@
 #include <oneapi/tbb/parallel_reduce.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -147,6 +149,30 @@ std::size_t run_plain_tbb(const Options& o, bool split) {
   return done.load();
 }
 
+// `concurrency` threads (0: one per op) taking ops from a shared counter.
+std::size_t run_plain_threads(const Options& o) {
+  const PlainOp body = plain_op(o);
+  const std::size_t count =
+      o.concurrency == 0 ? o.ops : std::min(o.concurrency, o.ops);
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::atomic<std::uint64_t> digest{0};
+  std::vector<std::thread> threads;
+  threads.reserve(count);
+  for (std::size_t t = 0; t < count; ++t)
+    threads.emplace_back([&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < o.ops;) {
+        if (body.sleep)
+          std::this_thread::sleep_for(body.delay);
+        else
+          digest.fetch_add(body.spin(i, 1), std::memory_order_relaxed);
+        done.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  for (auto& t : threads) t.join();
+  return done.load();
+}
+
 // One repetition as the runner measures it (src/engine/runner.cpp,
 // run_once): the same Batch, stop token and Strategy::execute.
 std::size_t run_apbench(const Options& o) {
@@ -199,7 +225,7 @@ int main(int argc, char** argv) try {
                  "usage: %s SUBJECT WORKLOAD OPS [threads=T] [concurrency=C] "
                  "[name=value ...]\n"
                  "SUBJECT: an apbench strategy, plain-asio, plain-asio-pool, "
-                 "plain-tbb or plain-tbb-split\n",
+                 "plain-tbb, plain-tbb-split or plain-threads\n",
                  argv[0]);
     return 2;
   }
@@ -230,6 +256,8 @@ int main(int argc, char** argv) try {
     completed = run_plain_tbb(o, false);
   else if (o.subject == "plain-tbb-split")
     completed = run_plain_tbb(o, true);
+  else if (o.subject == "plain-threads")
+    completed = run_plain_threads(o);
   else
     completed = run_apbench(o);
   if (completed != o.ops) {
