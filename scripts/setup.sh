@@ -19,6 +19,7 @@ packages=(
   libhdrhistogram-java      # CTest hlog_tools: HdrHistogram's own log reader,
   default-jre-headless      #   which needs a JRE (the package does not pull one in)
   python3-matplotlib        # tools/apbench-charts (SVG charts)
+  valgrind                  # CTest op_instructions: instructions per op (callgrind)
 )
 
 missing=()

@@ -12,6 +12,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "apbench/asio.hpp"
@@ -88,12 +89,31 @@ class Batch {
   // throws for an op's own failure: its message is counted as an error.
   void run_blocking(Workload& workload, std::size_t index,
                     ComputePolicy& compute, unsigned slot, LaneState& lane);
+  // The same for a lane that runs its ops back to back (claims the next
+  // index and runs it at once, as every built-in lane does): in a closed
+  // loop the op starts where the lane's previous op ended (lane_start).
+  void run_lane_op(Workload& workload, std::size_t index,
+                   ComputePolicy& compute, unsigned slot, LaneState& lane);
 
   // The pieces of run_blocking, for strategies that run ops themselves
   // (the coroutine lanes in apbench/lanes.hpp, which save a
   // coroutine frame per op by not wrapping the op in another coroutine).
   using clock = std::chrono::steady_clock;
   std::uint64_t seed() const { return seed_; }
+  // Closed loop, a lane running its ops back to back: an op starts where
+  // the lane's previous op ended (that op's end, read once for both), so
+  // each op costs one clock read. The lane's bookkeeping between the two
+  // (recording one op, claiming the next: tens of ns) counts in the next
+  // op's latency. A lane's first op, and an op after a failed one, read
+  // the clock. Call lane_end for the op's end when it succeeded.
+  static clock::time_point lane_start(LaneState& lane) noexcept {
+    const auto since = std::exchange(lane.free_since_, clock::time_point{});
+    return since == clock::time_point{} ? clock::now() : since;
+  }
+  static clock::time_point lane_end(LaneState& lane) noexcept {
+    lane.free_since_ = clock::now();
+    return lane.free_since_;
+  }
   // Open loop: when op `index` is due (only valid when open()).
   clock::time_point due(std::size_t index) const noexcept {
     return origin_ + std::chrono::nanoseconds(due_ns_[index]);
@@ -134,6 +154,9 @@ class Batch {
   std::map<std::string, std::uint64_t> errors_by_cause() const;
 
  private:
+  void run_blocking_op(Workload& workload, std::size_t index,
+                       ComputePolicy& compute, unsigned slot, LaneState& lane,
+                       bool back_to_back);
   void record_error(std::string cause, std::string message);
 
   struct Slot {

@@ -5,12 +5,15 @@
 // what an op would otherwise re-create, such as an open connection:
 // `auto& conn = op.lane().state<Connection>();`. It is destroyed when the
 // lane ends, inside the strategy, before its io_context goes away.
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <typeinfo>
 
 namespace apb {
+
+class Batch;
 
 class LaneState {
  public:
@@ -33,6 +36,7 @@ class LaneState {
   }
 
  private:
+  friend class Batch;  // keeps free_since_ (Batch::lane_start)
   struct Base {
     virtual ~Base() = default;
   };
@@ -42,6 +46,9 @@ class LaneState {
   };
   std::size_t index_;
   std::unique_ptr<Base> holder_;
+  // When the lane's previous op ended, while its next op follows at once;
+  // the epoch when unknown.
+  std::chrono::steady_clock::time_point free_since_{};
 };
 
 }  // namespace apb

@@ -5,6 +5,7 @@
 // loop a lane first waits for its op's due time, so ops start on the
 // schedule while lanes are free and queue (in order) when they are not. A
 // blocking lane does the same on a thread of the strategy's own.
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <stop_token>
+#include <vector>
 
 #include "apbench/batch.hpp"
 
@@ -35,29 +37,54 @@ inline void run_blocking_lane(Batch& batch, Workload& workload,
                               std::size_t lane_index) {
   LaneState state(lane_index);  // the lane's own data, for its ops
   while (const auto index = batch.claim())
-    batch.run_blocking(workload, *index, compute, slot, state);
+    batch.run_lane_op(workload, *index, compute, slot, state);
 }
 
-// A coroutine lane (see spawn_lanes).
-inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
-                                  ComputePolicy& compute, unsigned slot,
-                                  std::size_t lane_index) {
-  LaneState state(lane_index);              // lives as long as the lane
-  std::optional<asio::steady_timer> timer;  // open loop only
+// A coroutine lane of a closed loop (see spawn_lanes): its ops run back to
+// back, so each op's start is the previous op's end (Batch::lane_start):
+// one clock read per op. Its frame holds only what every op needs, since
+// with all ops in flight at once there is one lane, and one frame, per op.
+inline asio::awaitable<void> closed_lane(Batch& batch, Workload& workload,
+                                         ComputePolicy& compute, unsigned slot,
+                                         std::size_t lane_index) {
+  LaneState state(lane_index);  // lives as long as the lane
+  while (const auto index = batch.claim()) {
+    OpContext op(batch.op_number(*index), batch.seed(), compute, state);
+    op.set_stage_row(batch.stage_row(*index));
+    op.set_stop_token(batch.stop_token());
+    const auto start = batch.lane_start(state);
+    try {
+      co_await workload.async_op(op);
+    } catch (...) {
+      batch.record_current_exception();
+      continue;
+    }
+    // A pipeline's op-finished hook ran after the op's end (end_time):
+    // neither that op's latency nor the next one's.
+    const auto free = batch.lane_end(state);
+    batch.record_ok(slot, *index, start, op.end_time(free), op.digest());
+  }
+}
+
+// A coroutine lane of an open loop: it first waits for its op's due time,
+// so ops start on the schedule while lanes are free.
+inline asio::awaitable<void> open_lane(Batch& batch, Workload& workload,
+                                       ComputePolicy& compute, unsigned slot,
+                                       std::size_t lane_index) {
+  LaneState state(lane_index);
+  std::optional<asio::steady_timer> timer;
   while (const auto index = batch.claim()) {
     OpContext op(batch.op_number(*index), batch.seed(), compute, state);
     op.set_stage_row(batch.stage_row(*index));
     op.set_stop_token(batch.stop_token());
     auto start = Batch::clock::now();
-    if (batch.open()) {
-      if (const auto due = batch.due(*index); start < due) {
-        if (!timer) timer.emplace(co_await asio::this_coro::executor);
-        timer->expires_at(due);
-        co_await timer->async_wait(asio::use_awaitable);
-        start = Batch::clock::now();
-      }
-      if (!batch.admit(start)) continue;
+    if (const auto due = batch.due(*index); start < due) {
+      if (!timer) timer.emplace(co_await asio::this_coro::executor);
+      timer->expires_at(due);
+      co_await timer->async_wait(asio::use_awaitable);
+      start = Batch::clock::now();
     }
+    if (!batch.admit(start)) continue;
     try {
       co_await workload.async_op(op);
     } catch (...) {
@@ -67,6 +94,15 @@ inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
     batch.record_ok(slot, *index, start, op.end_time(Batch::clock::now()),
                     op.digest());
   }
+}
+
+// A coroutine lane (see spawn_lanes): claims the next op, awaits it, and
+// repeats; in an open loop it first waits for the op's due time.
+inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
+                                  ComputePolicy& compute, unsigned slot,
+                                  std::size_t lane_index) {
+  return batch.open() ? open_lane(batch, workload, compute, slot, lane_index)
+                      : closed_lane(batch, workload, compute, slot, lane_index);
 }
 
 // Stops `ioc` when the run is asked to stop (Ctrl-C), whatever its lanes
@@ -97,7 +133,16 @@ class LoopLagProbe {
       if (e) std::rethrow_exception(e);
     });
   }
-  // Thread-safe: called when the last lane ends, so run() can return.
+  // Lanes to be spawned or not yet ended (counted before the first is
+  // spawned: lanes may end while others are still being spawned); the last
+  // to end stops the probe, so run() can return. Thread-safe.
+  void lanes_to_come(std::size_t lanes) noexcept {
+    lanes_.fetch_add(lanes, std::memory_order_relaxed);
+  }
+  void lane_ended() {
+    if (lanes_.fetch_sub(1, std::memory_order_acq_rel) == 1) stop();
+  }
+  // Thread-safe.
   void stop() {
     asio::post(strand_, [this] {
       stopped_ = true;
@@ -124,6 +169,7 @@ class LoopLagProbe {
   asio::steady_timer timer_;
   Batch& batch_;
   bool stopped_ = false;  // touched on the strand only
+  std::atomic<std::size_t> lanes_{0};
 };
 
 // Spawns batch.concurrency() lanes on `ioc` and starts them as it goes:
@@ -134,8 +180,12 @@ class LoopLagProbe {
 // Something thrown outside an op (e.g. out of memory) escapes from here or
 // from io_context::run() and fails the run.
 // With `strand_per_lane` (an io_context run by several threads) each lane
-// runs on its own strand, so what a lane starts (a connection's watchdog)
-// never runs at the same time as the lane itself.
+// runs on a strand, so what a lane starts (a connection's watchdog) never
+// runs at the same time as the lane itself. Up to kLaneStrands lanes each
+// get a strand of their own; beyond, lanes share them round-robin (lanes
+// on one strand take turns), so a fan-out of 100 000 ops does not create,
+// lock and free 100 000 strands.
+inline constexpr std::size_t kLaneStrands = 256;
 // With a `probe`, it is started first and stopped when the last lane ends.
 inline void spawn_lanes(asio::io_context& ioc, Batch& batch, Workload& workload,
                         ComputePolicy& compute, unsigned slot,
@@ -144,16 +194,24 @@ inline void spawn_lanes(asio::io_context& ioc, Batch& batch, Workload& workload,
   // poll() stops an io_context that runs out of work; the guard prevents
   // that while lanes are still being spawned.
   auto keep_running = asio::make_work_guard(ioc);
-  if (probe) probe->start();
-  auto lanes_left =
-      std::make_shared<std::atomic<std::size_t>>(batch.concurrency());
+  if (probe) {
+    probe->lanes_to_come(batch.concurrency());
+    probe->start();
+  }
+  // One lane (one op, when all are in flight at once) is small: the
+  // handler holds a pointer, not a shared count.
+  std::vector<asio::strand<asio::io_context::executor_type>> strands;
+  if (strand_per_lane)
+    for (std::size_t i = 0; i < std::min(batch.concurrency(), kLaneStrands);
+         ++i)
+      strands.push_back(asio::make_strand(ioc));
   for (std::size_t i = 0; i < batch.concurrency(); ++i) {
-    auto on_end = [probe, lanes_left](std::exception_ptr error) {
-      if (probe && lanes_left->fetch_sub(1) == 1) probe->stop();
+    auto on_end = [probe](std::exception_ptr error) {
+      if (probe) probe->lane_ended();
       if (error) std::rethrow_exception(error);
     };
     if (strand_per_lane)
-      asio::co_spawn(asio::make_strand(ioc),
+      asio::co_spawn(strands[i % strands.size()],
                      lane(batch, workload, compute, slot, i), on_end);
     else
       asio::co_spawn(ioc, lane(batch, workload, compute, slot, i), on_end);

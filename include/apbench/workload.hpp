@@ -122,6 +122,8 @@ class OpContext {
                                                Kernel kernel) {
     co_return co_await compute_->run_async(items, kernel);
   }
+  // The strategy's compute policy itself (what compute() calls).
+  ComputePolicy& compute_policy() const { return *compute_; }
   // The strategy's spawn/join model for fork-join work (fork_join.hpp).
   ForkJoin& fork_join() { return compute_->fork_join(); }
 
@@ -148,9 +150,13 @@ class OpContext {
   // Set when the run is asked to stop (Ctrl-C): a blocking op that waits
   // long should wait with sleep_for() or poll stop_requested(), and may
   // then return or throw at once; what it did is not recorded.
-  void set_stop_token(std::stop_token stop) { stop_ = std::move(stop); }
-  const std::stop_token& stop_token() const { return stop_; }
-  bool stop_requested() const { return stop_.stop_requested(); }
+  // The token is referred to, not copied (a copy per op would cost two
+  // atomic reference-count updates): it must outlive the op, as the
+  // Batch's own stop_token() does.
+  void set_stop_token(const std::stop_token& stop) { stop_ = &stop; }
+  void set_stop_token(std::stop_token&&) = delete;  // would dangle
+  const std::stop_token& stop_token() const { return *stop_; }
+  bool stop_requested() const { return stop_->stop_requested(); }
   // Sleeps `duration`, or less when the run is asked to stop; false then.
   bool sleep_for(std::chrono::nanoseconds duration) const;
 
@@ -162,7 +168,8 @@ class OpContext {
   std::uint64_t digest_ = 0;
   std::int64_t* stage_row_ = nullptr;
   std::optional<std::chrono::steady_clock::time_point> end_;
-  std::stop_token stop_;
+  const std::stop_token* stop_ = &no_stop_;
+  static inline const std::stop_token no_stop_{};  // never stops
 };
 
 class Workload {

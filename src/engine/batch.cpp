@@ -81,9 +81,33 @@ bool Batch::admit(clock::time_point now) noexcept {
 void Batch::run_blocking(Workload& workload, std::size_t index,
                          ComputePolicy& compute, unsigned slot,
                          LaneState& lane) {
+  run_blocking_op(workload, index, compute, slot, lane, false);
+}
+
+void Batch::run_lane_op(Workload& workload, std::size_t index,
+                        ComputePolicy& compute, unsigned slot,
+                        LaneState& lane) {
+  run_blocking_op(workload, index, compute, slot, lane, !open());
+}
+
+void Batch::run_blocking_op(Workload& workload, std::size_t index,
+                            ComputePolicy& compute, unsigned slot,
+                            LaneState& lane, bool back_to_back) {
   OpContext op(op_number(index), seed_, compute, lane);
   op.set_stage_row(stage_row(index));
   op.set_stop_token(stop_token_);
+  if (back_to_back) {
+    const auto start = lane_start(lane);
+    try {
+      workload.blocking_op(op);
+    } catch (...) {
+      record_current_exception();
+      return;
+    }
+    const auto free = lane_end(lane);  // after a pipeline's finished hook
+    record_ok(slot, index, start, op.end_time(free), op.digest());
+    return;
+  }
   auto start = clock::now();
   if (open()) {
     // Open loop: wait for the op's due time; a late op starts at once and

@@ -237,7 +237,7 @@ class Region {
       LaneState lane(index);
       const auto slot = static_cast<unsigned>(omp_get_thread_num());
       while (const auto op = batch_.claim())
-        batch_.run_blocking(workload_, *op, compute_, slot, lane);
+        batch_.run_lane_op(workload_, *op, compute_, slot, lane);
     } catch (...) {  // outside an op (out of memory, say)
       errors.keep(std::current_exception());
       batch_.stop();

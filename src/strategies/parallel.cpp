@@ -71,7 +71,7 @@ class ParallelStrategy final : public Strategy {
               tbb::this_task_arena::current_thread_index());
           for (std::size_t lane = range.begin(); lane != range.end(); ++lane)
             while (const auto index = batch.claim())
-              batch.run_blocking(workload, *index, compute, slot, *lanes[lane]);
+              batch.run_lane_op(workload, *index, compute, slot, *lanes[lane]);
         });
     arena.execute([&] {
       tbb::parallel_for(

@@ -96,7 +96,7 @@ class ThreadsStrategy final : public Strategy {
         threads.emplace_back([&batch, &workload, &compute, slot, t] {
           LaneState lane(t);
           while (const auto index = batch.claim())
-            batch.run_blocking(workload, *index, compute, slot, lane);
+            batch.run_lane_op(workload, *index, compute, slot, lane);
         });
       }
     } catch (const std::system_error& e) {

@@ -22,6 +22,9 @@ bool sleep_until(const std::stop_token& stop,
 }
 
 bool sleep_for(const std::stop_token& stop, std::chrono::nanoseconds duration) {
+  // Nothing to wait for (io.sleep at delay 0): no clock read, no wait.
+  if (duration <= std::chrono::nanoseconds::zero())
+    return !stop.stop_requested();
   return sleep_until(
       stop, std::chrono::steady_clock::now() +
                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(

@@ -51,7 +51,7 @@ void OpContext::mark_op_start() {
 }
 
 bool OpContext::sleep_for(std::chrono::nanoseconds duration) const {
-  return apb::sleep_for(stop_, duration);
+  return apb::sleep_for(*stop_, duration);
 }
 
 void OpContext::mark_stage(std::size_t stage, bool begin) {
@@ -61,8 +61,12 @@ void OpContext::mark_stage(std::size_t stage, bool begin) {
 asio::awaitable<void> Workload::async_op(OpContext& op) {
   // A kernel-only workload is still an op the async strategies can await:
   // its CPU work goes through the strategy's compute policy.
-  op.add_digest(co_await op.async_compute(
-      kernel_size(), [this, &op](IndexRange r) { return kernel(op, r); }));
+  // The kernel lives in this frame, so the policy's coroutine is awaited
+  // directly (OpContext::async_compute would add a frame per op).
+  const Kernel kernel = [this, &op](IndexRange r) {
+    return this->kernel(op, r);
+  };
+  op.add_digest(co_await op.compute_policy().run_async(kernel_size(), kernel));
 }
 
 void Workload::blocking_op(OpContext& op) {
