@@ -19,7 +19,9 @@ std::size_t repetitions_per_run(const Sweep& sweep) {
 
 // --refine: the runs each strategy may add to a sweep (at most).
 std::size_t refine_runs(const Sweep& sweep) {
-  return sweep.points.size() > 1 ? sweep.settings.refine : 0;
+  return sweep.points.size() > 1 && sweep.point_params.empty()
+             ? sweep.settings.refine
+             : 0;
 }
 
 RunDoneFn run_done(const PlanCallbacks& callbacks) {
@@ -69,7 +71,7 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
     if (stopping()) return;
     std::vector<RunRequest> group;
     for (const auto* s : active)
-      group.push_back(make_request(sweep, *s, sweep.points[k], slo));
+      group.push_back(make_request(sweep, *s, k, slo));
     for (auto& request : group) request.stop = callbacks.stop;
     std::vector<RunResult> measured =
         run_group(group, callbacks.repetition, callbacks.stop_requested,
@@ -80,6 +82,9 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
       if (callbacks.finished) callbacks.finished(results.runs.back());
     }
     if (k + 1 == sweep.points.size()) break;
+    // Saturation is a property of rising load; a swept parameter's points
+    // are different questions, each measured.
+    if (!sweep.point_params.empty()) continue;
     // A strategy clearly past saturation skips the higher points.
     std::vector<const Strategy*> still;
     for (const auto* s : active) {
@@ -132,6 +137,17 @@ RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
   r.seed = sweep.settings.seed;
   if (slo) r.extra_percentiles.push_back(slo->percentile);
   r.swept = sweep.points.size() > 1;
+  return r;
+}
+
+RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
+                        std::size_t k, const std::optional<Slo>& slo) {
+  RunRequest r = make_request(sweep, strategy, sweep.points.at(k), slo);
+  if (!sweep.point_params.empty()) {
+    for (const auto& [name, value] : sweep.point_params.at(k))
+      r.params.set(name, value);
+    r.sweep_axes = sweep.axes;
+  }
   return r;
 }
 
