@@ -124,6 +124,12 @@ TEST(ParameterSweepPlan, TwoAxesMakeAMapGrid) {
   EXPECT_EQ(sweep.axes, (Values{"work", "concurrency"}));
   EXPECT_EQ(sweep.points.size(), 6u);
   EXPECT_EQ(sweep.settings.repetitions, 5u);  // a map's default
+  EXPECT_EQ(sweep.settings.map_rounds, 2u);   // adaptive
+  cli::Options big = sweep_options({"work=1ms..64ms:6"});
+  big.concurrency = "1..32:6";
+  // 36 cells: 7 repetitions are the fewest Holm's first step can use.
+  EXPECT_EQ(cli::plan_from_options(big).sweeps.front().settings.repetitions,
+            7u);
   const Plan two =
       cli::plan_from_options(sweep_options({"work=1ms,2ms", "work=3ms"}));
   EXPECT_TRUE(two.sweeps.front().axes.empty());  // the later value wins
@@ -241,6 +247,28 @@ TEST(RegimeMap, HolmCanTurnASignificantCellIntoATie) {
     EXPECT_FALSE(c.significant);
     EXPECT_NEAR(*c.p_adjusted, 5 * *c.p_value, 1e-12);
   }
+}
+
+TEST(RegimeMap, OnlyUnsettledCellsAskForMoreRepetitions) {
+  std::vector<RunResult> runs;
+  // 1ms: b 2x ahead, significant (settled); 2ms: 0.5 % apart with a narrow
+  // interval (a settled tie); 4ms: a wide spread around a 10 % lead (the
+  // interval reaches past 1.05: unsettled); 8ms: one repetition (untested).
+  runs.push_back(cell_run("a", "1ms", 1, around(0.020, 5)));
+  runs.push_back(cell_run("b", "1ms", 1, around(0.010, 5)));
+  runs.push_back(cell_run("a", "2ms", 1, around(0.01005, 5)));
+  runs.push_back(cell_run("b", "2ms", 1, around(0.0100, 5)));
+  runs.push_back(cell_run("a", "4ms", 1, {0.011, 0.016, 0.009, 0.013, 0.010}));
+  runs.push_back(cell_run("b", "4ms", 1, {0.010, 0.012, 0.008, 0.014, 0.009}));
+  runs.push_back(cell_run("a", "8ms", 1, {0.02}));
+  runs.push_back(cell_run("b", "8ms", 1, {0.01}));
+  const auto maps = build_maps(runs);
+  ASSERT_EQ(maps.size(), 1u);
+  const RegimeMap& map = maps.front();
+  std::vector<bool> more;
+  for (const MapCell& c : map.cells) more.push_back(unsettled(c, map));
+  EXPECT_EQ(more, (std::vector<bool>{false, false, true, true}));
+  EXPECT_TRUE(map.cells[0].significant);
 }
 
 TEST(ParameterSeries, AStrategysRunsAlongTheParameterWithTheirIdeal) {

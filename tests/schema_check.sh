@@ -70,8 +70,8 @@ run closed --filter io.sleep --set delay=1ms --ops 4 --concurrency 1,2 \
 
 # A regime map: a --set sweep with a --concurrency list (maps, sweep_axes,
 # parameter series).
-run map --filter cpu.spin --set work=1ms,2ms --concurrency 1,2 --ops 2 \
-  --repetitions 2 --strategy sequential,parallel
+run map --filter io.sleep --set delay=1ms,2ms --concurrency 1,2 --ops 2 \
+  --repetitions 2 --strategy sequential,async
 
 # Two shards of one open loop, merged (context.shards, merged_by); then two
 # "hosts" (runs[].host).

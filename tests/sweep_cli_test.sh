@@ -2,9 +2,9 @@
 # Parameter sweeps and regime maps end to end: bad lists are one line and
 # exit 2; a sweep of io.sleep's delay gives a series whose ideal follows the
 # delay; a map of io.sleep's delay x concurrency, sequential vs async,
-# where sequential never wins a cell, the cells where both wait one op at
-# a time are labelled ties, and the p-values are Holm-adjusted over the
-# cells;
+# where async wins every cell with 4 ops in flight, ties are labelled as
+# ties with their reason, the p-values are Holm-adjusted over the cells and
+# clear cells keep their first repetitions (adaptive);
 # the console grid fits 100 columns; the HTML page has the heatmap inline.
 # Usage: sweep_cli_test.sh APBENCH APBENCH-CHARTS
 set -u
@@ -72,12 +72,15 @@ assert doc["maps"] == [], doc["maps"]
 PY
 
 # A map: io.sleep's delay x concurrency, sequential vs async. Waits do not
-# need cores, so the outcome is the same on a busy machine: at concurrency 1
-# both wait one op at a time (a tie: no lead beyond 5 %); at concurrency 4
-# async waits for 4 at once and wins, 4x ahead, significantly even after
-# Holm's adjustment over the 4 cells (5 vs 5 repetitions apart: p 0.008,
-# x4 = 0.032 < 0.05). sequential never wins a cell.
-"$apbench" --filter io.sleep --set delay=2ms,4ms --concurrency 1,4 --ops 4 \
+# need cores, so at concurrency 8 async waits for 8 at once and wins, about
+# 8x ahead (above 1.5x asked; with a load average of 12 on 2 cores timers
+# wake late by milliseconds, so the delays are 5 and 10 ms), significantly
+# even after Holm's adjustment over the 4 cells (5 vs 5 repetitions apart:
+# p 0.008, x4 = 0.032 < 0.05), busy machine or not. At concurrency 1 both
+# wait one op at a time: usually a tie, but a busy machine wakes them up
+# late by different amounts (seen: async 1.35x ahead, significantly), so
+# that row is only checked for its labels. About 2 s.
+"$apbench" --filter io.sleep --set delay=5ms,10ms --concurrency 1,8 --ops 8 \
   --strategy sequential,async --repetitions 5 --no-color \
   --json "$tmp/map.json" --markdown "$tmp/map.md" >"$tmp/map.txt" \
   2>"$tmp/err" && ok || fail "map: $(cat "$tmp/err")"
@@ -86,8 +89,8 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 assert len(doc["maps"]) == 1, doc["maps"]
 m = doc["maps"][0]
-assert m["x"]["name"] == "delay" and m["x"]["values"] == ["2ms", "4ms"], m["x"]
-assert m["y"]["name"] == "concurrency" and m["y"]["values"] == ["1", "4"], m["y"]
+assert m["x"]["name"] == "delay" and m["x"]["values"] == ["5ms", "10ms"], m["x"]
+assert m["y"]["name"] == "concurrency" and m["y"]["values"] == ["1", "8"], m["y"]
 assert m["p_adjust"] == "holm" and m["test"] == "mann_whitney_u", m
 assert len(m["cells"]) == 4, m["cells"]
 tested = [c for c in m["cells"] if c["p_value"] is not None]
@@ -105,16 +108,24 @@ for c in m["cells"]:
     concurrency = m["y"]["values"][c["y"]]
     assert c["winner"] != "sequential", c
     assert c["tie"] == (c["winner"] is None), c
-    if concurrency == "1":
-        assert c["tie"] and c["note"], c
-    else:
-        assert c["winner"] == "async" and c["speedup"] > 3, c
+    if c["tie"]:
+        assert c["note"], c
+    if concurrency == "8":
+        assert c["winner"] == "async" and c["speedup"] > 1.5, c
         assert c["p_adjusted"] < m["alpha"], c
-    assert c["repetitions"] == 5, c
+    # Adaptive: a settled cell keeps its 5 repetitions, an unsettled one
+    # gets 2 more per round (2 rounds at most); the clear cells (async 8x
+    # ahead at concurrency 8) are settled at once.
+    assert c["repetitions"] in (5, 7, 9), c
+    if concurrency == "8":
+        assert c["repetitions"] == 5, c
     for i in c["runs"]:
         assert doc["runs"][i]["load"]["sweep_axes"] == ["delay", "concurrency"]
-assert "async wins at concurrency 4, whatever the delay" in m["advice"], m["advice"]
-assert "2 of 4 cells are ties" in m["advice"], m["advice"]
+        assert doc["runs"][i]["repetitions"] == c["repetitions"], c
+assert m["advice"].startswith("async wins"), m["advice"]
+ties = sum(c["tie"] for c in m["cells"])
+if ties:
+    assert f"{ties} of 4 cells" in m["advice"], m["advice"]
 PY
 grep -q "regime map of delay (columns) x concurrency (rows)" "$tmp/map.txt" &&
   ok || fail "no map grid on the console: $(cat "$tmp/map.txt")"

@@ -27,6 +27,11 @@ struct RunSettings {
   // Sweeps with an SLO: bisection steps between each strategy's last point
   // meeting it and its first breaking it (knee_refinement.hpp).
   unsigned refine = 0;
+  // A regime map (a sweep of two axes): rounds of extra repetitions, each
+  // adding half the repetitions (at least 2) to the cells whose verdict is
+  // unsettled (regime_map.hpp), so a clear cell costs the base repetitions
+  // and a border cell up to twice as many.
+  unsigned map_rounds = 0;
 };
 
 // One workload with its parameters, measured under each strategy at one or

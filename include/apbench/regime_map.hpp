@@ -24,6 +24,14 @@ struct MapOptions {
 std::vector<RegimeMap> build_maps(const std::vector<RunResult>& runs,
                                   const MapOptions& options = {});
 
+// More repetitions could change the cell's verdict: it is a tie whose
+// leader may yet be ahead beyond the threshold (the interval of its
+// speed-up reaches past 1 + threshold, or there are too few repetitions
+// to test it). A significant cell, and a tie whose interval lies within
+// the threshold, are settled. An adaptive map (RunSettings::map_rounds)
+// measures more repetitions of the unsettled cells only.
+bool unsettled(const MapCell& cell, const RegimeMap& map);
+
 // The map's regions in one sentence, from its cells: which strategy wins
 // where, along which axis values, and how many cells are ties.
 std::string map_advice(const RegimeMap& map);

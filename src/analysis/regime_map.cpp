@@ -161,6 +161,12 @@ std::string region_text(const RegimeMap& map, std::size_t x_lo,
 
 }  // namespace
 
+bool unsettled(const MapCell& cell, const RegimeMap& map) {
+  if (cell.runner_up.empty() || cell.significant) return false;
+  if (!cell.p_adjusted) return true;  // too few repetitions to test
+  return cell.ci95_high > 1 + map.threshold;
+}
+
 std::string map_advice(const RegimeMap& map) {
   std::vector<std::string> parts;
   std::size_t ties = 0, measured = 0;

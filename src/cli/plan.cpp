@@ -343,6 +343,8 @@ Plan plan_from_options(const Options& o) {
   RunSettings settings = common_settings(o, points.size() > 1 || most_axes > 0);
   if (most_axes == 2 && !o.repetitions)
     settings.repetitions = map_repetitions(most_cells);
+  // A map spends more repetitions only where its verdict is unsettled.
+  if (most_axes == 2) settings.map_rounds = 2;
 
   for (const auto* w : workloads) {
     Sweep sweep;
