@@ -1314,7 +1314,7 @@ def chart_parameter(sgroup, palette, prefix):
     one line per strategy with its 95 % intervals, and the ideal line: the
     workload's own limit at each value."""
     runs = sgroup.source.doc["runs"]
-    drawn, ideal = [], {}
+    drawn, ideal, labels = [], {}, {}
     for series in sgroup.series:
         points = []
         for p in series.get("points") or []:
@@ -1323,6 +1323,8 @@ def chart_parameter(sgroup, palette, prefix):
             if x is None or not isinstance(index, int) \
                     or not 0 <= index < len(runs):
                 continue
+            if isinstance(p.get("parameter_value"), str):
+                labels.setdefault(x, p["parameter_value"])  # as typed
             wall = obj(obj(runs[index]).get("wall_s"))
             median = num(wall.get("median"))
             if median is None or median <= 0:
@@ -1374,9 +1376,11 @@ def chart_parameter(sgroup, palette, prefix):
     if min(walls) > 0 and max(walls) / min(walls) >= LOG_RATIO:
         ax.set_yscale("log")
         plain_log_axis(ax.yaxis)
+    else:
+        ax.set_ylim(bottom=0)  # an interval of the mean may reach below
     ax.set_xticks(xs)
-    ax.set_xticklabels([fmt_parameter(v, sgroup.unit) for v in xs],
-                       fontsize=8)
+    ax.set_xticklabels([labels.get(v, fmt_parameter(v, sgroup.unit))
+                        for v in xs], fontsize=8)
     ax.minorticks_off()
     ax.set_xlabel(f"{name} (--set {name}=...)")
     ax.set_ylabel(f"wall time of a repetition ({scale_name})")

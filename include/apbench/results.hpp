@@ -397,6 +397,9 @@ struct RegimeMap {
   double alpha = 0.05;                  // family-wise, over the cells
   double threshold = 0.05;              // a lead below it is a tie
   std::size_t tests = 0;                // cells tested: Holm's family
+  // The simpler (StrategyTraits::simplicity) of leader and runner-up in
+  // every tied cell, when that is one strategy; else "".
+  std::string simplest_in_ties;
   // Where each strategy wins, in one sentence from the grid.
   std::string advice;
 };

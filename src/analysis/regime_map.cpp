@@ -135,6 +135,34 @@ void judge_map(RegimeMap& map, const std::vector<RunResult>& runs,
   }
 }
 
+// The simpler (StrategyTraits::simplicity) of leader and runner-up, when it
+// is the same strategy in every tie and within 10 % of the leader (the
+// advisor's rule): as good there, and simpler to adopt.
+std::string simplest_in_ties(const RegimeMap& map,
+                             const std::vector<RunResult>& runs) {
+  std::string simplest;
+  for (const MapCell& c : map.cells) {
+    if (c.significant || c.runner_up.empty()) continue;
+    const RunResult* leader = nullptr;
+    const RunResult* rival = nullptr;
+    for (std::size_t i : c.runs) {
+      if (runs[i].strategy == c.leader) leader = &runs[i];
+      if (runs[i].strategy == c.runner_up) rival = &runs[i];
+    }
+    if (!leader || !rival) return "";
+    const int a = leader->strategy_traits.simplicity;
+    const int b = rival->strategy_traits.simplicity;
+    if (a == b) return "";
+    // As the advisor: a slower but simpler strategy is as good only within
+    // 10 % of a lead that is not significant.
+    if (b < a && c.speedup >= 1.1) return "";
+    const RunResult* simpler = b < a ? rival : leader;
+    if (!simplest.empty() && simplest != simpler->strategy) return "";
+    simplest = simpler->strategy;
+  }
+  return simplest;
+}
+
 // "work 4ms", "work >= 4ms", "work <= 4ms", "work 4ms..16ms"; "" for the
 // whole axis.
 std::string span_text(const std::string& axis,
@@ -217,8 +245,12 @@ std::string map_advice(const RegimeMap& map) {
         "a tie at these repetitions",
         measured);
   if (ties > 0)
-    text += fmt::format("; {} of {} cells {} (no significant leader)", ties,
-                        measured, ties == 1 ? "is a tie" : "are ties");
+    text += fmt::format("; {} of {} cells {} (no significant leader{})", ties,
+                        measured, ties == 1 ? "is a tie" : "are ties",
+                        map.simplest_in_ties.empty()
+                            ? ""
+                            : ": there " + map.simplest_in_ties +
+                                  ", the simpler of the two, is as good");
   return text + ".";
 }
 
@@ -274,6 +306,7 @@ std::vector<RegimeMap> build_maps(const std::vector<RunResult>& runs,
         map.cells.push_back(std::move(cell));
       }
     judge_map(map, runs, options);
+    map.simplest_in_ties = simplest_in_ties(map, runs);
     map.advice = map_advice(map);
     out.push_back(std::move(map));
   }
