@@ -230,8 +230,7 @@ std::string map_advice(const RegimeMap& map) {
         box == wins
             ? fmt::format("{} wins {} (by up to {:.2f}x)", strategy, where,
                           best)
-            : fmt::format("{} wins {} of {} cells, scattered {} (by up to "
-                          "{:.2f}x)",
+            : fmt::format("{} wins {} of {} cells, all {} (by up to {:.2f}x)",
                           strategy, wins, measured,
                           where == "in every cell" ? "over the map" : where,
                           best));
