@@ -503,8 +503,19 @@ CurveTable map_table(const Results& results, const RegimeMap& map) {
   if (first) {
     if (map.x_axis != "concurrency" && map.y_axis != "concurrency")
       t.title += fmt::format(", concurrency {}", concurrency_text(*first));
-    t.title += fmt::format(", {} ops per cell, {}", first->load.ops,
-                           repetitions_text(*first));
+    // An adaptive map measured more where the verdict was unsettled.
+    std::size_t fewest = 0, most = 0;
+    for (const MapCell& c : map.cells) {
+      if (c.runner_up.empty()) continue;
+      fewest = fewest == 0 ? c.repetitions : std::min(fewest, c.repetitions);
+      most = std::max(most, c.repetitions);
+    }
+    t.title += fmt::format(", {} ops per cell, ", first->load.ops);
+    t.title += fewest == most ? fmt::format("{} repetitions", most)
+                              : fmt::format(
+                                    "{}-{} repetitions (more where "
+                                    "the verdict was unsettled)",
+                                    fewest, most);
   }
   std::string params;
   for (const auto& [name, value] : map.params)
