@@ -1314,6 +1314,7 @@ def chart_parameter(sgroup, palette, prefix):
     one line per strategy with its 95 % intervals, and the ideal line: the
     workload's own limit at each value."""
     runs = sgroup.source.doc["runs"]
+    open_loop = sgroup.load.get("mode") == "open"
     drawn, ideal, labels = [], {}, {}
     for series in sgroup.series:
         points = []
@@ -1325,15 +1326,19 @@ def chart_parameter(sgroup, palette, prefix):
                 continue
             if isinstance(p.get("parameter_value"), str):
                 labels.setdefault(x, p["parameter_value"])  # as typed
-            wall = obj(obj(runs[index]).get("wall_s"))
-            median = num(wall.get("median"))
+            if open_loop:  # the schedule sets the wall: p99 says more
+                median = num(obj(p.get("latency_s")).get("p99"))
+                low = high = median
+            else:
+                wall = obj(obj(runs[index]).get("wall_s"))
+                median = num(wall.get("median"))
+                low = num(wall.get("ci95_low"))
+                high = num(wall.get("ci95_high"))
             if median is None or median <= 0:
                 continue
-            low = num(wall.get("ci95_low"))
-            high = num(wall.get("ci95_high"))
             points.append((x, median, low if low is not None else median,
                            high if high is not None else median))
-            limit = num(p.get("ideal_s"))
+            limit = None if open_loop else num(p.get("ideal_s"))
             if limit is not None and limit > 0:
                 ideal.setdefault(x, limit)
         if points:
@@ -1341,11 +1346,13 @@ def chart_parameter(sgroup, palette, prefix):
     if not drawn:
         return None
     name = sgroup.parameter or "parameter"
-    title = f"{sgroup.workload}: wall time against {name}"
+    what = "p99 latency" if open_loop else "wall time"
+    title = f"{sgroup.workload}: {what} against {name}"
     concurrency = sgroup.load.get("requested_concurrency")
     load_text = describe_load(sgroup.load) if sgroup.load else ""
     subtitle = "; ".join(p for p in [
         describe_params(sgroup.params), load_text,
+        "p99 latency of the ops" if open_loop else
         "median wall with its 95 % interval; dashed: the ideal"] if p)
     fig, ax = new_figure(title, subtitle, machine_caption(sgroup.source),
                          prefix)
@@ -1383,14 +1390,18 @@ def chart_parameter(sgroup, palette, prefix):
                         for v in xs], fontsize=8)
     ax.minorticks_off()
     ax.set_xlabel(f"{name} (--set {name}=...)")
-    ax.set_ylabel(f"wall time of a repetition ({scale_name})")
+    ax.set_ylabel(f"p99 latency of one op ({scale_name})" if open_loop
+                  else f"wall time of a repetition ({scale_name})")
     outside_legend(ax, handles, title="strategy")
     best = min((p[1], s["strategy"], p[0]) for s, pts in drawn for p in pts)
-    caption = (f"Median wall time of {sgroup.workload} against {name}"
+    caption = (f"p99 latency of {sgroup.workload} against {name} in an "
+               f"open loop, per strategy; the lowest is {best[1]} at "
+               f"{name}={labels.get(best[2], best[2])}" if open_loop else
+               f"Median wall time of {sgroup.workload} against {name}"
                f"{f' at concurrency {concurrency}' if concurrency else ''}, "
                f"per strategy with 95 % intervals and the ideal; the fastest "
                f"point is {best[1]} at {name}="
-               f"{fmt_parameter(best[2], sgroup.unit)}")
+               f"{labels.get(best[2], fmt_parameter(best[2], sgroup.unit))}")
     return Chart(chart_filename(sgroup, f"{safe_name(name)}-sweep"), title,
                  caption + ".", fig, sgroup.workload)
 
