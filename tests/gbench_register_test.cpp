@@ -32,6 +32,17 @@ TEST(GbenchRegister, NamesEachWorkloadAndStrategyAsTheReporterDoes) {
             "process_time/manual_time");
 }
 
+TEST(GbenchRegister, ASweptParameterRegistersABenchmarkPerValue) {
+  gbench::Options options;
+  options.filters = {"io.sleep"};
+  options.strategies = {"async"};
+  options.settings = {"delay=1ms,3ms"};
+  const auto names = gbench::register_benchmarks(options);
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_NE(names[0].find("/delay:1ms/"), std::string::npos) << names[0];
+  EXPECT_NE(names[1].find("/delay:3ms/"), std::string::npos) << names[1];
+}
+
 TEST(GbenchRegister, DefaultsAreEachWorkloadsOwnLoad) {
   const auto names =
       gbench::register_benchmarks("hybrid.fetch_process", {"hybrid"});

@@ -644,9 +644,9 @@ TEST(ReportCsv, HeaderAndOneRowPerRun) {
   const auto records = parse_csv(out.str());
   ASSERT_EQ(records.size(), results.runs.size() + 1);
   const auto& header = records[0];
-  EXPECT_EQ(header.size(), 34u);
+  EXPECT_EQ(header.size(), 35u);
   EXPECT_EQ(header.front(), "workload");
-  EXPECT_EQ(header.back(), "service_p99_s");
+  EXPECT_EQ(header.back(), "sweep_axes");
   for (const auto& record : records)
     EXPECT_EQ(record.size(), header.size()) << out.str();
 

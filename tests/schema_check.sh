@@ -68,6 +68,11 @@ run threads --filter cpu.fib --set n=12 --set grain=4 --threads 1,2 --ops 2 \
 run closed --filter io.sleep --set delay=1ms --ops 4 --concurrency 1,2 \
   --slo p99=1s --strategy async
 
+# A regime map: a --set sweep with a --concurrency list (maps, sweep_axes,
+# parameter series).
+run map --filter io.sleep --set delay=1ms,2ms --concurrency 1,2 --ops 2 \
+  --repetitions 2 --strategy sequential,async
+
 # Two shards of one open loop, merged (context.shards, merged_by); then two
 # "hosts" (runs[].host).
 run shard0 --filter io.sleep --set delay=1ms --rate 40 --duration 0.1s \

@@ -25,6 +25,7 @@ import textwrap
 # matplotlib is imported by load_matplotlib(): the HTML page (--html) is
 # written without it, with every table and a line saying what is missing.
 matplotlib = ticker = FigureCanvasAgg = Figure = Line2D = Patch = Path = None
+Rectangle = None
 HAS_LEGEND_ALIGNMENT = False
 
 PROG = "apbench-charts"
@@ -34,7 +35,7 @@ def load_matplotlib():
     """Import matplotlib; None when it worked, else why it did not."""
     # pylint: disable=global-statement,import-outside-toplevel
     global matplotlib, ticker, FigureCanvasAgg, Figure, Line2D, Patch, Path
-    global HAS_LEGEND_ALIGNMENT
+    global Rectangle, HAS_LEGEND_ALIGNMENT
     try:
         import matplotlib as mpl
         mpl.use("Agg")
@@ -43,11 +44,12 @@ def load_matplotlib():
         from matplotlib.figure import Figure as Fig
         from matplotlib.lines import Line2D as Line
         from matplotlib.patches import Patch as Pat
+        from matplotlib.patches import Rectangle as Rect
         from matplotlib.path import Path as Pth
     except ImportError as err:
         return str(err) or "matplotlib cannot be imported"
     matplotlib, ticker, FigureCanvasAgg, Figure = mpl, tick, Canvas, Fig
-    Line2D, Patch, Path = Line, Pat, Pth
+    Line2D, Patch, Path, Rectangle = Line, Pat, Pth, Rect
     # Legend(alignment=...) is matplotlib 3.6+ (Debian 12 has 3.6.3).
     HAS_LEGEND_ALIGNMENT = tuple(
         int(p) for p in re.findall(r"\d+", mpl.__version__)[:2]) >= (3, 6)
@@ -283,6 +285,32 @@ class SeriesGroup:
         self.axis = axis
         self.series = []
         self.number = 1
+        self.parameter = None  # axis "parameter": the swept parameter
+        self.unit = ""  # its numbers' unit: "s", "B" or ""
+        self.load = {}  # axis "parameter": the load of its first point
+
+
+class MapItem:
+    """A regime map of one file (its top-level "maps" entry)."""
+
+    def __init__(self, source, regime_map):
+        self.source = source
+        self.map = regime_map
+        self.workload = regime_map.get("workload")
+        self.number = 1
+
+
+def build_map_items(sources):
+    """Every map of every file, numbered per workload."""
+    items = []
+    for source in sources:
+        for regime_map in source.doc.get("maps") or []:
+            regime_map = obj(regime_map)
+            if isinstance(regime_map.get("workload"), str) \
+                    and regime_map.get("cells"):
+                items.append(MapItem(source, regime_map))
+    number_by_workload(items)
+    return items
 
 
 def build_series_groups(sources):
@@ -297,10 +325,23 @@ def build_series_groups(sources):
                 continue
             key = (index, workload, params_key(series.get("params")),
                    series.get("x"))
+            load = {}
+            if series.get("x") == "parameter":
+                # A map's series, one per concurrency, are charts apart.
+                points = series.get("points") or []
+                first = obj(points[0]).get("run_index") if points else None
+                runs = source.doc["runs"]
+                if isinstance(first, int) and 0 <= first < len(runs):
+                    load = obj(obj(runs[first]).get("load"))
+                key += (series.get("parameter"),
+                        load.get("requested_concurrency"))
             if key not in groups:
                 groups[key] = SeriesGroup(source, workload,
                                           series.get("params"),
                                           series.get("x"))
+                groups[key].parameter = series.get("parameter")
+                groups[key].unit = series.get("parameter_unit") or ""
+                groups[key].load = load
             groups[key].series.append(series)
     result = list(groups.values())
     number_by_workload(result)
@@ -1255,6 +1296,233 @@ def chart_scaling(sgroup, palette, prefix):
                  fig, sgroup.workload)
 
 
+def fmt_parameter(value, unit):
+    """A parameter's number with its unit: 0.004 "s" -> "4 ms"."""
+    if unit == "s":
+        return fmt_time(value) if value > 0 else "0"
+    if unit == "B":
+        for factor, suffix in ((1 << 30, "GiB"), (1 << 20, "MiB"),
+                               (1 << 10, "KiB")):
+            if value >= factor:
+                return f"{value / factor:g} {suffix}"
+        return f"{value:g} B"
+    return fmt_number(value)
+
+
+def chart_parameter(sgroup, palette, prefix):
+    """Median wall time against a swept parameter (--set work=1ms..64ms),
+    one line per strategy with its 95 % intervals, and the ideal line: the
+    workload's own limit at each value."""
+    runs = sgroup.source.doc["runs"]
+    open_loop = sgroup.load.get("mode") == "open"
+    drawn, ideal, labels = [], {}, {}
+    for series in sgroup.series:
+        points = []
+        for p in series.get("points") or []:
+            p = obj(p)
+            x, index = num(p.get("parameter_number")), p.get("run_index")
+            if x is None or not isinstance(index, int) \
+                    or not 0 <= index < len(runs):
+                continue
+            if isinstance(p.get("parameter_value"), str):
+                labels.setdefault(x, p["parameter_value"])  # as typed
+            if open_loop:  # the schedule sets the wall: p99 says more
+                median = num(obj(p.get("latency_s")).get("p99"))
+                low = high = median
+            else:
+                wall = obj(obj(runs[index]).get("wall_s"))
+                median = num(wall.get("median"))
+                low = num(wall.get("ci95_low"))
+                high = num(wall.get("ci95_high"))
+            if median is None or median <= 0:
+                continue
+            points.append((x, median, low if low is not None else median,
+                           high if high is not None else median))
+            limit = None if open_loop else num(p.get("ideal_s"))
+            if limit is not None and limit > 0:
+                ideal.setdefault(x, limit)
+        if points:
+            drawn.append((series, sorted(points)))
+    if not drawn:
+        return None
+    name = sgroup.parameter or "parameter"
+    what = "p99 latency" if open_loop else "wall time"
+    title = f"{sgroup.workload}: {what} against {name}"
+    concurrency = sgroup.load.get("requested_concurrency")
+    load_text = describe_load(sgroup.load) if sgroup.load else ""
+    subtitle = "; ".join(p for p in [
+        describe_params(sgroup.params), load_text,
+        "p99 latency of the ops" if open_loop else
+        "median wall with its 95 % interval; dashed: the ideal"] if p)
+    fig, ax = new_figure(title, subtitle, machine_caption(sgroup.source),
+                         prefix)
+    xs = sorted({p[0] for _, pts in drawn for p in pts})
+    walls = [v for _, pts in drawn for p in pts for v in p[1:]
+             if v is not None and v > 0] + list(ideal.values())
+    scale_name, scale = time_unit(max(walls))
+    handles = []
+    for series, points in drawn:
+        colour = palette(series["strategy"])
+        x = [p[0] for p in points]
+        y = [p[1] * scale for p in points]
+        err = [[max(0.0, (p[1] - p[2]) * scale) for p in points],
+               [max(0.0, (p[3] - p[1]) * scale) for p in points]]
+        ax.errorbar(x, y, yerr=err, color=colour, linewidth=1.8,
+                    marker="o", markersize=4, capsize=3)
+        handles.append(Line2D([], [], color=colour, linewidth=1.8,
+                              marker="o", markersize=4,
+                              label=series["strategy"]))
+    if ideal:
+        style = {"color": "black", "linestyle": "--", "linewidth": 1.1}
+        ix = sorted(ideal)
+        ax.plot(ix, [ideal[v] * scale for v in ix], **style)
+        handles.append(Line2D([], [], label="ideal", **style))
+    if xs[0] > 0 and xs[-1] / xs[0] >= 8:
+        ax.set_xscale("log")
+        plain_log_axis(ax.xaxis)
+    if min(walls) > 0 and max(walls) / min(walls) >= LOG_RATIO:
+        ax.set_yscale("log")
+        plain_log_axis(ax.yaxis)
+    else:
+        ax.set_ylim(bottom=0)  # an interval of the mean may reach below
+    ax.set_xticks(xs)
+    ax.set_xticklabels([labels.get(v, fmt_parameter(v, sgroup.unit))
+                        for v in xs], fontsize=8)
+    ax.minorticks_off()
+    ax.set_xlabel(f"{name} (--set {name}=...)")
+    ax.set_ylabel(f"p99 latency of one op ({scale_name})" if open_loop
+                  else f"wall time of a repetition ({scale_name})")
+    outside_legend(ax, handles, title="strategy")
+    best = min((p[1], s["strategy"], p[0]) for s, pts in drawn for p in pts)
+    caption = (f"p99 latency of {sgroup.workload} against {name} in an "
+               f"open loop, per strategy; the lowest is {best[1]} at "
+               f"{name}={labels.get(best[2], best[2])}" if open_loop else
+               f"Median wall time of {sgroup.workload} against {name}"
+               f"{f' at concurrency {concurrency}' if concurrency else ''}, "
+               f"per strategy with 95 % intervals and the ideal; the fastest "
+               f"point is {best[1]} at {name}="
+               f"{labels.get(best[2], fmt_parameter(best[2], sgroup.unit))}")
+    return Chart(chart_filename(sgroup, f"{safe_name(name)}-sweep"), title,
+                 caption + ".", fig, sgroup.workload)
+
+
+def map_cells(regime_map):
+    """(x, y) -> cell of a map."""
+    cells = {}
+    for cell in regime_map.get("cells") or []:
+        cell = obj(cell)
+        x, y = cell.get("x"), cell.get("y")
+        if isinstance(x, int) and isinstance(y, int):
+            cells[(x, y)] = cell
+    return cells
+
+
+def map_label(cell):
+    """The winner, "tie", or None (not compared)."""
+    if cell is None or not isinstance(cell.get("runner_up"), str):
+        return None
+    return cell["winner"] if isinstance(cell.get("winner"), str) else "tie"
+
+
+def chart_map(item, palette, prefix):
+    """A regime map as a heatmap: each cell in its winner's colour with the
+    winner's speed-up over the runner-up, pale and hatched where no strategy
+    leads significantly (a tie), and a thick line where the winner changes
+    between neighbouring cells (the crossover)."""
+    regime_map = item.map
+    xa, ya = obj(regime_map.get("x")), obj(regime_map.get("y"))
+    xs = [str(v) for v in xa.get("values") or []]
+    ys = [str(v) for v in ya.get("values") or []]
+    if not xs or not ys:
+        return None
+    cells = map_cells(regime_map)
+    title = (f"{item.workload}: which strategy wins, by "
+             f"{xa.get('name')} and {ya.get('name')}")
+    subtitle = "; ".join(p for p in [
+        describe_params(regime_map.get("params")),
+        "winner's speed-up over the runner-up in each cell; hatched: a tie "
+        f"(no lead beyond {100 * (num(regime_map.get('threshold')) or 0):g} "
+        f"% with Holm-adjusted Mann-Whitney p < "
+        f"{num(regime_map.get('alpha')) or 0:g})"] if p)
+    fig, ax = new_figure(title, subtitle, machine_caption(item.source),
+                         prefix)
+    ax.grid(False)
+    winners = []
+    any_tie = False
+    for (x, y), cell in cells.items():
+        label = map_label(cell)
+        if label is None:
+            continue
+        speedup = num(cell.get("speedup"))
+        ratio_text = f"{speedup:.2f}×" if speedup is not None else ""
+        if label == "tie":
+            any_tie = True
+            leader = cell.get("leader")
+            ax.add_patch(Rectangle(
+                (x - 0.5, y - 0.5), 1, 1, facecolor=palette(leader),
+                alpha=0.18, edgecolor="#999999", hatch="///",
+                linewidth=0.5))
+            text = f"tie\n({leader} {ratio_text})"
+            colour = "#333333"
+        else:
+            if label not in winners:
+                winners.append(label)
+            ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1,
+                                   facecolor=palette(label),
+                                   edgecolor="white", linewidth=1.0))
+            text = f"{label}\n{ratio_text}"
+            colour = "white"
+        ax.text(x, y, text, ha="center", va="center", fontsize=7.5,
+                color=colour, fontweight="bold" if label != "tie" else None)
+    # The crossover: between neighbours with different winners (solid), or
+    # a winner beside a tie (dotted).
+    crossed = False
+    for (x, y), cell in cells.items():
+        here = map_label(cell)
+        for dx, dy in ((1, 0), (0, 1)):
+            there = map_label(cells.get((x + dx, y + dy)))
+            if here is None or there is None or here == there:
+                continue
+            style = "-" if "tie" not in (here, there) else ":"
+            width = 3.0 if style == "-" else 1.4
+            crossed = crossed or style == "-"
+            if dx:
+                ax.plot([x + 0.5, x + 0.5], [y - 0.5, y + 0.5], color="black",
+                        linewidth=width, linestyle=style,
+                        solid_capstyle="butt")
+            else:
+                ax.plot([x - 0.5, x + 0.5], [y + 0.5, y + 0.5], color="black",
+                        linewidth=width, linestyle=style,
+                        solid_capstyle="butt")
+    ax.set_xlim(-0.5, len(xs) - 0.5)
+    ax.set_ylim(-0.5, len(ys) - 0.5)
+    ax.set_xticks(range(len(xs)))
+    ax.set_xticklabels(xs)
+    ax.set_yticks(range(len(ys)))
+    ax.set_yticklabels(ys)
+    ax.set_xlabel(str(xa.get("name")))
+    ax.set_ylabel(str(ya.get("name")))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+    handles = strategy_handles(winners, palette)
+    if any_tie:
+        handles.append(Patch(facecolor="#dddddd", edgecolor="#999999",
+                             hatch="///", label="tie"))
+    if crossed:
+        handles.append(Line2D([], [], color="black", linewidth=3.0,
+                              label="crossover"))
+    outside_legend(ax, handles, title="winner")
+    significant = sum(1 for c in cells.values()
+                      if map_label(c) not in (None, "tie"))
+    advice = regime_map.get("advice")
+    caption = (f"Regime map of {item.workload} over {xa.get('name')} and "
+               f"{ya.get('name')}: {significant} of {len(cells)} cells have "
+               f"a significant winner"
+               f"{'. ' + advice.rstrip('.') if isinstance(advice, str) and advice else ''}")
+    return Chart(chart_filename(item, "map"), title, caption + ".", fig,
+                 item.workload)
+
+
 # ---------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------
@@ -1312,7 +1580,7 @@ def markdown(charts, sources, prefix):
     return "\n".join(lines)
 
 
-def make_charts(sources, prefix, groups=None, sgroups=None):
+def make_charts(sources, prefix, groups=None, sgroups=None, maps=None):
     """Every chart the inputs support, grouped by workload in input order;
     groups and sgroups: build_groups() and build_series_groups() of the
     sources when the caller has them already."""
@@ -1337,12 +1605,19 @@ def make_charts(sources, prefix, groups=None, sgroups=None):
             else build_series_groups(sources):
         if sgroup.axis == "threads":
             chart = chart_scaling(sgroup, palette, prefix)
+        elif sgroup.axis == "parameter":
+            chart = chart_parameter(sgroup, palette, prefix)
         else:
             chart = chart_latency_throughput(sgroup, palette,
                                              sgroup.source.doc.get("slo"),
                                              prefix)
         if chart is not None:
             chart.item = sgroup
+            charts.append(chart)
+    for item in maps if maps is not None else build_map_items(sources):
+        chart = chart_map(item, palette, prefix)
+        if chart is not None:
+            chart.item = item
             charts.append(chart)
     order = []
     for chart in charts:
@@ -1352,7 +1627,7 @@ def make_charts(sources, prefix, groups=None, sgroups=None):
     return charts
 
 
-def page_sections(groups, sgroups):
+def page_sections(groups, sgroups, maps=()):
     """For the HTML page: per source, its run groups in the order their
     runs appear, a sweep's groups replaced by the one series group that
     shows them, where the sweep first appears."""
@@ -1384,6 +1659,9 @@ def page_sections(groups, sgroups):
                     yield ("curve", sgroup, sgroup)
                 continue
             yield ("runs", runs, group)
+        for item in maps:
+            if item.source is source:
+                yield ("map", item, item)
     return sections_of
 
 
@@ -1405,7 +1683,9 @@ def write_html(path, sources, prefix, missing):
     # pylint: disable=import-outside-toplevel
     import apbench_html
     groups, sgroups = build_groups(sources), build_series_groups(sources)
-    charts = [] if missing else make_charts(sources, prefix, groups, sgroups)
+    maps = build_map_items(sources)
+    charts = [] if missing else make_charts(sources, prefix, groups, sgroups,
+                                            maps)
     by_item = {}
     for chart in charts:
         by_item.setdefault(id(chart.item), []).append(chart)
@@ -1414,8 +1694,8 @@ def write_html(path, sources, prefix, missing):
         notice = (f"Charts are left out: this Python cannot import "
                   f"matplotlib ({missing}); {MATPLOTLIB_HINT}, then run "
                   f"again. Every table is here.")
-    text = apbench_html.page(sources, page_sections(groups, sgroups), by_item,
-                             svg_text, notice)
+    text = apbench_html.page(sources, page_sections(groups, sgroups, maps),
+                             by_item, svg_text, notice)
     if path == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -514,9 +514,84 @@ def run_items(runs):
         "</ul>"
 
 
+def parameter_section(sgroup):
+    """A --set sweep: a row per parameter value, a column per strategy,
+    each cell "median wall · efficiency against the ideal"."""
+    series = sgroup.series
+    values = []
+    for s in series:
+        for p in s.get("points") or []:
+            p = _obj(p)
+            key = (_num(p.get("parameter_number")), p.get("parameter_value"))
+            if key not in values:
+                values.append(key)
+    values.sort(key=lambda v: (v[0] is None, v[0] or 0))
+    runs = sgroup.source.doc["runs"]
+    rows = []
+    for number, text in values:
+        row = [(esc(str(text)), "")]
+        for s in series:
+            point = next((_obj(p) for p in s.get("points") or []
+                          if _obj(p).get("parameter_value") == text), None)
+            index = point.get("run_index") if point else None
+            if not isinstance(index, int) or not 0 <= index < len(runs):
+                row.append(("-", ""))
+                continue
+            run = _obj(runs[index])
+            cell = duration(_obj(run.get("wall_s")).get("median"))
+            if _num(run.get("efficiency")) is not None:
+                cell += f" \u00b7 {percent(run['efficiency'])} ideal"
+            row.append((esc(cell), ""))
+        rows.append(row)
+    titles = [sgroup.parameter or "parameter"] + \
+        [s.get("strategy") for s in series]
+    return table(titles, rows)
+
+
+def map_section(item):
+    """A regime map: its grid (winner and speed-up, or tie, per cell), the
+    legend and the map's advice."""
+    regime_map = item.map
+    xa, ya = _obj(regime_map.get("x")), _obj(regime_map.get("y"))
+    xs, ys = xa.get("values") or [], ya.get("values") or []
+    cells = {}
+    for cell in regime_map.get("cells") or []:
+        cell = _obj(cell)
+        cells[(cell.get("x"), cell.get("y"))] = cell
+    rows = []
+    for y, y_value in enumerate(ys):
+        row = [(esc(str(y_value)), "")]
+        for x in range(len(xs)):
+            cell = cells.get((x, y))
+            if cell is None or not isinstance(cell.get("runner_up"), str):
+                row.append(("-", ""))
+            elif isinstance(cell.get("winner"), str):
+                row.append((esc(f"{cell['winner']} "
+                                f"{ratio(cell.get('speedup'))}"), ""))
+            else:
+                row.append(("tie", ""))
+        rows.append(row)
+    titles = [f"{ya.get('name')} \\ {xa.get('name')}"] + \
+        [str(v) for v in xs]
+    out = table(titles, rows)
+    notes = [f"a name wins its cell: faster than the runner-up by more than "
+             f"{100 * (_num(regime_map.get('threshold')) or 0):g} % with "
+             f"Mann-Whitney p < {_num(regime_map.get('alpha')) or 0:g} after "
+             f"Holm's adjustment over {regime_map.get('tests')} tested "
+             f"cells; tie: no significant leader"]
+    out += '<ul class="items">' + "".join(
+        f'<li class="note">{prose(n)}</li>' for n in notes) + "</ul>"
+    if regime_map.get("advice"):
+        out += (f'<p class="advice"><strong>map:</strong> '
+                f'{prose(regime_map["advice"])}</p>')
+    return out
+
+
 def curve_section(sgroup, slo):
     """A sweep: a row per offered rate (or concurrency), a column per
     strategy, each cell "achieved · p99"; then max achieved and knees."""
+    if sgroup.axis == "parameter":
+        return parameter_section(sgroup)
     series = sgroup.series
     rate_axis = sgroup.axis == "offered_rate"
 
@@ -658,10 +733,20 @@ def page(sources, sections_of, charts_by_item, svg_of, notice):
                     if a.get("run_index") == first_index and a.get("text"):
                         inner += (f'<p class="advice"><strong>advice:</strong>'
                                   f" {prose(a['text'])}</p>")
+            elif kind == "map":
+                regime_map = content.map
+                title = (f"{content.workload}: regime map of "
+                         f"{_obj(regime_map.get('x')).get('name')} x "
+                         f"{_obj(regime_map.get('y')).get('name')}")
+                facts = [", ".join(f"{k}={v}" for k, v in
+                                   _obj(regime_map.get("params")).items())]
+                inner = map_section(content)
             else:
                 sgroup = content
                 title = f"{sgroup.workload}: " + (
                     "open-loop sweep" if sgroup.axis == "offered_rate"
+                    else f"sweep of {sgroup.parameter}"
+                    if sgroup.axis == "parameter"
                     else "closed-loop concurrency sweep")
                 facts = [", ".join(f"{k}={v}" for k, v in
                                    sgroup.params.items())]

@@ -126,7 +126,8 @@ struct FileComparison {
   // process (context.processes 1, with enough repetitions for a test): its
   // spread leaves out what changes between processes (apbench --forks).
   std::vector<std::string> one_process;
-  std::vector<RunComparison> runs;  // swept runs are compared as series
+  // Load-swept runs are compared as series; --set sweeps run by run.
+  std::vector<RunComparison> runs;
   // The families the p-values are adjusted over: the rows tested for a
   // change of speed (repetitions enough to reach alpha at all, both sides
   // measured), and the rows whose error rates were tested.

@@ -6,6 +6,7 @@
 #include <compare>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,11 @@ ComparisonKey comparison_key(const RunResult& run);
 ComparisonKey series_key(const RunResult& run);
 // The key without the threads: the points of one --threads sweep.
 ComparisonKey threads_series_key(const RunResult& run);
+// The key without the parameter `name`: the points of one --set sweep.
+ComparisonKey parameter_series_key(const RunResult& run, std::string_view name);
+// The key without any of the run's sweep axes (RunResult::sweep_axes): the
+// cells of one regime map.
+ComparisonKey map_key(const RunResult& run);
 
 // Per run, the index of its comparison group: runs with equal keys share
 // it; groups are numbered 0, 1, ... in order of first appearance. The JSON

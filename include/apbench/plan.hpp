@@ -7,6 +7,8 @@
 #include <functional>
 #include <optional>
 #include <stop_token>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "apbench/load.hpp"
@@ -25,18 +27,32 @@ struct RunSettings {
   // Sweeps with an SLO: bisection steps between each strategy's last point
   // meeting it and its first breaking it (knee_refinement.hpp).
   unsigned refine = 0;
+  // A regime map (a sweep of two axes): rounds of extra repetitions, each
+  // adding half the repetitions (at least 2) to the cells whose verdict is
+  // unsettled (regime_map.hpp), so a clear cell costs the base repetitions
+  // and a border cell up to twice as many.
+  unsigned map_rounds = 0;
 };
 
 // One workload with its parameters, measured under each strategy at one or
 // more load points, in order (rates or concurrencies ascending). The
 // strategies of a point are measured together (run_group); a strategy past
 // saturation (past_saturation, saturation.hpp) skips the remaining points.
+//
+// A parameter sweep (--set work=1ms..64ms) gives each point its own
+// parameter values in `point_params`, and names the swept axes in `axes`:
+// parameter names, then "concurrency" when concurrencies are swept with
+// them. Two axes make a regime map (results.hpp: RegimeMap). A parameter
+// sweep measures every point: no early stop, no knee refinement.
 struct Sweep {
   const WorkloadEntry* workload = nullptr;
   Params params;
   std::vector<const Strategy*> strategies;
   std::vector<Load> points;
   RunSettings settings;
+  // Empty, or one entry per point: (name, value) set over `params`.
+  std::vector<std::vector<std::pair<std::string, std::string>>> point_params;
+  std::vector<std::string> axes;  // empty unless a parameter is swept
 };
 
 struct Plan {
@@ -90,5 +106,9 @@ Results run_plan(const Plan& plan, const PlanCallbacks& callbacks = {});
 // The run of `strategy` at point `load` of the sweep.
 RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
                         const Load& load, const std::optional<Slo>& slo);
+// The run of `strategy` at point `k`: its load, and its parameter values
+// when the sweep sweeps parameters.
+RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
+                        std::size_t k, const std::optional<Slo>& slo);
 
 }  // namespace apb

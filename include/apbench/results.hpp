@@ -124,6 +124,10 @@ struct RunResult {
   std::size_t concurrency = 0;   // ops in flight this strategy allowed
   unsigned compute_threads = 0;  // threads its CPU work runs on (seq.: 1)
   bool swept = false;            // one point of a --rate or --concurrency sweep
+  // A parameter sweep's axes (Sweep::axes in plan.hpp): the swept
+  // parameters' names, then "concurrency" when swept with them; empty when
+  // no parameter was swept. Two axes: the run is a cell of a regime map.
+  std::vector<std::string> sweep_axes;
   unsigned cores = 0;
   std::uint64_t seed = 0;
   unsigned warmup = 0;
@@ -279,7 +283,12 @@ struct SeriesPoint {
   std::optional<double> offered_rate_ops_s;  // open loop
   std::optional<std::size_t> concurrency;    // closed loop
   std::optional<unsigned> threads;           // a --threads sweep
-  double throughput_ops_s = 0;               // achieved (median)
+  // A parameter sweep (Series::x "parameter"): the value as set ("5ms"),
+  // and as a number in the parameter's unit (Series::parameter_unit).
+  std::optional<std::string> parameter_value;
+  std::optional<double> parameter_number;
+  std::optional<double> ideal_s;  // the run's ideal (RunResult::ideal_s)
+  double throughput_ops_s = 0;    // achieved (median)
   // A --threads sweep: wall at the series' fewest threads / this wall
   // (strong scaling), and the most it could be: threads / fewest threads,
   // counting at most the cores.
@@ -313,8 +322,13 @@ struct AmdahlFit {
 struct Series {
   std::string workload;
   std::string strategy;
+  // The run's parameters; a parameter series leaves out the swept one.
   std::vector<std::pair<std::string, std::string>> params;
-  std::string x;  // "offered_rate", "concurrency" or "threads"
+  // "offered_rate", "concurrency", "threads" or "parameter" (a --set sweep
+  // of the parameter named `parameter`, whose numbers are in
+  // `parameter_unit`: "s", "B" or "" for a plain number).
+  std::string x;
+  std::string parameter, parameter_unit;
   std::vector<SeriesPoint> points;  // ascending x
   std::optional<Knee> knee;         // with an SLO, when a point meets it
   std::optional<AmdahlFit> amdahl;  // threads series of 2+ points
@@ -344,6 +358,52 @@ struct Advice {
   std::string text;    // the whole verdict, one sentence
 };
 
+// One cell of a regime map: the strategies measured at one pair of axis
+// values, the fastest named, and whether it leads the runner-up
+// significantly. See regime_map.hpp.
+struct MapCell {
+  std::size_t x = 0, y = 0;       // into RegimeMap::x_values, y_values
+  std::vector<std::size_t> runs;  // its runs, into Results::runs
+  // The fastest measured strategy by goodput (goodput_wall_s) among those
+  // within the error limit, and the next; "" when fewer than two were
+  // measured.
+  std::string leader, runner_up;
+  // Runner-up's goodput wall / the leader's (>= 1), and the 95 % interval
+  // of that ratio (Welch's t on the logarithms, as the advice quotes).
+  double speedup = 0;
+  double ci95_low = 0, ci95_high = 0;
+  // Two-sided Mann-Whitney U of the two strategies' repetitions (the test
+  // `apbench compare` uses), and its Holm adjustment over the map's tested
+  // cells; nullopt when the cell is not tested.
+  std::optional<double> p_value, p_adjusted;
+  // p_adjusted < alpha and speedup beyond 1 + threshold: the leader wins
+  // the cell. Otherwise the cell is a tie.
+  bool significant = false;
+  std::size_t repetitions = 0;  // fewest measured among its strategies
+  std::string note;             // why a tie, when it is one
+};
+
+struct RegimeMap {
+  std::string workload;
+  // The parameters every cell shares (the swept ones left out).
+  std::vector<std::pair<std::string, std::string>> params;
+  // The axes: swept parameters' names, or "concurrency"; the values of
+  // each ascending, as set ("1ms") or the concurrency ("4").
+  std::string x_axis, y_axis;
+  std::vector<std::string> x_values, y_values;
+  std::string x_unit, y_unit;           // "s", "B" or "" (parameter_number)
+  std::vector<std::string> strategies;  // measured, in run order
+  std::vector<MapCell> cells;           // row by row: y, then x
+  double alpha = 0.05;                  // family-wise, over the cells
+  double threshold = 0.05;              // a lead below it is a tie
+  std::size_t tests = 0;                // cells tested: Holm's family
+  // The simpler (StrategyTraits::simplicity) of leader and runner-up in
+  // every tied cell, when that is one strategy; else "".
+  std::string simplest_in_ties;
+  // Where each strategy wins, in one sentence from the grid.
+  std::string advice;
+};
+
 // A strategy that left a sweep before its last point (see run_plan): the
 // series holding run `last_run` stopped early, for `reason`.
 struct EarlyStop {
@@ -359,6 +419,7 @@ struct Results {
   std::vector<Series> series;          // latency vs throughput (see series.hpp)
   std::vector<EarlyStop> early_stops;  // sweeps cut short (input to analyse)
   std::vector<Advice> advice;          // which strategy to use, per group
+  std::vector<RegimeMap> maps;         // two-axis sweeps (regime_map.hpp)
   std::vector<std::string> summary;    // plain-language findings
   // The plan was stopped before its end (Ctrl-C): runs and points after the
   // stop are missing, and runs cut short say so (RunResult::interrupted).

@@ -28,6 +28,8 @@ struct RunRequest {
   std::vector<double> extra_percentiles;
   // Part of a sweep of several load points (its runs form a series).
   bool swept = false;
+  // The axes of its sweep when a parameter is swept (Sweep::axes).
+  std::vector<std::string> sweep_axes;
   // Requesting a stop ends the repetition in progress within moments (ops
   // in flight are abandoned, not recorded) and the run keeps what it
   // measured (see RunResult::interrupted).

@@ -1,6 +1,9 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "apbench/analysis.hpp"
+#include "apbench/regime_map.hpp"
 
 namespace apb {
 
@@ -18,9 +21,15 @@ void analyse(Results& results) {
         series.stopped_early = stop.reason;
 
   results.advice = advise(results.runs);
+  results.maps = build_maps(results.runs);
   results.summary = findings(results.runs);
   for (auto& line : series_findings(results.series, results.slo))
     results.summary.push_back(std::move(line));
+  for (const RegimeMap& map : results.maps)
+    if (!map.advice.empty())
+      results.summary.push_back(fmt::format("{} (map of {} x {}): {}",
+                                            map.workload, map.x_axis,
+                                            map.y_axis, map.advice));
 }
 
 }  // namespace apb

@@ -343,7 +343,8 @@ std::map<MatchKey, std::vector<std::size_t>> series_by_key(
   std::map<MatchKey, std::vector<std::size_t>> out;
   for (std::size_t i = 0; i < results.series.size(); ++i) {
     const Series& s = results.series[i];
-    if (s.points.empty()) continue;
+    // A --set sweep's points are compared run by run (as_run below).
+    if (s.points.empty() || s.x == "parameter") continue;
     const RunResult& run = results.runs[s.points.front().run_index];
     MatchKey k{s.strategy, series_key(run)};
     drop_ignored(k.key, options);
@@ -407,12 +408,17 @@ FileComparison compare_results(const Results& base, const Results& candidate,
   // Runs with equal keys in one file pair up in order of appearance.
   std::map<MatchKey, std::vector<std::size_t>> waiting;
   std::vector<Pending> matched;
+  // A load sweep is compared as series (its knees); a --set sweep's point
+  // is a question of its own (its parameters differ), compared as a run.
+  const auto as_run = [](const RunResult& r) {
+    return !r.swept || !r.sweep_axes.empty();
+  };
   for (std::size_t i = 0; i < candidate.runs.size(); ++i)
-    if (!candidate.runs[i].swept)
+    if (as_run(candidate.runs[i]))
       waiting[run_key(candidate.runs[i], options)].push_back(i);
   for (std::size_t i = 0; i < base.runs.size(); ++i) {
     const RunResult& run = base.runs[i];
-    if (run.swept) continue;
+    if (!as_run(run)) continue;
     auto it = waiting.find(run_key(run, options));
     if (it == waiting.end() || it->second.empty()) {
       out.only_in_base.push_back(identity(run));

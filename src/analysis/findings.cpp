@@ -37,6 +37,10 @@ std::string load_text(const RunResult& r, bool threads_vary = false) {
   if (threads_vary)
     text += fmt::format(", {} thread{}", r.load.threads,
                         r.load.threads == 1 ? "" : "s");
+  // A --set sweep's points differ in the swept parameter: name its value.
+  for (const auto& axis : r.sweep_axes)
+    for (const auto& [name, value] : r.params)
+      if (name == axis) text += fmt::format(", {}={}", name, value);
   return text;
 }
 
@@ -253,9 +257,57 @@ std::vector<std::string> findings(const std::vector<RunResult>& runs) {
         return true;
     return false;
   };
-  for (const auto& g : groups) describe_group(g, threads_vary(g), out);
+  for (const auto& g : groups)
+    // A map's cells are summed up by the map (regime_map.hpp), not a line
+    // each.
+    if (g.front()->sweep_axes.size() < 2)
+      describe_group(g, threads_vary(g), out);
   return out;
 }
+
+namespace {
+
+// A --set sweep: the fastest strategy at each value of the parameter, runs
+// of equal values merged ("1ms..4ms sequential, 8ms parallel"). A map's
+// series (several per strategy) are left to the map.
+void parameter_finding(const std::vector<const Series*>& g,
+                       std::vector<std::string>& out) {
+  for (std::size_t i = 0; i < g.size(); ++i)
+    for (std::size_t j = i + 1; j < g.size(); ++j)
+      if (g[i]->strategy == g[j]->strategy) return;
+  if (g.size() < 2) return;
+  // Value -> (highest throughput, its strategy): the same ops at one value,
+  // so the highest throughput is the shortest wall.
+  std::vector<std::pair<std::string, std::pair<double, std::string>>> best;
+  for (const Series* s : g)
+    for (const auto& p : s->points) {
+      if (!p.parameter_value) continue;
+      auto it = std::find_if(best.begin(), best.end(), [&](const auto& b) {
+        return b.first == *p.parameter_value;
+      });
+      if (it == best.end()) {
+        best.push_back({*p.parameter_value, {p.throughput_ops_s, s->strategy}});
+      } else if (p.throughput_ops_s > it->second.first) {
+        it->second = {p.throughput_ops_s, s->strategy};
+      }
+    }
+  if (best.empty()) return;
+  std::string line = fmt::format("{} (sweep of {}): fastest ",
+                                 g.front()->workload, g.front()->parameter);
+  for (std::size_t i = 0; i < best.size();) {
+    std::size_t j = i;
+    while (j + 1 < best.size() &&
+           best[j + 1].second.second == best[i].second.second)
+      ++j;
+    line +=
+        fmt::format("{}{} at {}{}", i == 0 ? "" : ", ", best[i].second.second,
+                    best[i].first, j > i ? ".." + best[j].first : "");
+    i = j + 1;
+  }
+  out.push_back(line + ".");
+}
+
+}  // namespace
 
 std::vector<std::string> series_findings(const std::vector<Series>& series,
                                          const std::optional<Slo>& slo) {
@@ -273,6 +325,10 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
   }
   std::vector<std::string> out;
   for (auto g : groups) {
+    if (g.front()->x == "parameter") {
+      parameter_finding(g, out);
+      continue;
+    }
     std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
       return a->max_throughput_ops_s > b->max_throughput_ops_s;
     });

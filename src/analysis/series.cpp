@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "analysis/amdahl.hpp"
 #include "apbench/comparison_key.hpp"
 #include "apbench/error.hpp"
 #include "apbench/units.hpp"
+#include "text/parameter_value.hpp"
 
 namespace apb {
 
@@ -133,11 +135,68 @@ std::vector<Series> threads_series(const std::vector<RunResult>& runs,
   return out;
 }
 
+// A --set sweep: a strategy's runs that differ only in the first swept
+// parameter (in a map, one series per value of the other axis). Marks the
+// runs it uses in `used`.
+std::vector<Series> parameter_series(const std::vector<RunResult>& runs,
+                                     const std::optional<Slo>& slo,
+                                     std::vector<bool>& used) {
+  using Key = std::tuple<std::string, std::string, ComparisonKey>;
+  std::map<Key, std::vector<std::size_t>> by_key;
+  std::vector<Key> order;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& r = runs[i];
+    if (r.sweep_axes.empty() || r.sweep_axes.front() == "concurrency") continue;
+    used[i] = true;  // never a point of a rate or concurrency curve
+    if (!usable(r)) continue;
+    const std::string& name = r.sweep_axes.front();
+    Key key{r.strategy, name, parameter_series_key(r, name)};
+    auto [it, added] = by_key.try_emplace(key);
+    if (added) order.push_back(key);
+    it->second.push_back(i);
+  }
+  std::vector<Series> out;
+  for (const auto& key : order) {
+    const auto& [strategy, name, rest] = key;
+    Series s;
+    s.strategy = strategy;
+    s.x = "parameter";
+    s.parameter = name;
+    for (auto i : by_key[key]) {
+      const RunResult& r = runs[i];
+      s.workload = r.workload;
+      SeriesPoint p = point_of(r, i, slo);
+      for (const auto& [param, value] : r.params) {
+        if (param != name) continue;
+        p.parameter_value = value;
+        if (const auto number = parameter_number(value)) {
+          p.parameter_number = number->value;
+          if (!number->unit.empty()) s.parameter_unit = number->unit;
+        }
+      }
+      p.ideal_s = r.ideal_s;
+      s.max_throughput_ops_s =
+          std::max(s.max_throughput_ops_s, p.throughput_ops_s);
+      s.points.push_back(std::move(p));
+    }
+    s.params = rest.params;
+    // Numbers ascending; values that are no number (choices) as measured.
+    std::stable_sort(s.points.begin(), s.points.end(),
+                     [](const SeriesPoint& a, const SeriesPoint& b) {
+                       return a.parameter_number && b.parameter_number &&
+                              *a.parameter_number < *b.parameter_number;
+                     });
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Series> build_series(const std::vector<RunResult>& runs,
                                  const std::optional<Slo>& slo) {
   std::vector<bool> used(runs.size(), false);
+  std::vector<Series> parameters = parameter_series(runs, slo, used);
   std::vector<Series> scaling = threads_series(runs, slo, used);
   // A strategy and the key without the swept value identify a series.
   using Key = std::pair<std::string, ComparisonKey>;
@@ -182,6 +241,7 @@ std::vector<Series> build_series(const std::vector<RunResult>& runs,
     }
     out.push_back(std::move(s));
   }
+  for (auto& s : parameters) out.push_back(std::move(s));
   for (auto& s : scaling) out.push_back(std::move(s));
   return out;
 }

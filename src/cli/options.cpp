@@ -114,7 +114,9 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
   app.add_option("--set", o.sets,
                  "set a workload parameter, repeatable: NAME=VALUE for every "
                  "selected workload that has it, WORKLOAD.NAME=VALUE for one "
-                 "(e.g. delay=500ms, io.sleep.delay=5ms)")
+                 "(e.g. delay=500ms, io.sleep.delay=5ms); a list or a "
+                 "log-spaced range sweeps it (work=1ms,2ms or "
+                 "work=1ms..64ms:7), two sweeps make a regime map")
       ->type_name("NAME=VALUE");
   app.add_option("--repetitions", o.repetitions,
                  "measured repetitions per run (default: 3; 1 per point of "

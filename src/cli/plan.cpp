@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "apbench/error.hpp"
+#include "apbench/stats.hpp"
 #include "apbench/units.hpp"
 #include "cli/shard_options.hpp"
 #include "cli/value_lists.hpp"
@@ -248,6 +249,71 @@ std::vector<Load> load_points(const Options& o) {
   return points;
 }
 
+// A map's cells are judged by Mann-Whitney's test, Holm-adjusted over the
+// cells: Holm's first step needs a p below 0.05 / cells, which the test
+// reaches only with enough repetitions (5 each for 4 cells, 7 for 36).
+// The default measures that many, at least 5.
+unsigned map_repetitions(std::size_t cells) {
+  unsigned n = 5;
+  while (n < 50 &&
+         static_cast<double>(cells) * mann_whitney_min_p(n, n) >= 0.05)
+    ++n;
+  return n;
+}
+
+// A parameter sweep is one axis; a second (another --set list, or a
+// --concurrency list) makes a map. Anything more is refused before it runs.
+void check_axes(const Options& o, const WorkloadEntry& w,
+                const std::vector<SweptParameter>& swept,
+                std::size_t load_points) {
+  if (swept.empty()) return;
+  if (swept.size() > 2)
+    throw UsageError(fmt::format(
+        "{}: {} parameters swept; sweep one (a series) or two (a regime "
+        "map): give the others a single value",
+        w.info.name, swept.size()));
+  if (load_points > 1 && swept.size() == 2)
+    throw UsageError(fmt::format(
+        "{}: two --set sweeps and a --concurrency list are three axes; a "
+        "regime map has two: give --concurrency a single value",
+        w.info.name));
+  if (load_points > 1 && (o.rate || thread_counts(o).size() > 1))
+    throw UsageError(
+        "a --set sweep goes with a --concurrency list (a regime map), not a "
+        "--rate or --threads list: give those a single value");
+  if (o.refine && swept.size() + (load_points > 1) > 0)
+    throw UsageError(
+        "--refine bisects a --rate or --concurrency sweep under an SLO, not a "
+        "--set sweep: drop --refine");
+}
+
+// The points of `sweep` become the product of the swept parameters' values
+// and its load points (concurrencies): the first axis varies fastest.
+void sweep_parameters(const std::vector<SweptParameter>& swept, Sweep& sweep) {
+  if (swept.empty()) return;
+  using Values = std::vector<std::pair<std::string, std::string>>;
+  std::vector<Values> ordered;
+  if (swept.size() == 2) {
+    for (const auto& second : swept[1].values)
+      for (const auto& first : swept[0].values)
+        ordered.push_back({{swept[0].name, first}, {swept[1].name, second}});
+  } else {
+    for (const auto& value : swept[0].values)
+      ordered.push_back({{swept[0].name, value}});
+  }
+  std::vector<Load> points;
+  std::vector<Values> params;
+  for (const Load& load : sweep.points)
+    for (const auto& combo : ordered) {
+      points.push_back(load);
+      params.push_back(combo);
+    }
+  for (const auto& parameter : swept) sweep.axes.push_back(parameter.name);
+  if (sweep.points.size() > 1) sweep.axes.push_back("concurrency");
+  sweep.points = std::move(points);
+  sweep.point_params = std::move(params);
+}
+
 }  // namespace
 
 Plan plan_from_options(const Options& o) {
@@ -263,9 +329,22 @@ Plan plan_from_options(const Options& o) {
   const auto workloads = select_workloads(o);
   const auto strategies = select_strategies(o);
   const auto points = load_points(o);
-  const RunSettings settings = common_settings(o, points.size() > 1);
-
   const auto sets = parse_settings(o.sets, workloads);
+  std::size_t most_axes = 0, most_cells = 0;
+  for (const auto* w : workloads) {
+    const auto swept = swept_parameters(sets, *w);
+    check_axes(o, *w, swept, points.size());
+    if (swept.empty()) continue;
+    most_axes = std::max(most_axes, swept.size() + (points.size() > 1));
+    std::size_t cells = points.size();
+    for (const auto& parameter : swept) cells *= parameter.values.size();
+    most_cells = std::max(most_cells, cells);
+  }
+  RunSettings settings = common_settings(o, points.size() > 1 || most_axes > 0);
+  if (most_axes == 2 && !o.repetitions)
+    settings.repetitions = map_repetitions(most_cells);
+  // A map spends more repetitions only where its verdict is unsettled.
+  if (most_axes == 2) settings.map_rounds = 2;
 
   for (const auto* w : workloads) {
     Sweep sweep;
@@ -279,6 +358,7 @@ Plan plan_from_options(const Options& o) {
       if (!load.open() && !o.concurrency)
         load.concurrency = w->info.default_concurrency;
     }
+    sweep_parameters(swept_parameters(sets, *w), sweep);
     sweep.settings = settings;
     plan.sweeps.push_back(std::move(sweep));
   }

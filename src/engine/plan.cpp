@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <thread>
 
 #include "apbench/busy_work.hpp"
 #include "apbench/context.hpp"
 #include "apbench/knee_refinement.hpp"
+#include "apbench/merge.hpp"
+#include "apbench/regime_map.hpp"
 #include "apbench/saturation.hpp"
 
 namespace apb {
@@ -19,7 +22,21 @@ std::size_t repetitions_per_run(const Sweep& sweep) {
 
 // --refine: the runs each strategy may add to a sweep (at most).
 std::size_t refine_runs(const Sweep& sweep) {
-  return sweep.points.size() > 1 ? sweep.settings.refine : 0;
+  return sweep.points.size() > 1 && sweep.point_params.empty()
+             ? sweep.settings.refine
+             : 0;
+}
+
+// A map's extra repetitions per unsettled cell and round, per strategy.
+unsigned map_round_repetitions(const Sweep& sweep) {
+  return std::max(2u, sweep.settings.repetitions / 2);
+}
+
+// Repetitions an adaptive map may add, at most (for the ETA).
+std::size_t map_extra_repetitions(const Sweep& sweep) {
+  if (sweep.axes.size() != 2) return 0;
+  return std::size_t{sweep.settings.map_rounds} * map_round_repetitions(sweep) *
+         sweep.points.size() * sweep.strategies.size();
 }
 
 RunDoneFn run_done(const PlanCallbacks& callbacks) {
@@ -54,6 +71,61 @@ void refine_knees(const Sweep& sweep, const Slo& slo, Results& results,
   }
 }
 
+// An adaptive map: after the grid, rounds of more repetitions for the cells
+// whose verdict is unsettled (unsettled() in regime_map.hpp), the
+// strategies of a cell interleaved as before. The new repetitions join the
+// cell's runs (merge_processes, as --forks puts processes' together).
+void refine_map(const Sweep& sweep, const std::optional<Slo>& slo,
+                const std::vector<std::vector<std::size_t>>& point_runs,
+                Results& results, const PlanCallbacks& callbacks,
+                const std::function<bool()>& stopping) {
+  for (unsigned round = 0; round < sweep.settings.map_rounds; ++round) {
+    std::vector<RunResult> runs;
+    std::vector<std::size_t> point_of;  // runs[i] belongs to point_of[i]
+    for (std::size_t k = 0; k < point_runs.size(); ++k)
+      for (std::size_t index : point_runs[k]) {
+        runs.push_back(results.runs[index]);
+        point_of.push_back(k);
+      }
+    const auto maps = build_maps(runs);
+    if (maps.size() != 1) return;
+    std::vector<std::size_t> points;
+    for (const MapCell& cell : maps.front().cells)
+      if (unsettled(cell, maps.front()) && !cell.runs.empty())
+        points.push_back(point_of[cell.runs.front()]);
+    if (points.empty()) return;
+    for (std::size_t k : points) {
+      if (stopping()) return;
+      std::vector<RunRequest> group;
+      std::vector<std::size_t> targets;
+      for (std::size_t index : point_runs[k]) {
+        const RunResult& run = results.runs[index];
+        if (run.status != RunStatus::ok) continue;
+        const auto it = std::find_if(
+            sweep.strategies.begin(), sweep.strategies.end(),
+            [&](const Strategy* s) { return s->name() == run.strategy; });
+        if (it == sweep.strategies.end()) continue;
+        RunRequest r = make_request(sweep, **it, k, slo);
+        r.repetitions = map_round_repetitions(sweep);
+        r.warmup = 0;
+        r.stop = callbacks.stop;
+        group.push_back(std::move(r));
+        targets.push_back(index);
+      }
+      std::vector<RunResult> measured =
+          run_group(group, callbacks.repetition, callbacks.stop_requested);
+      for (std::size_t i = 0; i < measured.size(); ++i) {
+        Results before, more;
+        before.runs = {results.runs[targets[i]]};
+        more.runs = {std::move(measured[i])};
+        RunResult merged = merge_processes({before, more}).runs.front();
+        for (Repetition& rep : merged.repetitions) rep.process = 0;
+        results.runs[targets[i]] = std::move(merged);
+      }
+    }
+  }
+}
+
 // Measures one sweep: its points in order, the strategies of a point as one
 // interleaved group, each strategy until it is past saturation.
 void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
@@ -65,21 +137,26 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
   // Strategies still in the sweep, and the indices of their runs so far.
   std::vector<const Strategy*> active = sweep.strategies;
   std::map<const Strategy*, std::vector<std::size_t>> history;
+  std::vector<std::vector<std::size_t>> point_runs(sweep.points.size());
   for (std::size_t k = 0; k < sweep.points.size() && !active.empty(); ++k) {
     if (stopping()) return;
     std::vector<RunRequest> group;
     for (const auto* s : active)
-      group.push_back(make_request(sweep, *s, sweep.points[k], slo));
+      group.push_back(make_request(sweep, *s, k, slo));
     for (auto& request : group) request.stop = callbacks.stop;
     std::vector<RunResult> measured =
         run_group(group, callbacks.repetition, callbacks.stop_requested,
                   run_done(callbacks));
     for (std::size_t i = 0; i < measured.size(); ++i) {
       history[active[i]].push_back(results.runs.size());
+      point_runs[k].push_back(results.runs.size());
       results.runs.push_back(std::move(measured[i]));
       if (callbacks.finished) callbacks.finished(results.runs.back());
     }
     if (k + 1 == sweep.points.size()) break;
+    // Saturation is a property of rising load; a swept parameter's points
+    // are different questions, each measured.
+    if (!sweep.point_params.empty()) continue;
     // A strategy clearly past saturation skips the higher points.
     std::vector<const Strategy*> still;
     for (const auto* s : active) {
@@ -99,6 +176,8 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
   }
   if (slo && refine_runs(sweep) > 0 && !stopping())
     refine_knees(sweep, *slo, results, history, callbacks);
+  if (sweep.axes.size() == 2 && sweep.settings.map_rounds > 0 && !stopping())
+    refine_map(sweep, slo, point_runs, results, callbacks, stopping);
 }
 
 }  // namespace
@@ -114,7 +193,8 @@ std::size_t Plan::repetition_count() const {
   std::size_t n = 0;
   for (const auto& sweep : sweeps)
     n += (sweep.points.size() + refine_runs(sweep)) * sweep.strategies.size() *
-         repetitions_per_run(sweep);
+             repetitions_per_run(sweep) +
+         map_extra_repetitions(sweep);
   return n;
 }
 
@@ -132,6 +212,17 @@ RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
   r.seed = sweep.settings.seed;
   if (slo) r.extra_percentiles.push_back(slo->percentile);
   r.swept = sweep.points.size() > 1;
+  return r;
+}
+
+RunRequest make_request(const Sweep& sweep, const Strategy& strategy,
+                        std::size_t k, const std::optional<Slo>& slo) {
+  RunRequest r = make_request(sweep, strategy, sweep.points.at(k), slo);
+  if (!sweep.point_params.empty()) {
+    for (const auto& [name, value] : sweep.point_params.at(k))
+      r.params.set(name, value);
+    r.sweep_axes = sweep.axes;
+  }
   return r;
 }
 

@@ -250,6 +250,7 @@ class Measurement::State {
     result_.strategy_traits = req_.strategy->traits();
     result_.params = req_.params.values();
     result_.swept = req_.swept;
+    result_.sweep_axes = req_.sweep_axes;
     if (req_.load.open()) {
       // One schedule for every repetition (and, through the seed, for
       // every strategy): they all face the same arrivals.

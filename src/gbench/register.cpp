@@ -123,20 +123,33 @@ std::vector<std::string> register_benchmarks(const Options& options) {
   // Every request and name first: a bad setting registers nothing.
   std::vector<std::pair<std::string, RunRequest>> benchmarks;
   for (const auto* w : workloads) {
-    Params params(w->info.params);
-    apply_settings(settings, *w, params);
-    for (const auto* s : strategies) {
-      RunRequest r;
-      r.workload = w;
-      r.strategy = s;
-      r.params = params;
-      r.load = load_for(options, w->info);
-      r.repetitions = 1;  // unused: Google Benchmark decides the iterations
-      r.warmup = options.warmup;
-      r.seed = options.seed;
-      benchmarks.emplace_back(
-          gbench_name(w->info.name, s->name(), params.values(), r.load), r);
+    Params base(w->info.params);
+    apply_settings(settings, *w, base);
+    // A swept parameter (--set work=1ms,2ms) registers a benchmark per
+    // value, as Google Benchmark's Args do: every combination.
+    std::vector<Params> combinations = {base};
+    for (const auto& swept : swept_parameters(settings, *w)) {
+      std::vector<Params> next;
+      for (const auto& params : combinations)
+        for (const auto& value : swept.values) {
+          next.push_back(params);
+          next.back().set(swept.name, value);
+        }
+      combinations = std::move(next);
     }
+    for (const auto& params : combinations)
+      for (const auto* s : strategies) {
+        RunRequest r;
+        r.workload = w;
+        r.strategy = s;
+        r.params = params;
+        r.load = load_for(options, w->info);
+        r.repetitions = 1;  // unused: Google Benchmark decides the iterations
+        r.warmup = options.warmup;
+        r.seed = options.seed;
+        benchmarks.emplace_back(
+            gbench_name(w->info.name, s->name(), params.values(), r.load), r);
+      }
   }
   std::vector<std::string> names;
   for (auto& [name, request] : benchmarks) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "apbench/error.hpp"
+#include "registry/sweep_values.hpp"
 #include "text/names.hpp"
 
 namespace apb {
@@ -71,6 +72,24 @@ void check_unqualified(const Setting& s,
       "parameter", s.name, std::vector<std::string>(all.begin(), all.end())));
 }
 
+const ParamSpec* spec_of(const WorkloadEntry& w, std::string_view name) {
+  for (const auto& p : w.info.params)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+// The setting's values for workload `w`'s parameter (one: not swept).
+std::vector<std::string> values_for(const Setting& s, const WorkloadEntry& w) {
+  const ParamSpec* spec = spec_of(w, s.name);
+  return spec ? sweep_values(*spec, s.value)
+              : std::vector<std::string>{s.value};
+}
+
+bool applies(const Setting& s, const WorkloadEntry& w) {
+  return (s.workload.empty() || s.workload == w.info.name) &&
+         spec_of(w, s.name) != nullptr;
+}
+
 }  // namespace
 
 std::vector<Setting> parse_settings(
@@ -83,6 +102,9 @@ std::vector<Setting> parse_settings(
       check_unqualified(s, selected);
     else
       check_qualified(s, selected);
+    // A bad list or range is refused now, before anything runs.
+    for (const auto* w : selected)
+      if (applies(s, *w)) values_for(s, *w);
     out.push_back(std::move(s));
   }
   return out;
@@ -90,10 +112,43 @@ std::vector<Setting> parse_settings(
 
 void apply_settings(const std::vector<Setting>& settings,
                     const WorkloadEntry& workload, Params& params) {
+  const auto single = [&](const Setting& s) {
+    return values_for(s, workload).size() == 1;
+  };
   for (const auto& s : settings)
-    if (s.workload.empty() && params.has(s.name)) params.set(s.name, s.value);
+    if (s.workload.empty() && params.has(s.name) && single(s))
+      params.set(s.name, s.value);
   for (const auto& s : settings)
-    if (s.workload == workload.info.name) params.set(s.name, s.value);
+    if (s.workload == workload.info.name && single(s))
+      params.set(s.name, s.value);
+}
+
+std::vector<SweptParameter> swept_parameters(
+    const std::vector<Setting>& settings, const WorkloadEntry& workload) {
+  std::vector<SweptParameter> out;
+  for (const auto& s : settings) {
+    if (!applies(s, workload)) continue;
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const auto& p) { return p.name == s.name; });
+    // The workload's own setting wins whatever the order; a later
+    // unqualified one does not replace it.
+    const bool own = s.workload == workload.info.name;
+    const bool has_own =
+        std::any_of(settings.begin(), settings.end(), [&](const Setting& o) {
+          return o.workload == workload.info.name && o.name == s.name;
+        });
+    if (!own && has_own) continue;
+    auto values = values_for(s, workload);
+    if (values.size() < 2) {
+      if (it != out.end()) out.erase(it);  // a later single value wins
+      continue;
+    }
+    if (it == out.end())
+      out.push_back({s.name, std::move(values)});
+    else
+      it->values = std::move(values);
+  }
+  return out;
 }
 
 }  // namespace apb

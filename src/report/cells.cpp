@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -276,12 +277,14 @@ std::vector<std::string> open_loop_cells(const RunResult& run,
 namespace {
 
 double x_of(const SeriesPoint& p) {
+  if (p.parameter_number) return *p.parameter_number;
   if (p.offered_rate_ops_s) return *p.offered_rate_ops_s;
   if (p.threads) return *p.threads;
   return static_cast<double>(p.concurrency.value_or(0));
 }
 
 std::string x_text(const SeriesPoint& p) {
+  if (p.parameter_value) return *p.parameter_value;
   if (p.offered_rate_ops_s) return ops_rate(*p.offered_rate_ops_s);
   if (p.threads) return std::to_string(*p.threads);
   return std::to_string(p.concurrency.value_or(0));
@@ -294,6 +297,14 @@ std::string point_cell(const SeriesPoint& p, const RunResult& run,
       run.errors > 0
           ? fmt::format(" · {} err", format_error_rate(error_rate(run)))
           : std::string();
+  if (p.parameter_value && !run.load.open()) {
+    // A parameter changes the work itself: the wall time and how near the
+    // ideal it came say more than a throughput that falls with the work.
+    std::string cell = format_duration(run.wall_s.median) + errors;
+    if (run.efficiency)
+      cell += fmt::format(" · {} ideal", percent(*run.efficiency));
+    return cell;
+  }
   if (p.threads)  // strong scaling: speed-up against the fewest threads
     return fmt::format("{} of {} · {}{}", ratio(p.speedup),
                        ratio(p.ideal_speedup), ops_rate(p.throughput_ops_s),
@@ -307,6 +318,15 @@ std::string point_cell(const SeriesPoint& p, const RunResult& run,
   return cell;
 }
 
+// Parameter series of one table share their load too (a map's series, one
+// per concurrency, are a table each).
+ComparisonKey series_key_of(const Results& results, const Series& s) {
+  const RunResult& run = results.runs.at(s.points.front().run_index);
+  ComparisonKey key = comparison_key(run);
+  key.params.clear();  // compared as Series::params
+  return key;
+}
+
 std::string curve_title(const Results& results, const Series& s) {
   const RunResult& run = results.runs.at(s.points.front().run_index);
   std::string title =
@@ -315,6 +335,15 @@ std::string curve_title(const Results& results, const Series& s) {
     title += fmt::format("open-loop sweep, {} per point, {} arrivals",
                          format_duration(run.load.duration_s),
                          to_string(run.load.arrival));
+  else if (s.x == "parameter" && !run.load.open())
+    title += fmt::format(
+        "sweep of {} (median wall · efficiency against the ideal), {} ops "
+        "per point, concurrency {}",
+        s.parameter, run.load.ops, concurrency_text(run));
+  else if (s.x == "parameter")
+    title += fmt::format("open-loop sweep of {} at {}, {} per point",
+                         s.parameter, ops_rate(run.load.rate),
+                         format_duration(run.load.duration_s));
   else if (s.x == "threads")
     title += fmt::format(
         "threads sweep (speed-up of ideal vs the fewest threads), {} ops per "
@@ -325,7 +354,7 @@ std::string curve_title(const Results& results, const Series& s) {
                          run.load.ops);
   title += fmt::format(", {} per point", repetitions_text(run));
   std::string params;
-  for (const auto& [name, value] : run.params)
+  for (const auto& [name, value] : s.params)
     params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, value);
   if (!params.empty()) title += "; " + params;
   if (results.slo) title += "; SLO " + slo_text(*results.slo);
@@ -342,7 +371,10 @@ std::vector<CurveTable> curve_tables(const Results& results,
   for (const Series& s : results.series) {
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
       return g.front()->workload == s.workload &&
-             g.front()->params == s.params && g.front()->x == s.x;
+             g.front()->params == s.params && g.front()->x == s.x &&
+             g.front()->parameter == s.parameter &&
+             (s.x != "parameter" ||
+              series_key_of(results, *g.front()) == series_key_of(results, s));
     });
     if (it == groups.end())
       groups.push_back({&s});
@@ -357,7 +389,9 @@ std::vector<CurveTable> curve_tables(const Results& results,
     CurveTable t;
     t.title = curve_title(results, *group.front());
     const std::string& axis = group.front()->x;
-    t.header.push_back(axis == "offered_rate" ? "offered" : axis);
+    t.header.push_back(axis == "offered_rate" ? "offered"
+                       : axis == "parameter"  ? group.front()->parameter
+                                              : axis);
     // Rows: the union of the x values, in ascending order.
     std::vector<std::pair<double, std::string>> xs;
     for (const Series* s : group) {
@@ -410,8 +444,11 @@ std::vector<CurveTable> curve_tables(const Results& results,
         knee_row[i] += "  ";
       }
     }
-    t.rows.push_back(std::move(max_row));
-    if (results.slo) t.rows.push_back(std::move(knee_row));
+    // Along a parameter the work itself changes: a throughput across values
+    // compares nothing.
+    if (axis != "parameter") t.rows.push_back(std::move(max_row));
+    if (results.slo && axis != "parameter")
+      t.rows.push_back(std::move(knee_row));
     tables.push_back(std::move(t));
   }
   return tables;
@@ -433,6 +470,96 @@ std::string unoptimized_warning(const Results& results) {
       "configure your project with -DCMAKE_BUILD_TYPE=Release",
       names.size() == 1 ? "workload " + list : "workloads " + list,
       names.size() == 1 ? "was" : "were", results.context.build_type);
+}
+
+std::vector<std::string> map_letters(const RegimeMap& map) {
+  std::vector<std::string> out;
+  for (const auto& name : map.strategies) {
+    std::string letter;
+    for (char c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) continue;
+      std::string l(
+          1, static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      if (std::find(out.begin(), out.end(), l) == out.end()) {
+        letter = l;
+        break;
+      }
+    }
+    if (letter.empty()) letter = std::to_string(out.size() + 1);
+    out.push_back(letter);
+  }
+  return out;
+}
+
+CurveTable map_table(const Results& results, const RegimeMap& map) {
+  CurveTable t;
+  const RunResult* first = nullptr;
+  for (const MapCell& c : map.cells)
+    if (!c.runs.empty()) {
+      first = &results.runs.at(c.runs.front());
+      break;
+    }
+  t.title = fmt::format(
+      "{}: regime map of {} (columns) x {} (rows): the significant winner "
+      "per cell and its speed-up over the runner-up",
+      map.workload, map.x_axis, map.y_axis);
+  if (first) {
+    if (map.x_axis != "concurrency" && map.y_axis != "concurrency")
+      t.title += fmt::format(", concurrency {}", concurrency_text(*first));
+    // An adaptive map measured more where the verdict was unsettled.
+    std::size_t fewest = 0, most = 0;
+    for (const MapCell& c : map.cells) {
+      if (c.runner_up.empty()) continue;
+      fewest = fewest == 0 ? c.repetitions : std::min(fewest, c.repetitions);
+      most = std::max(most, c.repetitions);
+    }
+    t.title += fmt::format(", {} ops per cell, ", first->load.ops);
+    t.title += fewest == most ? fmt::format("{} repetitions", most)
+                              : fmt::format(
+                                    "{}-{} repetitions (more where "
+                                    "the verdict was unsettled)",
+                                    fewest, most);
+  }
+  std::string params;
+  for (const auto& [name, value] : map.params)
+    params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, value);
+  if (!params.empty()) t.title += "; " + params;
+  const auto letters = map_letters(map);
+  const auto letter_of = [&](const std::string& strategy) {
+    for (std::size_t i = 0; i < map.strategies.size(); ++i)
+      if (map.strategies[i] == strategy) return letters[i];
+    return std::string("?");
+  };
+  t.header.push_back(fmt::format("{} \\ {}", map.y_axis, map.x_axis));
+  for (const auto& x : map.x_values) t.header.push_back(x);
+  for (std::size_t y = 0; y < map.y_values.size(); ++y) {
+    std::vector<std::string> row = {map.y_values[y]};
+    for (std::size_t x = 0; x < map.x_values.size(); ++x) {
+      const auto it =
+          std::find_if(map.cells.begin(), map.cells.end(),
+                       [&](const MapCell& c) { return c.x == x && c.y == y; });
+      if (it == map.cells.end() || it->runner_up.empty())
+        row.push_back("-");
+      else if (it->significant)
+        row.push_back(
+            fmt::format("{} {:.2f}x", letter_of(it->leader), it->speedup));
+      else
+        row.push_back("tie");
+    }
+    t.rows.push_back(std::move(row));
+  }
+  std::string legend;
+  for (std::size_t i = 0; i < map.strategies.size(); ++i)
+    legend += fmt::format("{}{} {}", i == 0 ? "" : ", ", letters[i],
+                          map.strategies[i]);
+  t.footnotes.push_back(fmt::format(
+      "{}; a letter wins its cell: faster than the runner-up by more than "
+      "{:.0f} % with Mann-Whitney p < {} after Holm's adjustment over {} "
+      "tested cells; tie: no significant leader; -: fewer than two "
+      "strategies measured",
+      legend, map.threshold * 100, map.alpha, map.tests));
+  if (!map.advice.empty()) t.footnotes.push_back("map: " + map.advice);
+  return t;
 }
 
 }  // namespace apb::report_detail

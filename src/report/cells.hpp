@@ -140,4 +140,14 @@ struct CurveTable {
 std::vector<CurveTable> curve_tables(const Results& results,
                                      std::vector<int>& curve_of);
 
+// A regime map as a curve-like table: a row per value of the y axis, a
+// column per value of the x axis; each cell the winner's letter and its
+// speed-up over the runner-up ("P 1.95x"), or "tie"; the footnotes hold
+// the legend (letters, test) and the map's advice.
+CurveTable map_table(const Results& results, const RegimeMap& map);
+
+// One letter per strategy of the map, in map.strategies order: the first
+// letter of its name not taken yet, upper case.
+std::vector<std::string> map_letters(const RegimeMap& map);
+
 }  // namespace apb::report_detail

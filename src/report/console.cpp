@@ -524,6 +524,9 @@ void write_console(std::ostream& out, const Results& results,
         out << '\n';
       }
   }
+  for (const RegimeMap& map : results.maps)
+    TableWriter(out, paint, options, hidden)
+        .write_curve(report_detail::map_table(results, map));
   if (any_best_column) {
     std::string legend =
         "wall: median over repetitions; 95% CI: of the mean wall time; "

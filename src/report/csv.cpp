@@ -53,7 +53,14 @@ constexpr std::string_view kColumns[] = {
     "dropped",
     "service_p50_s",
     "service_p99_s",
+    "sweep_axes",  // a --set sweep's axes, ';'-separated ("work;concurrency")
 };
+
+std::string axes_text(const std::vector<std::string>& axes) {
+  std::string out;
+  for (const auto& axis : axes) out += (out.empty() ? "" : ";") + axis;
+  return out;
+}
 
 // RFC 4180: a field with a comma, quote or line break is quoted, and its
 // quotes doubled.
@@ -135,6 +142,7 @@ std::vector<std::string> run_fields(const RunResult& run) {
       std::to_string(run.dropped),
       run.service_time_s && latency ? number(run.service_time_s->p50) : "",
       run.service_time_s && latency ? number(run.service_time_s->p99) : "",
+      field(axes_text(run.sweep_axes)),
   };
 }
 

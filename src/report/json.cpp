@@ -79,6 +79,62 @@ json::object latency_object(const LatencySummary& l, const Measure& m) {
   return latency;
 }
 
+json::value map_object(const RegimeMap& map) {
+  json::object o;
+  o["workload"] = text(map.workload);
+  json::object params;
+  for (const auto& [name, value] : map.params) params[name] = text(value);
+  o["params"] = std::move(params);
+  const auto axis = [](const std::string& name, const std::string& unit,
+                       const std::vector<std::string>& values) {
+    json::object a;
+    a["name"] = text(name);
+    a["unit"] = text(unit);
+    json::array v;
+    for (const auto& value : values) v.push_back(text(value));
+    a["values"] = std::move(v);
+    return a;
+  };
+  o["x"] = axis(map.x_axis, map.x_unit, map.x_values);
+  o["y"] = axis(map.y_axis, map.y_unit, map.y_values);
+  json::array strategies;
+  for (const auto& name : map.strategies) strategies.push_back(text(name));
+  o["strategies"] = std::move(strategies);
+  o["test"] = "mann_whitney_u";
+  o["p_adjust"] = "holm";
+  o["alpha"] = number(map.alpha);
+  o["threshold"] = number(map.threshold);
+  o["tests"] = static_cast<std::uint64_t>(map.tests);
+  json::array cells;
+  for (const MapCell& c : map.cells) {
+    json::object cell;
+    cell["x"] = static_cast<std::uint64_t>(c.x);
+    cell["y"] = static_cast<std::uint64_t>(c.y);
+    json::array runs;
+    for (std::size_t i : c.runs) runs.push_back(static_cast<std::uint64_t>(i));
+    cell["runs"] = std::move(runs);
+    cell["winner"] =
+        c.significant ? json::value(text(c.leader)) : json::value(nullptr);
+    cell["tie"] = !c.significant;
+    cell["leader"] =
+        c.leader.empty() ? json::value(nullptr) : json::value(text(c.leader));
+    cell["runner_up"] = c.runner_up.empty() ? json::value(nullptr)
+                                            : json::value(text(c.runner_up));
+    const bool compared = !c.runner_up.empty();
+    cell["speedup"] = compared ? number(c.speedup) : json::value(nullptr);
+    cell["ci95_low"] = compared ? number(c.ci95_low) : json::value(nullptr);
+    cell["ci95_high"] = compared ? number(c.ci95_high) : json::value(nullptr);
+    cell["p_value"] = number(c.p_value);
+    cell["p_adjusted"] = number(c.p_adjusted);
+    cell["repetitions"] = static_cast<std::uint64_t>(c.repetitions);
+    cell["note"] = text(c.note);
+    cells.push_back(std::move(cell));
+  }
+  o["cells"] = std::move(cells);
+  o["advice"] = text(map.advice);
+  return o;
+}
+
 json::value series_object(const Series& s) {
   json::object o;
   o["workload"] = text(s.workload);
@@ -87,6 +143,11 @@ json::value series_object(const Series& s) {
   for (const auto& [name, value] : s.params) params[name] = text(value);
   o["params"] = std::move(params);
   o["x"] = text(s.x);
+  o["parameter"] = s.parameter.empty() ? json::value(nullptr)
+                                       : json::value(text(s.parameter));
+  o["parameter_unit"] = s.parameter.empty()
+                            ? json::value(nullptr)
+                            : json::value(text(s.parameter_unit));
   const Measure m{true};
   json::array points;
   for (const auto& p : s.points) {
@@ -99,6 +160,11 @@ json::value series_object(const Series& s) {
     point["threads"] = p.threads
                            ? json::value(static_cast<std::uint64_t>(*p.threads))
                            : json::value(nullptr);
+    point["parameter_value"] = p.parameter_value
+                                   ? json::value(text(*p.parameter_value))
+                                   : json::value(nullptr);
+    point["parameter_number"] = number(p.parameter_number);
+    point["ideal_s"] = number(p.ideal_s);
     point["throughput_ops_s"] = number(p.throughput_ops_s);
     point["speedup"] = number(p.speedup);
     point["ideal_speedup"] = number(p.ideal_speedup);
@@ -253,6 +319,9 @@ json::object run_object(const RunResult& run, std::size_t group) {
   load["threads"] = run_load.threads;
   load["compute_threads"] = run.compute_threads;
   load["swept"] = run.swept;
+  json::array axes;
+  for (const auto& axis : run.sweep_axes) axes.push_back(text(axis));
+  load["sweep_axes"] = std::move(axes);
   const bool open = run_load.open();
   load["rate_ops_s"] = open ? number(run_load.rate) : json::value(nullptr);
   load["duration_s"] =
@@ -538,6 +607,9 @@ void write_json(std::ostream& out, const Results& results) {
     advice.push_back(std::move(item));
   }
   root["advice"] = std::move(advice);
+  json::array maps;
+  for (const auto& map : results.maps) maps.push_back(map_object(map));
+  root["maps"] = std::move(maps);
   json::array summary;
   for (const auto& line : results.summary) summary.push_back(text(line));
   root["summary"] = std::move(summary);

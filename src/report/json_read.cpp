@@ -372,6 +372,10 @@ Load read_load(const Reader& r, const json::object& o, const std::string& path,
   run.compute_threads =
       static_cast<unsigned>(optional_count(r, o, path, "compute_threads"));
   run.swept = r.boolean(o, path, "swept");
+  // Older files lack it: no parameter was swept.
+  if (const json::value* v = o.if_contains("sweep_axes"); v && v->is_array())
+    for (const auto& axis : v->as_array())
+      if (axis.is_string()) run.sweep_axes.emplace_back(axis.as_string());
   if (load.open()) {
     load.rate = r.in_range(o, path, "rate_ops_s", 0);
     load.duration_s = r.in_range(o, path, "duration_s", 0);
@@ -639,6 +643,16 @@ Series read_series(const Reader& r, const json::object& o,
   s.strategy = r.string(o, path, "strategy");
   s.params = r.pairs(o, path, "params");
   s.x = r.string(o, path, "x");
+  // A --set sweep's (files before it have neither).
+  const auto optional_text =
+      [&](const json::object& from,
+          const char* key) -> std::optional<std::string> {
+    const json::value* v = from.if_contains(key);
+    if (v && v->is_string()) return std::string(v->as_string());
+    return std::nullopt;
+  };
+  s.parameter = optional_text(o, "parameter").value_or("");
+  s.parameter_unit = optional_text(o, "parameter_unit").value_or("");
   const std::string points_path = Reader::join(path, "points");
   const auto& points = r.array(r.at(o, path, "points"), points_path);
   for (std::size_t i = 0; i < points.size(); ++i) {
@@ -654,6 +668,12 @@ Series read_series(const Reader& r, const json::object& o,
     if (const auto c = r.optional_in_range(p, pp, "concurrency", 0, kMaxOps))
       point.concurrency = static_cast<std::size_t>(*c);
     point.throughput_ops_s = r.in_range(p, pp, "throughput_ops_s", 0);
+    point.parameter_value = optional_text(p, "parameter_value");
+    if (const json::value* v = p.if_contains("parameter_number");
+        v && v->is_number())
+      point.parameter_number = v->to_number<double>();
+    if (const json::value* v = p.if_contains("ideal_s"); v && v->is_number())
+      point.ideal_s = v->to_number<double>();
     point.latency_s = read_latency(r, r.at(p, pp, "latency_s"),
                                    Reader::join(pp, "latency_s"));
     point.slo_latency_s = r.optional_number(p, pp, "slo_latency_s");

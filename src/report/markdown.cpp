@@ -312,6 +312,9 @@ void write_markdown(std::ostream& out, const Results& results) {
         out << "**Advice:** " << escape(a.text) << "\n\n";
   }
 
+  for (const RegimeMap& map : results.maps)
+    write_curve(out, report_detail::map_table(results, map));
+
   if (!results.summary.empty()) {
     out << "## Summary\n\n";
     for (const auto& line : results.summary)

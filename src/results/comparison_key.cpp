@@ -41,6 +41,24 @@ ComparisonKey threads_series_key(const RunResult& run) {
   return key;
 }
 
+ComparisonKey parameter_series_key(const RunResult& run,
+                                   std::string_view name) {
+  ComparisonKey key = comparison_key(run);
+  std::erase_if(key.params, [&](const auto& p) { return p.first == name; });
+  return key;
+}
+
+ComparisonKey map_key(const RunResult& run) {
+  ComparisonKey key = comparison_key(run);
+  for (const auto& axis : run.sweep_axes) {
+    if (axis == "concurrency")
+      key.concurrency = 0;
+    else
+      std::erase_if(key.params, [&](const auto& p) { return p.first == axis; });
+  }
+  return key;
+}
+
 std::vector<std::size_t> comparison_groups(const std::vector<RunResult>& runs) {
   std::vector<ComparisonKey> seen;
   std::vector<std::size_t> groups;
