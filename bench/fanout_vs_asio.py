@@ -5,11 +5,11 @@ Asio program (bench/asio_reference.cpp), in alternated pairs.
   fanout_vs_asio.py APBENCH ASIO_REFERENCE OPS DELAY_MS [PAIRS]
 
 Each pair runs `apbench --filter io.sleep --ops OPS --set delay=DELAY_MSms
---strategy async --repetitions 1 --warmup 0` and `asio_reference OPS
-DELAY_MS 1`, in alternating order, each under /usr/bin/time -v. Wall time
-is what each program measured around its ops (apbench's wall_s, the
-reference's printed time); peak memory is each process's maximum resident
-set. Prints every pair, then the medians and their ratios. Timing needs a
+--strategy async` (its default 1 warm-up + 3 repetitions) and
+`asio_reference OPS DELAY_MS 3`, in alternating order, each under
+/usr/bin/time -v. Wall time is the median of the 3 repetitions each program
+measured around its ops (apbench's wall_s median, the reference's printed
+times); peak memory is each process's maximum resident set. Prints every pair, then the medians and their ratios. Timing needs a
 quiet machine: print `uptime` beside the figures.
 """
 import json
@@ -32,8 +32,7 @@ def timed(cmd):
 
 def apbench(binary, ops, delay_ms, json_path):
     _, mib = timed([binary, "--filter", "io.sleep", "--ops", str(ops), "--set",
-                    f"delay={delay_ms}ms", "--strategy", "async",
-                    "--repetitions", "1", "--warmup", "0", "--json",
+                    f"delay={delay_ms}ms", "--strategy", "async", "--json",
                     json_path])
     with open(json_path) as f:
         run = json.load(f)["runs"][0]
@@ -43,11 +42,11 @@ def apbench(binary, ops, delay_ms, json_path):
 
 
 def reference(binary, ops, delay_ms):
-    out, mib = timed([binary, str(ops), str(delay_ms), "1"])
-    m = re.search(r": ([\d.]+) ms", out)
-    if not m or "incomplete" in out:
+    out, mib = timed([binary, str(ops), str(delay_ms), "3"])
+    times = [float(t) for t in re.findall(r": ([\d.]+) ms", out)]
+    if len(times) != 3 or "incomplete" in out:
         sys.exit(f"reference run not ok: {out}")
-    return float(m.group(1)), mib
+    return statistics.median(times), mib
 
 
 def main():
