@@ -326,7 +326,15 @@ std::vector<std::string> series_findings(const std::vector<Series>& series,
   std::vector<std::string> out;
   for (auto g : groups) {
     if (g.front()->x == "parameter") {
-      parameter_finding(g, out);
+      // A map's rows: series of the same workload, parameter and strategy
+      // at other values of the map's second axis; the map has its finding.
+      const auto in_map =
+          std::count_if(series.begin(), series.end(), [&](const Series& s) {
+            return s.workload == g.front()->workload && s.x == "parameter" &&
+                   s.parameter == g.front()->parameter &&
+                   s.strategy == g.front()->strategy;
+          });
+      if (in_map < 2) parameter_finding(g, out);
       continue;
     }
     std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
