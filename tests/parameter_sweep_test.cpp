@@ -144,9 +144,22 @@ TEST(ParameterSweepPlan, MoreThanTwoAxesOrAnotherLoadSweepAreRefused) {
   cli::Options rate = sweep_options({"work=1ms,2ms"});
   rate.rate = "10,20";
   EXPECT_THROW(cli::plan_from_options(rate), UsageError);
-  cli::Options threads = sweep_options({"work=1ms,2ms"});
-  threads.threads = "1,2";
-  EXPECT_THROW(cli::plan_from_options(threads), UsageError);
+  cli::Options threads_too = sweep_options({"work=1ms,2ms"});
+  threads_too.filters = {"hybrid.fetch_process"};
+  threads_too.sets = {"work=1ms,2ms", "delay=1ms,2ms"};
+  threads_too.threads = "1,2";
+  EXPECT_THROW(cli::plan_from_options(threads_too), UsageError);
+}
+
+// A --threads list beside one --set sweep is the map's second axis.
+TEST(ParameterSweepPlan, AThreadsListIsAMapsSecondAxis) {
+  cli::Options o = sweep_options({"work=1ms,2ms"});
+  o.threads = "1,2";
+  const Plan plan = cli::plan_from_options(o);
+  ASSERT_EQ(plan.sweeps.size(), 1u);
+  const auto& axes = plan.sweeps.front().axes;
+  EXPECT_EQ(axes, (std::vector<std::string>{"work", "threads"}));
+  EXPECT_EQ(plan.sweeps.front().points.size(), 4u);
 }
 
 // A measured closed-loop run of a map cell with these wall times.

@@ -40,7 +40,7 @@ refused --filter cpu.spin --set work=1ms..64ms:1
 refused --filter hybrid.fetch_process --set work=1ms,2ms --set delay=1ms,2ms \
   --concurrency 1,2
 refused --filter cpu.spin --set work=1ms,2ms --rate 10,20
-refused --filter cpu.spin --set work=1ms,2ms --threads 1,2
+refused --filter hybrid.fetch_process --set work=1ms,2ms --set delay=1ms,2ms --threads 1,2
 
 # A sweep of io.sleep's delay: one series per strategy along the delay, its
 # ideal the delay itself (all ops at once), the curve table on the console.
@@ -152,4 +152,18 @@ assert "io.sleep-map.svg" in files, files
 assert "io.sleep-delay-sweep.svg" in files, files
 PY
 fi
+# A --threads list as the map's second axis: one map, its rows the threads.
+"$apbench" --filter cpu.fib --set n=16 --set grain=4,8 --threads 1,2 --ops 1 \
+  --strategy sequential,parallel --repetitions 2 --warmup 0 -q \
+  --json "$tmp/threads.json" >/dev/null 2>"$tmp/err" && ok ||
+  fail "threads map: $(cat "$tmp/err")"
+"$py" - "$tmp/threads.json" <<'PY' && ok || fail "threads map JSON"
+import json, sys
+maps = json.load(open(sys.argv[1]))["maps"]
+assert len(maps) == 1, [(m["x"], m["y"]) for m in maps]
+m = maps[0]
+assert (m["x"]["name"], m["y"]["name"]) == ("grain", "threads"), (m["x"], m["y"])
+assert m["y"]["values"] == ["1", "2"], m["y"]
+assert len(m["cells"]) == 4, len(m["cells"])
+PY
 finish sweep_cli

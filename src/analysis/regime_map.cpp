@@ -14,10 +14,12 @@
 namespace apb {
 namespace {
 
-// The run's value on `axis`: a parameter's text, or the concurrency.
+// The run's value on `axis`: a parameter's text, the concurrency or the
+// threads.
 std::string axis_value(const RunResult& run, const std::string& axis) {
   if (axis == "concurrency")
     return std::to_string(run.load.requested_concurrency());
+  if (axis == "threads") return std::to_string(run.load.threads);
   for (const auto& [name, value] : run.params)
     if (name == axis) return value;
   return "";

@@ -262,7 +262,7 @@ unsigned map_repetitions(std::size_t cells) {
 }
 
 // A parameter sweep is one axis; a second (another --set list, or a
-// --concurrency list) makes a map. Anything more is refused before it runs.
+// --concurrency or --threads list) makes a map. Anything more is refused before it runs.
 void check_axes(const Options& o, const WorkloadEntry& w,
                 const std::vector<SweptParameter>& swept,
                 std::size_t load_points) {
@@ -274,13 +274,13 @@ void check_axes(const Options& o, const WorkloadEntry& w,
         w.info.name, swept.size()));
   if (load_points > 1 && swept.size() == 2)
     throw UsageError(fmt::format(
-        "{}: two --set sweeps and a --concurrency list are three axes; a "
-        "regime map has two: give --concurrency a single value",
+        "{}: two --set sweeps and a --concurrency or --threads list are "
+        "three axes; a regime map has two: give it a single value",
         w.info.name));
-  if (load_points > 1 && (o.rate || thread_counts(o).size() > 1))
+  if (load_points > 1 && o.rate)
     throw UsageError(
-        "a --set sweep goes with a --concurrency list (a regime map), not a "
-        "--rate or --threads list: give those a single value");
+        "a --set sweep goes with a --concurrency or --threads list (a regime "
+        "map), not a --rate list: give --rate a single value");
   if (o.refine && swept.size() + (load_points > 1) > 0)
     throw UsageError(
         "--refine bisects a --rate or --concurrency sweep under an SLO, not a "
@@ -309,7 +309,12 @@ void sweep_parameters(const std::vector<SweptParameter>& swept, Sweep& sweep) {
       params.push_back(combo);
     }
   for (const auto& parameter : swept) sweep.axes.push_back(parameter.name);
-  if (sweep.points.size() > 1) sweep.axes.push_back("concurrency");
+  // Load points differ in their threads (a --threads list) or concurrency.
+  if (sweep.points.size() > 1)
+    sweep.axes.push_back(std::any_of(sweep.points.begin(), sweep.points.end(),
+                                     [](const Load& l) { return l.threads; })
+                             ? "threads"
+                             : "concurrency");
   sweep.points = std::move(points);
   sweep.point_params = std::move(params);
 }

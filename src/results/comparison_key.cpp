@@ -53,6 +53,8 @@ ComparisonKey map_key(const RunResult& run) {
   for (const auto& axis : run.sweep_axes) {
     if (axis == "concurrency")
       key.concurrency = 0;
+    else if (axis == "threads")
+      key.threads = 0;
     else
       std::erase_if(key.params, [&](const auto& p) { return p.first == axis; });
   }
