@@ -284,6 +284,95 @@ TEST(RegimeMap, OnlyUnsettledCellsAskForMoreRepetitions) {
   EXPECT_TRUE(map.cells[0].significant);
 }
 
+RunResult probe_run(const std::string& strategy, const std::string& work,
+                    double wall) {
+  RunResult r = cell_run(strategy, work, 1, around(wall, 5));
+  r.border_probe = true;
+  return r;
+}
+
+TEST(RegimeMap, ProbesNarrowTheBorderBetweenTwoWinners) {
+  // a wins at 1ms, b at 16ms (2x each way, 6 vs 6 repetitions).
+  std::vector<RunResult> runs = {cell_run("a", "1ms", 1, around(0.01, 6)),
+                                 cell_run("b", "1ms", 1, around(0.02, 6)),
+                                 cell_run("a", "16ms", 1, around(0.04, 6)),
+                                 cell_run("b", "16ms", 1, around(0.02, 6))};
+  auto maps = build_maps(runs);
+  ASSERT_EQ(maps.size(), 1u);
+  ASSERT_EQ(maps.front().borders.size(), 1u);
+  MapBorder b = maps.front().borders.front();
+  EXPECT_EQ(b.axis, "work");
+  EXPECT_EQ(b.at, "1");
+  EXPECT_EQ(b.below, "a");
+  EXPECT_EQ(b.above, "b");
+  EXPECT_EQ(b.probed, (Values{"a", "b"}));
+  EXPECT_EQ(b.low, "1ms");
+  EXPECT_EQ(b.high, "16ms");
+  // Bisection is log-even: halfway between 1 and 16 ms is 4 ms.
+  EXPECT_EQ(border_midpoint(maps.front(), b), "4ms");
+  // Probes off the grid: b ahead at 4ms, a at 2ms, so it flips in 2..4ms;
+  // the probes join no cell.
+  runs.push_back(probe_run("a", "4ms", 0.03));
+  runs.push_back(probe_run("b", "4ms", 0.02));
+  runs.push_back(probe_run("a", "2ms", 0.01));
+  runs.push_back(probe_run("b", "2ms", 0.02));
+  maps = build_maps(runs);
+  ASSERT_EQ(maps.size(), 1u);
+  EXPECT_EQ(maps.front().x_values, (Values{"1ms", "16ms"}));
+  b = maps.front().borders.front();
+  EXPECT_EQ(b.low, "2ms");
+  EXPECT_EQ(b.high, "4ms");
+  EXPECT_FALSE(b.even);
+  EXPECT_EQ(b.probes.size(), 4u);
+  EXPECT_EQ(border_midpoint(maps.front(), b), "2.83ms");
+  // Even (within the 5 % threshold) at 2.83ms: the crossover is there.
+  runs.push_back(probe_run("a", "2.83ms", 0.0200));
+  runs.push_back(probe_run("b", "2.83ms", 0.0202));
+  b = build_maps(runs).front().borders.front();
+  EXPECT_TRUE(b.even);
+  EXPECT_EQ(b.low, "2.83ms");
+  EXPECT_EQ(b.high, "2.83ms");
+  EXPECT_FALSE(border_midpoint(maps.front(), b));
+}
+
+TEST(RegimeMap, BesideATieTheProbeSidesWithTheTieUnlessTheWinnerLeads) {
+  // 1ms: a tie (1 % apart); 16ms: b wins. The border is where b's lead
+  // starts: probes measure b and its runner-up.
+  std::vector<RunResult> runs = {cell_run("a", "1ms", 1, around(0.0100, 6)),
+                                 cell_run("b", "1ms", 1, around(0.0101, 6)),
+                                 cell_run("a", "16ms", 1, around(0.04, 6)),
+                                 cell_run("b", "16ms", 1, around(0.02, 6))};
+  auto border = build_maps(runs).front().borders.at(0);
+  EXPECT_EQ(border.below, "tie");
+  EXPECT_EQ(border.above, "b");
+  EXPECT_EQ(border.probed, (Values{"b", "a"}));
+  // Even at 4ms sides with the tie; b 2x ahead at 8ms with b.
+  const RunResult a4 = probe_run("a", "4ms", 0.02),
+                  b4 = probe_run("b", "4ms", 0.02);
+  const RunResult a8 = probe_run("a", "8ms", 0.04),
+                  b8 = probe_run("b", "8ms", 0.02);
+  EXPECT_EQ(probe_verdict(border, b4, a4, 0.05), ProbeVerdict::below);
+  EXPECT_EQ(probe_verdict(border, b8, a8, 0.05), ProbeVerdict::above);
+  RunResult failed = a8;
+  failed.status = RunStatus::failed;
+  EXPECT_EQ(probe_verdict(border, b8, failed, 0.05), ProbeVerdict::unmeasured);
+}
+
+TEST(RegimeMap, IntegerAxesBisectToIntegersAndStopWhenAdjacent) {
+  RegimeMap map;
+  map.x_axis = "concurrency";
+  MapBorder b;
+  b.axis = "concurrency";
+  b.low = "2";
+  b.high = "8";
+  EXPECT_EQ(border_midpoint(map, b), "4");
+  b.high = "3";
+  EXPECT_FALSE(border_midpoint(map, b));
+  b.low = "0";
+  b.high = "10";
+  EXPECT_EQ(border_midpoint(map, b), "5");  // from 0: the arithmetic middle
+}
+
 TEST(ParameterSeries, AStrategysRunsAlongTheParameterWithTheirIdeal) {
   std::vector<RunResult> runs;
   for (const char* delay : {"50ms", "0", "5ms"}) {

@@ -32,6 +32,8 @@ refused() {
   fi
 }
 refused --filter cpu.spin --set work=1ms..
+# --refine bisects a map's borders, not a one-axis series.
+refused --filter cpu.spin --set work=1ms,2ms --refine 2
 refused --filter cpu.spin --set work=0..64ms
 refused --filter cpu.spin --set work=64ms..1ms
 refused --filter cpu.spin --set work=1ms,,2ms
@@ -81,7 +83,7 @@ PY
 # late by different amounts (seen: async 1.35x ahead, significantly), so
 # that row is only checked for its labels. About 2 s.
 "$apbench" --filter io.sleep --set delay=5ms,10ms --concurrency 1,8 --ops 8 \
-  --strategy sequential,async --repetitions 5 --no-color \
+  --strategy sequential,async --repetitions 5 --refine 2 --no-color \
   --json "$tmp/map.json" --markdown "$tmp/map.md" >"$tmp/map.txt" \
   2>"$tmp/err" && ok || fail "map: $(cat "$tmp/err")"
 "$py" - "$tmp/map.json" <<'PY' && ok || fail "map JSON"
@@ -123,6 +125,25 @@ for c in m["cells"]:
         assert doc["runs"][i]["load"]["sweep_axes"] == ["delay", "concurrency"]
         assert doc["runs"][i]["repetitions"] == c["repetitions"], c
 assert m["advice"].startswith("async wins"), m["advice"]
+# --refine 2: each border (neighbouring cells with different verdicts) was
+# probed, off the grid, by its two strategies; the verdict changes within
+# [low, high], inside the cells' values.
+probe_runs = {i for i, r in enumerate(doc["runs"]) if r["load"]["border_probe"]}
+in_cells = {i for c in m["cells"] for i in c["runs"]}
+assert not probe_runs & in_cells, (probe_runs, in_cells)
+seen = set()
+for b in m["borders"]:
+    assert b["below"] != b["above"], b
+    assert b["probes"], b
+    for i in b["probes"]:
+        seen.add(i)
+        assert doc["runs"][i]["strategy"] in b["probed"], (b, i)
+    lo, hi = int(b["low"]), int(b["high"])
+    assert int(b["from"]) <= lo <= hi <= int(b["to"]), b
+    assert lo < hi or b["even"], b
+assert seen == probe_runs, (seen, probe_runs)
+if any(c["tie"] for c in m["cells"] if m["y"]["values"][c["y"]] == "1"):
+    assert m["borders"], "a tie beside async's wins is a border"
 ties = sum(c["tie"] for c in m["cells"])
 if ties:
     assert f"{ties} of 4 cells" in m["advice"], m["advice"]

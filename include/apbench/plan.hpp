@@ -25,7 +25,10 @@ struct RunSettings {
   unsigned threads = 0;  // 0: hardware threads
   std::uint64_t seed = 1;
   // Sweeps with an SLO: bisection steps between each strategy's last point
-  // meeting it and its first breaking it (knee_refinement.hpp).
+  // meeting it and its first breaking it (knee_refinement.hpp). A regime
+  // map: bisection steps on each border between neighbouring cells with
+  // different winners (MapBorder in results.hpp), each step one probe of the
+  // two winners, off the grid.
   unsigned refine = 0;
   // A regime map (a sweep of two axes): rounds of extra repetitions, each
   // adding half the repetitions (at least 2) to the cells whose verdict is
@@ -83,6 +86,11 @@ struct PlanCallbacks {
   std::function<void(const EarlyStop&, std::size_t runs,
                      std::size_t repetitions)>
       skipped;
+  // The plan's size changed by `runs` runs and `repetitions` repetitions:
+  // an adaptive map found fewer unsettled cells than it allowed for, or
+  // --refine found borders to probe (or fewer steps than allowed). For an
+  // ETA that stays honest.
+  std::function<void(std::ptrdiff_t runs, std::ptrdiff_t repetitions)> resized;
   // Polled between rounds of repetitions: true ends the plan early (runs
   // keep the repetitions measured so far; later points do not run).
   StopFn stop_requested;

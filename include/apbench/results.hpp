@@ -128,6 +128,10 @@ struct RunResult {
   // parameters' names, then "concurrency" when swept with them; empty when
   // no parameter was swept. Two axes: the run is a cell of a regime map.
   std::vector<std::string> sweep_axes;
+  // A probe of --refine between two neighbouring cells of a regime map with
+  // different winners: off the map's grid, it places the crossover
+  // (MapBorder) and is in no cell.
+  bool border_probe = false;
   unsigned cores = 0;
   std::uint64_t seed = 0;
   unsigned warmup = 0;
@@ -383,6 +387,25 @@ struct MapCell {
   std::string note;             // why a tie, when it is one
 };
 
+// Two neighbouring cells (along `axis`, at the other axis's value `at`)
+// with different verdicts: two winners, or a winner beside a tie. The
+// verdict changes somewhere between their values `from` and `to`; --refine
+// N probes between them (the two strategies `probed`, interleaved) and
+// narrows that to [low, high], bisecting log-evenly as it does for knees.
+// Between two winners, a probe where neither leads beyond the threshold
+// ends the bisection: they are even there (`even`).
+struct MapBorder {
+  std::string axis;          // RegimeMap::x_axis or y_axis
+  std::string at;            // the other axis's value
+  std::string from, to;      // neighbouring grid values, ascending
+  std::string below, above;  // verdicts at `from` and `to`: a winner or "tie"
+  // The winners, or the one winner and its runner-up beside a tie.
+  std::vector<std::string> probed;
+  std::string low, high;  // the verdict changes in [low, high]
+  bool even = false;      // a probe found the two winners even: low == high
+  std::vector<std::size_t> probes;  // its probe runs, into Results::runs
+};
+
 struct RegimeMap {
   std::string workload;
   // The parameters every cell shares (the swept ones left out).
@@ -402,6 +425,8 @@ struct RegimeMap {
   std::string simplest_in_ties;
   // Where each strategy wins, in one sentence from the grid.
   std::string advice;
+  // Neighbouring cells with different significant winners, along x then y.
+  std::vector<MapBorder> borders;
 };
 
 // A strategy that left a sweep before its last point (see run_plan): the

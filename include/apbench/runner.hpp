@@ -30,6 +30,8 @@ struct RunRequest {
   bool swept = false;
   // The axes of its sweep when a parameter is swept (Sweep::axes).
   std::vector<std::string> sweep_axes;
+  // A regime map's border probe (RunResult::border_probe).
+  bool border_probe = false;
   // Requesting a stop ends the repetition in progress within moments (ops
   // in flight are abandoned, not recorded) and the run keeps what it
   // measured (see RunResult::interrupted).

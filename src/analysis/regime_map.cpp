@@ -189,12 +189,150 @@ std::string region_text(const RegimeMap& map, std::size_t x_lo,
   return fmt::format("at {} and {}", x, y);
 }
 
+// A cell's verdict: its significant winner, "tie", or "" (not compared).
+std::string verdict(const MapCell& c) {
+  if (c.runner_up.empty()) return "";
+  return c.significant ? c.leader : "tie";
+}
+
+// Neighbouring cells, along x then along y, with different verdicts (two
+// winners, or a winner beside a tie): the borders, bracketed by the grid's
+// own values.
+std::vector<MapBorder> find_borders(const RegimeMap& map) {
+  const std::size_t nx = map.x_values.size();
+  const auto cell = [&](std::size_t x, std::size_t y) -> const MapCell& {
+    return map.cells[y * nx + x];
+  };
+  std::vector<MapBorder> out;
+  const auto add = [&](const std::string& axis, const std::string& at,
+                       const std::string& from, const std::string& to,
+                       const MapCell& a, const MapCell& b) {
+    const std::string va = verdict(a), vb = verdict(b);
+    if (va.empty() || vb.empty() || va == vb) return;
+    MapBorder border;
+    border.axis = axis;
+    border.at = at;
+    border.from = border.low = from;
+    border.to = border.high = to;
+    border.below = va;
+    border.above = vb;
+    const MapCell& winner = a.significant ? a : b;
+    border.probed =
+        a.significant && b.significant
+            ? std::vector<std::string>{a.leader, b.leader}
+            : std::vector<std::string>{winner.leader, winner.runner_up};
+    out.push_back(std::move(border));
+  };
+  for (std::size_t y = 0; y < map.y_values.size(); ++y)
+    for (std::size_t x = 0; x + 1 < nx; ++x)
+      add(map.x_axis, map.y_values[y], map.x_values[x], map.x_values[x + 1],
+          cell(x, y), cell(x + 1, y));
+  for (std::size_t x = 0; x < nx; ++x)
+    for (std::size_t y = 0; y + 1 < map.y_values.size(); ++y)
+      add(map.y_axis, map.x_values[x], map.y_values[y], map.y_values[y + 1],
+          cell(x, y), cell(x, y + 1));
+  return out;
+}
+
+// The axis value as a number ("concurrency" and "threads" are counts).
+std::optional<double> axis_number(const std::string& text) {
+  const auto n = parameter_number(text);
+  return n ? std::optional<double>(n->value) : std::nullopt;
+}
+
+// Narrows each border to the probes measured on it: the highest value
+// that repeated the lower verdict and the lowest that repeated the upper
+// one; two winners even is the crossover itself. Bisection probes inside
+// the bracket, so these agree with the decisions --refine took.
+void place_probes(RegimeMap& map, const std::vector<RunResult>& runs,
+                  const std::vector<std::size_t>& probes) {
+  for (MapBorder& b : map.borders) {
+    const std::string other = b.axis == map.x_axis ? map.y_axis : map.x_axis;
+    const auto from = axis_number(b.from), to = axis_number(b.to);
+    if (!from || !to || b.probed.size() != 2) continue;
+    // The probes on this border by value: the two probed strategies' runs.
+    std::map<double, std::pair<const RunResult*, const RunResult*>> at_value;
+    std::map<double, std::string> texts;
+    for (std::size_t i : probes) {
+      const RunResult& r = runs[i];
+      if (axis_value(r, other) != b.at) continue;
+      const std::string value = axis_value(r, b.axis);
+      const auto v = axis_number(value);
+      if (!v || !(*v > *from) || !(*v < *to)) continue;
+      if (r.strategy != b.probed[0] && r.strategy != b.probed[1]) continue;
+      (r.strategy == b.probed[0] ? at_value[*v].first : at_value[*v].second) =
+          &r;
+      texts[*v] = value;
+      b.probes.push_back(i);
+    }
+    for (const auto& [v, pair] : at_value) {
+      if (!pair.first || !pair.second || b.even) continue;
+      switch (probe_verdict(b, *pair.first, *pair.second, map.threshold)) {
+        case ProbeVerdict::below:
+          b.low = texts[v];
+          break;
+        case ProbeVerdict::above:
+          if (*axis_number(b.high) > v) b.high = texts[v];
+          break;
+        case ProbeVerdict::even:
+          b.even = true;
+          b.low = b.high = texts[v];
+          break;
+        case ProbeVerdict::unmeasured:
+          break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool unsettled(const MapCell& cell, const RegimeMap& map) {
   if (cell.runner_up.empty() || cell.significant) return false;
   if (!cell.p_adjusted) return true;  // too few repetitions to test
   return cell.ci95_high > 1 + map.threshold;
+}
+
+ProbeVerdict probe_verdict(const MapBorder& border, const RunResult& first,
+                           const RunResult& second, double threshold) {
+  const double a = goodput_wall_s(first), b = goodput_wall_s(second);
+  if (first.status != RunStatus::ok || second.status != RunStatus::ok ||
+      !(a > 0) || !(b > 0))
+    return ProbeVerdict::unmeasured;
+  // Who leads beyond the threshold, if anyone.
+  std::string leader;
+  if (std::max(a, b) / std::min(a, b) > 1 + threshold)
+    leader = a < b ? first.strategy : second.strategy;
+  if (!leader.empty() && leader == border.below) return ProbeVerdict::below;
+  if (!leader.empty() && leader == border.above) return ProbeVerdict::above;
+  // No lead, or the lead of the strategy that won on neither side: the
+  // side where nobody won, if there is one.
+  if (border.below == "tie") return ProbeVerdict::below;
+  if (border.above == "tie") return ProbeVerdict::above;
+  return leader.empty() ? ProbeVerdict::even : ProbeVerdict::unmeasured;
+}
+
+std::optional<std::string> border_midpoint(const RegimeMap& map,
+                                           const MapBorder& border) {
+  const auto lo = parameter_number(border.low);
+  const auto hi = parameter_number(border.high);
+  if (border.even || !lo || !hi || !(hi->value > lo->value))
+    return std::nullopt;
+  const std::string& unit = border.axis == map.x_axis ? map.x_unit : map.y_unit;
+  double mid = lo->value > 0 ? std::sqrt(lo->value * hi->value)
+                             : (lo->value + hi->value) / 2;
+  const bool integral = unit != "s" && std::floor(lo->value) == lo->value &&
+                        std::floor(hi->value) == hi->value;
+  std::string text = parameter_text(mid, unit);
+  if (integral) {
+    mid = std::round(mid);
+    text = unit == "B" ? parameter_text(mid, unit) : fmt::format("{:.0f}", mid);
+  }
+  // Three significant digits can round onto an end: nothing lies between.
+  const auto back = parameter_number(text);
+  if (!back || !(back->value > lo->value) || !(back->value < hi->value))
+    return std::nullopt;
+  return text;
 }
 
 std::string map_advice(const RegimeMap& map) {
@@ -259,9 +397,14 @@ std::vector<RegimeMap> build_maps(const std::vector<RunResult>& runs,
                                   const MapOptions& options) {
   std::vector<ComparisonKey> keys;
   std::vector<std::vector<std::size_t>> groups;
+  std::vector<std::size_t> probes;  // off the grid: placed on borders
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const RunResult& r = runs[i];
     if (r.sweep_axes.size() != 2 || r.load.open()) continue;
+    if (r.border_probe) {
+      probes.push_back(i);
+      continue;
+    }
     const ComparisonKey key = map_key(r);
     const auto it = std::find(keys.begin(), keys.end(), key);
     if (it == keys.end()) {
@@ -309,6 +452,11 @@ std::vector<RegimeMap> build_maps(const std::vector<RunResult>& runs,
     judge_map(map, runs, options);
     map.simplest_in_ties = simplest_in_ties(map, runs);
     map.advice = map_advice(map);
+    map.borders = find_borders(map);
+    std::vector<std::size_t> own_probes;
+    for (std::size_t i : probes)
+      if (map_key(runs[i]) == keys[g]) own_probes.push_back(i);
+    place_probes(map, runs, own_probes);
     out.push_back(std::move(map));
   }
   return out;

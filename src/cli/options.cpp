@@ -101,7 +101,9 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
   app.add_option("--refine", o.refine,
                  "after a sweep with --slo, bisect N more times between each "
                  "strategy's last point meeting the SLO and its first "
-                 "breaking it: a knee to a few percent (default: 0)")
+                 "breaking it: a knee to a few percent; after a regime map, "
+                 "N times between neighbouring cells with different winners "
+                 "(default: 0)")
       ->type_name("N");
   app.add_option("--threads", o.threads,
                  "threads for async-pool, threads, parallel and hybrid "

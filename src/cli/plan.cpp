@@ -144,7 +144,7 @@ std::vector<unsigned> thread_counts(const Options& o) {
 
 }  // namespace
 
-RunSettings common_settings(const Options& o, bool sweeping) {
+RunSettings common_settings(const Options& o, bool sweeping, bool map) {
   RunSettings c;
   // A sweep measures many points: one repetition each, no warm-up, unless
   // asked, keeps a 10-point sweep within a couple of minutes.
@@ -158,10 +158,11 @@ RunSettings common_settings(const Options& o, bool sweeping) {
   c.seed = static_cast<std::uint64_t>(parse_count(
       o.seed, "--seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   c.refine = static_cast<unsigned>(parse_count(o.refine, "--refine", 0, 0, 20));
-  if (c.refine > 0 && (!sweeping || !o.slo))
+  if (c.refine > 0 && !map && (!sweeping || !o.slo))
     throw UsageError(
-        "--refine needs a sweep with an SLO: a --rate or --concurrency list "
-        "or range, and --slo (e.g. --rate 250..4000 --slo p99=50ms)");
+        "--refine needs a sweep with an SLO (a --rate or --concurrency list "
+        "or range, and --slo, e.g. --rate 250..4000 --slo p99=50ms) or a "
+        "regime map (two swept axes)");
   return c;
 }
 
@@ -262,7 +263,8 @@ unsigned map_repetitions(std::size_t cells) {
 }
 
 // A parameter sweep is one axis; a second (another --set list, or a
-// --concurrency or --threads list) makes a map. Anything more is refused before it runs.
+// --concurrency or --threads list) makes a map. Anything more is refused before
+// it runs.
 void check_axes(const Options& o, const WorkloadEntry& w,
                 const std::vector<SweptParameter>& swept,
                 std::size_t load_points) {
@@ -281,10 +283,11 @@ void check_axes(const Options& o, const WorkloadEntry& w,
     throw UsageError(
         "a --set sweep goes with a --concurrency or --threads list (a regime "
         "map), not a --rate list: give --rate a single value");
-  if (o.refine && swept.size() + (load_points > 1) > 0)
+  if (o.refine && swept.size() + (load_points > 1) == 1)
     throw UsageError(
-        "--refine bisects a --rate or --concurrency sweep under an SLO, not a "
-        "--set sweep: drop --refine");
+        "--refine bisects a --rate or --concurrency sweep under an SLO, or "
+        "the borders of a regime map (two swept axes), not a one-axis --set "
+        "sweep: drop --refine or sweep a second axis");
 }
 
 // The points of `sweep` become the product of the swept parameters' values
@@ -345,7 +348,8 @@ Plan plan_from_options(const Options& o) {
     for (const auto& parameter : swept) cells *= parameter.values.size();
     most_cells = std::max(most_cells, cells);
   }
-  RunSettings settings = common_settings(o, points.size() > 1 || most_axes > 0);
+  RunSettings settings =
+      common_settings(o, points.size() > 1 || most_axes > 0, most_axes == 2);
   if (most_axes == 2 && !o.repetitions)
     settings.repetitions = map_repetitions(most_cells);
   // A map spends more repetitions only where its verdict is unsettled.

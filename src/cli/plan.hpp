@@ -8,8 +8,10 @@
 
 namespace apb::cli {
 
-// Throws UsageError for anything wrong, before anything runs.
-RunSettings common_settings(const Options& options, bool sweeping);
+// Throws UsageError for anything wrong, before anything runs. `map`: the
+// plan has a regime map (two swept axes), whose borders --refine bisects.
+RunSettings common_settings(const Options& options, bool sweeping,
+                            bool map = false);
 Plan plan_from_options(const Options& options);
 
 // The default suite (no selection on the command line): see suite.cpp.

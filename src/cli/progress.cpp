@@ -90,6 +90,16 @@ void Progress::skipped(std::size_t runs, std::size_t units) {
   units_ -= std::min(units, units_);
 }
 
+void Progress::resized(std::ptrdiff_t runs, std::ptrdiff_t units) {
+  const auto add = [](std::size_t& total, std::ptrdiff_t delta) {
+    total = delta < 0
+                ? total - std::min(total, static_cast<std::size_t>(-delta))
+                : total + static_cast<std::size_t>(delta);
+  };
+  add(runs_, runs);
+  add(units_, units);
+}
+
 double Progress::elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                        start_)

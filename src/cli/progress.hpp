@@ -28,6 +28,8 @@ class Progress {
   void group_finished(std::size_t runs);
   // A strategy left a sweep early: its remaining points will not run.
   void skipped(std::size_t runs, std::size_t units);
+  // The plan grew or shrank (PlanCallbacks::resized).
+  void resized(std::ptrdiff_t runs, std::ptrdiff_t units);
 
  private:
   double elapsed() const;

@@ -176,6 +176,9 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
       progress.skipped(runs, repetitions);
       outputs.early_stop(stop);
     };
+    callbacks.resized = [&](std::ptrdiff_t runs, std::ptrdiff_t repetitions) {
+      progress.resized(runs, repetitions);
+    };
     callbacks.stop = signals.stop_token();
     try {
       run_plan(plan, results, callbacks);

@@ -71,6 +71,30 @@ void refine_knees(const Sweep& sweep, const Slo& slo, Results& results,
   }
 }
 
+// The sweep's runs so far as one list, as build_maps reads them, and the
+// point each belongs to.
+struct GridRuns {
+  std::vector<RunResult> runs;
+  std::vector<std::size_t> point_of;  // runs[i] belongs to point_of[i]
+};
+
+GridRuns grid_runs(const std::vector<std::vector<std::size_t>>& point_runs,
+                   const Results& results) {
+  GridRuns grid;
+  for (std::size_t k = 0; k < point_runs.size(); ++k)
+    for (std::size_t index : point_runs[k]) {
+      grid.runs.push_back(results.runs[index]);
+      grid.point_of.push_back(k);
+    }
+  return grid;
+}
+
+const Strategy* strategy_named(const Sweep& sweep, const std::string& name) {
+  for (const auto* s : sweep.strategies)
+    if (s->name() == name) return s;
+  return nullptr;
+}
+
 // An adaptive map: after the grid, rounds of more repetitions for the cells
 // whose verdict is unsettled (unsettled() in regime_map.hpp), the
 // strategies of a cell interleaved as before. The new repetitions join the
@@ -79,21 +103,29 @@ void refine_map(const Sweep& sweep, const std::optional<Slo>& slo,
                 const std::vector<std::vector<std::size_t>>& point_runs,
                 Results& results, const PlanCallbacks& callbacks,
                 const std::function<bool()>& stopping) {
+  const std::size_t per_round =
+      map_extra_repetitions(sweep) / std::max(1u, sweep.settings.map_rounds);
+  // The ETA allowed for every cell in every round; give back what a round
+  // does not measure.
+  const auto give_back = [&](std::size_t repetitions) {
+    if (callbacks.resized && repetitions > 0)
+      callbacks.resized(0, -static_cast<std::ptrdiff_t>(repetitions));
+  };
   for (unsigned round = 0; round < sweep.settings.map_rounds; ++round) {
-    std::vector<RunResult> runs;
-    std::vector<std::size_t> point_of;  // runs[i] belongs to point_of[i]
-    for (std::size_t k = 0; k < point_runs.size(); ++k)
-      for (std::size_t index : point_runs[k]) {
-        runs.push_back(results.runs[index]);
-        point_of.push_back(k);
-      }
-    const auto maps = build_maps(runs);
-    if (maps.size() != 1) return;
+    const GridRuns grid = grid_runs(point_runs, results);
+    const auto maps = build_maps(grid.runs);
     std::vector<std::size_t> points;
-    for (const MapCell& cell : maps.front().cells)
-      if (unsettled(cell, maps.front()) && !cell.runs.empty())
-        points.push_back(point_of[cell.runs.front()]);
-    if (points.empty()) return;
+    if (maps.size() == 1)
+      for (const MapCell& cell : maps.front().cells)
+        if (unsettled(cell, maps.front()) && !cell.runs.empty())
+          points.push_back(grid.point_of[cell.runs.front()]);
+    if (points.empty() || stopping()) {
+      give_back((sweep.settings.map_rounds - round) * per_round);
+      return;
+    }
+    give_back(per_round -
+              std::min(per_round, points.size() * sweep.strategies.size() *
+                                      map_round_repetitions(sweep)));
     for (std::size_t k : points) {
       if (stopping()) return;
       std::vector<RunRequest> group;
@@ -101,11 +133,9 @@ void refine_map(const Sweep& sweep, const std::optional<Slo>& slo,
       for (std::size_t index : point_runs[k]) {
         const RunResult& run = results.runs[index];
         if (run.status != RunStatus::ok) continue;
-        const auto it = std::find_if(
-            sweep.strategies.begin(), sweep.strategies.end(),
-            [&](const Strategy* s) { return s->name() == run.strategy; });
-        if (it == sweep.strategies.end()) continue;
-        RunRequest r = make_request(sweep, **it, k, slo);
+        const Strategy* s = strategy_named(sweep, run.strategy);
+        if (!s) continue;
+        RunRequest r = make_request(sweep, *s, k, slo);
         r.repetitions = map_round_repetitions(sweep);
         r.warmup = 0;
         r.stop = callbacks.stop;
@@ -124,6 +154,85 @@ void refine_map(const Sweep& sweep, const std::optional<Slo>& slo,
       }
     }
   }
+}
+
+// The request of `strategy` at grid point `k` with the border's axis moved
+// to `value`.
+RunRequest probe_request(const Sweep& sweep, const Strategy& strategy,
+                         std::size_t k, const std::string& axis,
+                         const std::string& value,
+                         const std::optional<Slo>& slo) {
+  RunRequest r = make_request(sweep, strategy, k, slo);
+  if (axis == "concurrency")
+    r.load.concurrency = std::stoul(value);
+  else if (axis == "threads")
+    r.load.threads = static_cast<unsigned>(std::stoul(value));
+  else
+    r.params.set(axis, value);
+  r.border_probe = true;
+  return r;
+}
+
+// --refine on a map: on each border between neighbouring cells with
+// different winners, bisect `refine` times between the two values, each
+// step measuring the two winners (interleaved) halfway and keeping the half
+// where the winner changes; a tie there ends it. The probes are runs of
+// their own (RunResult::border_probe) that build_maps places on the border.
+void refine_borders(const Sweep& sweep, const std::optional<Slo>& slo,
+                    const std::vector<std::vector<std::size_t>>& point_runs,
+                    Results& results, const PlanCallbacks& callbacks,
+                    const std::function<bool()>& stopping) {
+  const GridRuns grid = grid_runs(point_runs, results);
+  const auto maps = build_maps(grid.runs);
+  if (maps.size() != 1) return;
+  const RegimeMap& map = maps.front();
+  const std::size_t per_step = 2 * repetitions_per_run(sweep);
+  std::size_t steps_left = map.borders.size() * sweep.settings.refine;
+  if (callbacks.resized)
+    callbacks.resized(static_cast<std::ptrdiff_t>(2 * steps_left),
+                      static_cast<std::ptrdiff_t>(per_step * steps_left));
+  for (MapBorder border : map.borders) {
+    // The grid point of the border's lower cell: its axes but this one set.
+    const bool along_x = border.axis == map.x_axis;
+    const auto at = [&](const std::vector<std::string>& v,
+                        const std::string& value) {
+      return static_cast<std::size_t>(std::find(v.begin(), v.end(), value) -
+                                      v.begin());
+    };
+    const std::size_t x = at(map.x_values, along_x ? border.from : border.at);
+    const std::size_t y = at(map.y_values, along_x ? border.at : border.from);
+    const MapCell& cell = map.cells[y * map.x_values.size() + x];
+    const Strategy* first = strategy_named(sweep, border.probed.at(0));
+    const Strategy* second = strategy_named(sweep, border.probed.at(1));
+    if (cell.runs.empty() || !first || !second) continue;
+    const std::size_t k = grid.point_of[cell.runs.front()];
+    for (unsigned step = 0; step < sweep.settings.refine; ++step) {
+      const auto mid = border_midpoint(map, border);
+      if (!mid || stopping()) break;
+      std::vector<RunRequest> group = {
+          probe_request(sweep, *first, k, border.axis, *mid, slo),
+          probe_request(sweep, *second, k, border.axis, *mid, slo)};
+      for (auto& request : group) request.stop = callbacks.stop;
+      std::vector<RunResult> measured =
+          run_group(group, callbacks.repetition, callbacks.stop_requested,
+                    run_done(callbacks));
+      --steps_left;
+      for (auto& run : measured) {
+        results.runs.push_back(std::move(run));
+        if (callbacks.finished) callbacks.finished(results.runs.back());
+      }
+      const ProbeVerdict verdict =
+          probe_verdict(border, results.runs[results.runs.size() - 2],
+                        results.runs.back(), map.threshold);
+      if (verdict == ProbeVerdict::below) border.low = *mid;
+      if (verdict == ProbeVerdict::above) border.high = *mid;
+      if (verdict == ProbeVerdict::even || verdict == ProbeVerdict::unmeasured)
+        break;
+    }
+  }
+  if (callbacks.resized && steps_left > 0)
+    callbacks.resized(-static_cast<std::ptrdiff_t>(2 * steps_left),
+                      -static_cast<std::ptrdiff_t>(per_step * steps_left));
 }
 
 // Measures one sweep: its points in order, the strategies of a point as one
@@ -178,6 +287,8 @@ void run_sweep(const Sweep& sweep, const std::optional<Slo>& slo,
     refine_knees(sweep, *slo, results, history, callbacks);
   if (sweep.axes.size() == 2 && sweep.settings.map_rounds > 0 && !stopping())
     refine_map(sweep, slo, point_runs, results, callbacks, stopping);
+  if (sweep.axes.size() == 2 && sweep.settings.refine > 0 && !stopping())
+    refine_borders(sweep, slo, point_runs, results, callbacks, stopping);
 }
 
 }  // namespace

@@ -251,6 +251,7 @@ class Measurement::State {
     result_.params = req_.params.values();
     result_.swept = req_.swept;
     result_.sweep_axes = req_.sweep_axes;
+    result_.border_probe = req_.border_probe;
     if (req_.load.open()) {
       // One schedule for every repetition (and, through the seed, for
       // every strategy): they all face the same arrivals.

@@ -559,6 +559,21 @@ CurveTable map_table(const Results& results, const RegimeMap& map) {
       "strategies measured",
       legend, map.threshold * 100, map.alpha, map.tests));
   if (!map.advice.empty()) t.footnotes.push_back("map: " + map.advice);
+  // Borders --refine probed: where between the two cells the winner flips.
+  for (const MapBorder& b : map.borders) {
+    if (b.probes.empty()) continue;
+    const std::string other = b.axis == map.x_axis ? map.y_axis : map.x_axis;
+    const auto side = [](const std::string& v) {
+      return v == "tie" ? std::string("a tie") : v + " wins";
+    };
+    const std::string where =
+        b.even ? fmt::format("they are even at {}", b.low)
+               : fmt::format("it changes between {} and {}", b.low, b.high);
+    t.footnotes.push_back(fmt::format(
+        "border at {} {}: {} at {} {}, {} at {}; {} ({} probe runs)", other,
+        b.at, side(b.below), b.axis, b.from, side(b.above), b.to, where,
+        b.probes.size()));
+  }
   return t;
 }
 

@@ -132,6 +132,29 @@ json::value map_object(const RegimeMap& map) {
   }
   o["cells"] = std::move(cells);
   o["advice"] = text(map.advice);
+  json::array borders;
+  for (const MapBorder& b : map.borders) {
+    json::object border;
+    for (const auto& [key, value] : {std::pair{"axis", &b.axis},
+                                     {"at", &b.at},
+                                     {"from", &b.from},
+                                     {"to", &b.to},
+                                     {"below", &b.below},
+                                     {"above", &b.above},
+                                     {"low", &b.low},
+                                     {"high", &b.high}})
+      border[key] = text(*value);
+    json::array probed;
+    for (const auto& name : b.probed) probed.push_back(text(name));
+    border["probed"] = std::move(probed);
+    border["even"] = b.even;
+    json::array probes;
+    for (std::size_t i : b.probes)
+      probes.push_back(static_cast<std::uint64_t>(i));
+    border["probes"] = std::move(probes);
+    borders.push_back(std::move(border));
+  }
+  o["borders"] = std::move(borders);
   return o;
 }
 
@@ -322,6 +345,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
   json::array axes;
   for (const auto& axis : run.sweep_axes) axes.push_back(text(axis));
   load["sweep_axes"] = std::move(axes);
+  load["border_probe"] = run.border_probe;
   const bool open = run_load.open();
   load["rate_ops_s"] = open ? number(run_load.rate) : json::value(nullptr);
   load["duration_s"] =

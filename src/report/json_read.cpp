@@ -376,6 +376,8 @@ Load read_load(const Reader& r, const json::object& o, const std::string& path,
   if (const json::value* v = o.if_contains("sweep_axes"); v && v->is_array())
     for (const auto& axis : v->as_array())
       if (axis.is_string()) run.sweep_axes.emplace_back(axis.as_string());
+  if (const json::value* v = o.if_contains("border_probe"); v && v->is_bool())
+    run.border_probe = v->as_bool();
   if (load.open()) {
     load.rate = r.in_range(o, path, "rate_ops_s", 0);
     load.duration_s = r.in_range(o, path, "duration_s", 0);
