@@ -30,8 +30,21 @@ void Progress::update(const RunRequest& r, std::size_t in_group, unsigned rep,
   std::string point;
   if (r.load.open())
     point = fmt::format(" · {}", format_rate(r.load.rate));
-  else if (r.load.concurrency > 0)
+  else if (r.load.concurrency > 0 &&
+           (r.sweep_axes.empty() ||
+            std::find(r.sweep_axes.begin(), r.sweep_axes.end(),
+                      "concurrency") != r.sweep_axes.end()))
     point = fmt::format(" · concurrency {}", r.load.concurrency);
+  // A parameter sweep's point: its swept values (the cell of a map).
+  const auto values = r.params.values();
+  for (const auto& axis : r.sweep_axes) {
+    if (axis == "concurrency") continue;  // shown above
+    if (axis == "threads")
+      point += fmt::format(" · threads {}", r.load.threads);
+    for (const auto& [name, value] : values)
+      if (name == axis) point += fmt::format(" · {} {}", name, value);
+  }
+  if (r.border_probe) point += " (border probe)";
   std::string eta;
   const double done = static_cast<double>(units_done_ - 1);
   if (done > 0 && units_ > units_done_ - 1)
@@ -41,14 +54,22 @@ void Progress::update(const RunRequest& r, std::size_t in_group, unsigned rep,
             elapsed() / done *
             static_cast<double>(units_ - units_done_ + 1 +
                                 std::size_t{later_processes_} * units_)));
-  const std::string line = fmt::format(
-      "{}[{}/{}] {}{} · {} · {} {}/{} · {} elapsed{}", prefix_,
+  const std::string head = fmt::format(
+      "{}[{}/{}] {}{} · {} · {} {}/{}", prefix_,
       std::min(groups_runs_ + in_group + 1, runs_), runs_,
       r.workload->info.name, point, r.strategy->name(),
       warm ? "warm-up" : "repetition", warm ? rep + 1 : rep - r.warmup + 1,
-      warm ? r.warmup : total - r.warmup, format_duration(elapsed()), eta);
+      warm ? r.warmup : total - r.warmup);
+  const std::string tail =
+      fmt::format(" · {} elapsed{}", format_duration(elapsed()), eta);
   // One column short of the width: a line that wraps cannot be redrawn.
-  fmt::print(stderr, "\r\033[K{}", truncate_to_width(line, width_ - 1));
+  // The time and the ETA stay whole; the run's description gives way.
+  const std::size_t room = width_ - 1;
+  const std::size_t tail_width = display_width(tail);
+  const std::string line =
+      tail_width + 20 < room ? truncate_to_width(head, room - tail_width) + tail
+                             : truncate_to_width(head + tail, room);
+  fmt::print(stderr, "\r\033[K{}", line);
 }
 
 void Progress::clear() const {
