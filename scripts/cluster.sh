@@ -97,6 +97,16 @@ start() {
     sh -c 'hostname "$0" && exec "$@"' "$host" "$@" </dev/null >"$log" 2>&1 &
 }
 
+up_exit() {  # a failed or interrupted `up` leaves nothing behind
+  local status=$?
+  trap - EXIT
+  if [ $status -ne 0 ]; then
+    say "up failed: taking the cluster down"
+    down
+  fi
+  exit $status
+}
+
 up() {
   local hosts=${1:-}
   shift || true
@@ -132,7 +142,7 @@ up() {
   server=$(realpath "$server")
 
   # From here on, a failure or a signal takes down what was made.
-  trap 'status=$?; trap - EXIT; if [ $status -ne 0 ]; then say "up failed: taking the cluster down"; down; fi; exit $status' EXIT
+  trap up_exit EXIT
   trap 'exit 130' INT TERM
   if ! ip netns add "$name-ctl" 2>/dev/null; then
     skip "cannot make network namespaces here (ip netns add failed)"
@@ -146,7 +156,7 @@ up() {
   ip -n "$name-ctl" link add br0 type bridge
   ip -n "$name-ctl" addr add "$ctl_ip/24" dev br0
   ip -n "$name-ctl" link set br0 up
-  local i host ip nodes=""
+  local i nodes=""
   join() {  # join HOST IP: HOST's namespace, a veth pair to the bridge
     ip netns add "$name-$1"
     ip -n "$name-$1" link set lo up

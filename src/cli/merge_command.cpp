@@ -29,9 +29,10 @@ By shard (the default): the files are the shards of one load (apbench
 --shard I/N, or --shards N in a Slurm array or a Kubernetes Indexed Job),
 every shard once. Latency histograms add bucket by bucket (percentiles are
 never averaged); ops, errors and drops add up; a repetition's wall time runs
-from the earliest shard's start to the latest shard's end. Files of
-different workloads, parameters, loads, seeds or apbench versions are
-refused.
+from the earliest shard's start to the latest shard's end; stderr says how
+far apart the shards started, by their own hosts' clocks. Files of
+different workloads, parameters, loads, seeds or apbench versions, or a
+shard missing, are refused.
 By host: one run per file, each from another machine (or --hosts labels),
 side by side in one report; closed-loop runs with different --threads form
 a scaling series across the hosts.
