@@ -20,6 +20,7 @@ packages=(
   default-jre-headless      #   which needs a JRE (the package does not pull one in)
   python3-matplotlib        # tools/apbench-charts (SVG charts)
   valgrind                  # CTest op_instructions: instructions per op (callgrind)
+  slurm-wlm munge           # CTest cluster: Slurm across network-namespace hosts
 )
 
 missing=()
@@ -44,4 +45,12 @@ if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev
   pg_lsclusters -h 2>/dev/null | awk '$2 == "main" {print $1}' | while read -r version; do
     "${sudo_cmd[@]}" pg_dropcluster --stop "$version" main || true
   done
+fi
+# Debian's slurm-wlm and munge enable their services (munged with a fresh
+# key; slurmd and slurmctld wait for /etc/slurm/slurm.conf); apbench's
+# clusters (scripts/cluster.sh) start daemons of their own, so on a machine
+# run by systemd the services this install enabled are stopped and disabled.
+if [[ " ${missing[*]} " == *" slurm-wlm "* || " ${missing[*]} " == *" munge "* ]] &&
+  [ -d /run/systemd/system ]; then
+  "${sudo_cmd[@]}" systemctl disable --now munge slurmd slurmctld >/dev/null 2>&1 || true
 fi

@@ -40,6 +40,18 @@ expect 2 "bad value '-1' for --start-at" -- "${quick[@]}" --start-at -1
 expect 0 "" -- "${quick[@]}" --start-at 0
 expect 0 "" -- "${quick[@]}" --start-at 1970-01-01T00:00:00Z
 expect 0 "" -- "${quick[@]}" --start-at 2024-02-29T12:00:00Z
+# APBENCH_CLOCK_OFFSET plays a host whose clock is off (for tests): a bad
+# value is one line and exit 2; an hour ahead, --start-at an hour from now
+# is due at once, and the start is stamped an hour ahead.
+export APBENCH_CLOCK_OFFSET=soon
+expect 2 "environment variable APBENCH_CLOCK_OFFSET='soon' is not an offset: expected seconds" -- "${quick[@]}"
+export APBENCH_CLOCK_OFFSET=3600
+due=$(($(date +%s) + 3600))
+expect 0 "" -- "${quick[@]}" --start-at "$due" --json clock.json
+unset APBENCH_CLOCK_OFFSET
+stamped=$(grep -oE '"start_unix_s": *[0-9]+' clock.json | head -n 1 | grep -oE '[0-9]+$')
+if [ "${stamped:-0}" -ge "$due" ] && [ "$stamped" -lt $((due + 60)) ]; then ok
+else fail "APBENCH_CLOCK_OFFSET=3600: start stamped ${stamped:-nothing}, want $due.."; fi
 
 # --charts, checked before anything runs.
 expect 2 "--charts was given an empty value: expected a directory name" -- "${quick[@]}" --charts ''

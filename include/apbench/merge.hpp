@@ -37,6 +37,9 @@ struct MergeOptions {
 struct MergeOutcome {
   Results results;  // analysed (series, advice, summary) like a run's
   std::vector<std::string> warnings;
+  // By shard: the latest shard's first start minus the earliest's, by each
+  // shard's own clock (context.shards[].start_unix_s).
+  double start_spread_s = 0;
 };
 
 // By shard: every file holds the same runs (workload, strategy, params,

@@ -420,6 +420,7 @@ MergeOutcome merge_shards(const std::vector<MergeInput>& inputs,
     earliest = std::min(earliest, s.start_unix_s);
     latest = std::max(latest, s.start_unix_s);
   }
+  outcome.start_spread_s = latest - earliest;
   if (latest - earliest > options.start_spread_limit_s)
     outcome.warnings.push_back(fmt::format(
         "the shards started {:.3f} s apart (more than {} s): their loads "

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -28,9 +29,10 @@ By shard (the default): the files are the shards of one load (apbench
 --shard I/N, or --shards N in a Slurm array or a Kubernetes Indexed Job),
 every shard once. Latency histograms add bucket by bucket (percentiles are
 never averaged); ops, errors and drops add up; a repetition's wall time runs
-from the earliest shard's start to the latest shard's end. Files of
-different workloads, parameters, loads, seeds or apbench versions are
-refused.
+from the earliest shard's start to the latest shard's end; stderr says how
+far apart the shards started, by their own hosts' clocks. Files of
+different workloads, parameters, loads, seeds or apbench versions, or a
+shard missing, are refused.
 By host: one run per file, each from another machine (or --hosts labels),
 side by side in one report; closed-loop runs with different --threads form
 a scaling series across the hosts.
@@ -40,6 +42,25 @@ Examples:
   apbench merge --by host small.json big.json --json hosts.json --html hosts.html
 Exit status: 0; 2 for bad input (missing file, not apbench JSON, files that
 are not shards of one load).)";
+
+// "3 shards from 3 hosts (load0, load1, load2) started within 0.012 s
+// (--max-start-spread 1 s)": how far apart the shards' own clocks put
+// their starts, said every time, not only past the limit.
+std::string start_spread_note(const MergeOutcome& merged, double limit_s) {
+  std::vector<std::string> hosts;
+  for (const auto& shard : merged.results.context.shards)
+    if (std::find(hosts.begin(), hosts.end(), shard.host) == hosts.end())
+      hosts.push_back(shard.host);
+  std::string names;
+  for (const auto& host : hosts)
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", host);
+  const auto shards = merged.results.context.shards.size();
+  return fmt::format(
+      "{} shard{} from {} host{} ({}) started within {:.3f} s of each other "
+      "(--max-start-spread {} s)",
+      shards, shards == 1 ? "" : "s", hosts.size(),
+      hosts.size() == 1 ? "" : "s", names, merged.start_spread_s, limit_s);
+}
 
 int merge(int argc, char** argv) {
   CLI::App app(
@@ -134,6 +155,9 @@ int merge(int argc, char** argv) {
     inputs.push_back({files[i], read_json_file(files[i]),
                       host_names.empty() ? std::string() : host_names[i]});
   const MergeOutcome merged = merge_results(inputs, options);
+  if (options.by == MergeBy::shard && !quiet)
+    fmt::print(stderr, "apbench merge: {}\n",
+               start_spread_note(merged, options.start_spread_limit_s));
   for (const auto& warning : merged.warnings)
     fmt::print(stderr, "apbench merge: warning: {}\n", warning);
   if (!quiet) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "apbench/error.hpp"
+#include "engine/wall_clock.hpp"
 
 namespace apb::cli {
 namespace {
@@ -142,7 +143,22 @@ double parse_start_at(const std::string& text) {
   return static_cast<double>(whole) + seconds;
 }
 
+double clock_offset_from_environment() {
+  const char* text = std::getenv("APBENCH_CLOCK_OFFSET");
+  if (!text || !*text) return 0;
+  char* end = nullptr;
+  const double s = std::strtod(text, &end);
+  if (*end != '\0' || !(s >= -86400 && s <= 86400))
+    throw UsageError(fmt::format(
+        "environment variable APBENCH_CLOCK_OFFSET='{}' is not an offset: "
+        "expected seconds, -86400..86400 (e.g. 0.5 or -2)",
+        text));
+  return s;
+}
+
 void apply_shard_options(const Options& o, Plan& plan) {
+  // For tests: this process plays a host whose clock is off by that much.
+  set_wall_clock_offset(clock_offset_from_environment());
   const Shard shard = shard_of(o);
   for (auto& sweep : plan.sweeps)
     for (auto& load : sweep.points) {

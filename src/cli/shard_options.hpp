@@ -14,4 +14,9 @@ void apply_shard_options(const Options& options, Plan& plan);
 // (UTC) as Unix seconds; a UsageError otherwise.
 double parse_start_at(const std::string& text);
 
+// APBENCH_CLOCK_OFFSET (seconds, either sign; 0 when unset): for tests, the
+// offset of this process's wall clock from the machine's, as a host whose
+// clock is off would have (docs/many-machines.md). A UsageError when bad.
+double clock_offset_from_environment();
+
 }  // namespace apb::cli

@@ -12,6 +12,7 @@
 #include "apbench/merge.hpp"
 #include "apbench/regime_map.hpp"
 #include "apbench/saturation.hpp"
+#include "engine/wall_clock.hpp"
 
 namespace apb {
 namespace {
@@ -348,14 +349,15 @@ void run_plan(const Plan& plan, Results& results,
            (callbacks.stop_requested && callbacks.stop_requested());
   };
   if (plan.start_at_unix_s) {
-    const auto due = std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            std::chrono::duration<double>(*plan.start_at_unix_s)));
+    // By this process's wall clock (its offset included): a host whose
+    // clock is ahead starts earlier in real time, as it would.
     // In short naps, so a stop request is still answered while waiting.
-    while (std::chrono::system_clock::now() < due) {
+    for (double left = *plan.start_at_unix_s - wall_clock_unix_s(); left > 0;
+         left = *plan.start_at_unix_s - wall_clock_unix_s()) {
       if (stopping()) return;
       std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
-          due - std::chrono::system_clock::now(),
+          std::chrono::duration_cast<std::chrono::nanoseconds>(
+              std::chrono::duration<double>(left)),
           std::chrono::milliseconds(50)));
     }
   }

@@ -21,6 +21,7 @@
 #include "apbench/schedule.hpp"
 #include "engine/stage_stats.hpp"
 #include "engine/system_metrics.hpp"
+#include "engine/wall_clock.hpp"
 
 namespace apb {
 namespace {
@@ -67,10 +68,7 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   ThreadCountMonitor threads(std::chrono::milliseconds(10));
   const ResourceUsage before = resource_usage();
   const auto start = clock::now();
-  const double start_unix_s =
-      std::chrono::duration<double>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const double start_unix_s = wall_clock_unix_s();
   batch.start();
   std::string failure;
   try {
@@ -336,10 +334,7 @@ class Measurement::State {
     if (no_ops_) {
       if (index < req_.warmup) return nullptr;
       MeasuredRepetition m;
-      m.rep.start_unix_s =
-          std::chrono::duration<double>(
-              std::chrono::system_clock::now().time_since_epoch())
-              .count();
+      m.rep.start_unix_s = wall_clock_unix_s();
       add(m);
       return &result_.repetitions.back();
     }
