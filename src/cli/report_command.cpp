@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 
+#include "apbench/analysis.hpp"
 #include "apbench/error.hpp"
 #include "apbench/read_results.hpp"
 #include "apbench/report.hpp"
@@ -78,7 +79,12 @@ int report(int argc, char** argv) {
   }
 
   std::vector<Results> all;
-  for (const auto& file : files) all.push_back(read_json_file(file));
+  // The file keeps runs and series; the advice, maps and summary are
+  // derived again, as after a run or a merge.
+  for (const auto& file : files) {
+    all.push_back(read_json_file(file));
+    analyse(all.back());
+  }
   if (!quiet) {
     for (const auto& results : all)
       write_console(std::cout, results,

@@ -22,7 +22,7 @@ from .text import machine_caption
 # keeps them. A chart over it is drawn again with its plot's marks as one
 # embedded image (text, axes and legend stay vector and searchable).
 MAX_SVG_BYTES = 300_000
-RASTER_DPI = 110
+RASTER_DPI = 72
 
 
 def svg_text(chart):
