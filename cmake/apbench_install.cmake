@@ -23,8 +23,11 @@ if(TARGET apbench_gbench_main)
 endif()
 install(DIRECTORY include/apbench DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(PROGRAMS tools/apbench-charts DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES tools/apbench_charts.py tools/apbench_html.py
+install(FILES tools/apbench_charts.py
         DESTINATION ${CMAKE_INSTALL_DATADIR}/apbench)
+install(DIRECTORY tools/apbench_charts
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/apbench
+        FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
 # The chart tool's path, recorded at install (the prefix may be given only
 # then: cmake --install --prefix, cpack): share/apbench/installed_chart_tool.cpp,
 # which apbenchConfig.cmake adds to every program built against the install.

@@ -187,6 +187,16 @@ for args in "--help" "compare --help" "--list"; do
   check "apbench $args fits 100 columns (widest line: $width)" \
     test "$width" -le 100
 done
+# They wrap only at spaces: the words are the same at 100, 90 and 80
+# columns (a word cut at a line's end, "fixe" + "d:", differs by width).
+words() { COLUMNS=$1 "$apbench" $2 2>&1 | tr -s ' \n' '\n\n' | sort; }
+for args in "--help" "compare --help" "--list"; do
+  for width in 90 80; do
+    # shellcheck disable=SC2086 # split the subcommand from its flag
+    check "apbench $args wraps at spaces only (100 vs $width columns)" \
+      diff <(words 100 "$args") <(words "$width" "$args")
+  done
+done
 
 # merge and compare read their inputs before replacing an output, so an
 # output that is also an input is read intact (it was emptied up front).

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The HTML report (--html, and apbench-charts --html for saved results):
-# the page parses, has a table per run group and an inline <svg> per chart
-# (as many as apbench-charts --out writes for the same results), refers to
-# nothing on the network, and shows the numbers the Markdown report shows.
-# Without matplotlib it still has every table, and one line saying what is
-# missing. Usage: html_test.sh APBENCH APBENCH-CHARTS
+# The HTML report (--html, apbench report --html, and apbench-charts --html
+# for saved results): the page parses, has a table per run group and an
+# inline <svg> per chart (as many as apbench-charts --out writes for the
+# same results), refers to nothing on the network, and its tables hold the
+# Markdown report's cells, table by table (one formatting, in C++); a
+# --threads sweep is a row per thread count in both. Without matplotlib it
+# still has every table, and one line saying what is missing.
+# Usage: html_test.sh APBENCH APBENCH-CHARTS
 set -u
 apbench="$1"
 charts="$2"
@@ -18,6 +20,7 @@ py=/usr/bin/python3
 }
 with_mpl=1
 "$py" -c 'import matplotlib' 2>/dev/null || with_mpl=0
+export APBENCH="$apbench"  # the apbench that apbench-charts --html runs
 
 fetch=(--filter hybrid.fetch_process --ops 4 --concurrency 2 --repetitions 2
   --warmup 0 --set delay=2ms --set work=4ms --set respond=1ms)
@@ -92,33 +95,69 @@ else
   check_page "$tmp/saved.html" 0 2 1
 fi
 
-# The same numbers as the Markdown report, cell for cell.
-if out=$("$py" - "$tmp/run.md" "$tmp/run.html" <<'PY'
+# The same cells as the Markdown report, table by table: the page's tables
+# are the Markdown reporter's cells in HTML (markup and the "fastest" mark
+# aside).
+same_cells() {
+  "$py" - "$1" "$2" <<'PY'
 import html, re, sys
 md = open(sys.argv[1], encoding="utf-8").read()
 page = open(sys.argv[2], encoding="utf-8").read()
-rows = {}
+def clean(cell):
+    cell = cell.replace("**", "").replace(" (fastest)", "")
+    cell = re.sub(r"\\(.)", r"\1", cell)  # Markdown's escapes
+    return cell.replace("`", "").strip()
+md_tables, rows = [], None
 for line in md.splitlines():
-    cells = [c.strip().replace("**", "") for c in line.strip("|").split("|")]
-    if len(cells) == 13 and cells[0] not in ("strategy", ":--"):
-        rows[cells[0].replace(" (fastest)", "")] = cells[1:]
-if not rows:
-    print("no rows in the Markdown report"); sys.exit(1)
-table = re.search(r"<table>.*?</table>", page, re.S).group(0)
-found = 0
-for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
-    cells = [html.unescape(re.sub("<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-    if not cells:
-        continue
-    name = cells[0].replace(" (fastest)", "")
-    want = rows.get(name)
-    if want and cells[1:] != want:
-        print(f"{name}: page {cells[1:]} vs Markdown {want}"); sys.exit(1)
-    found += bool(want)
-if found != len(rows):
-    print(f"{found} of {len(rows)} strategies found in the page"); sys.exit(1)
+    if line.startswith("|"):
+        cells = [clean(c) for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        if rows is None:
+            rows = []
+            md_tables.append(rows)
+        if not all(re.fullmatch(r":?-+:?", c) for c in cells):
+            rows.append(cells)
+    else:
+        rows = None
+page_tables = []
+for table in re.findall(r"<table>.*?</table>", page, re.S):
+    rows = []
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
+        rows.append([clean(html.unescape(re.sub("<[^>]+>", "", c))) for c in cells])
+    page_tables.append(rows)
+if not md_tables:
+    print("no tables in the Markdown report"); sys.exit(1)
+if len(md_tables) != len(page_tables):
+    print(f"{len(page_tables)} tables in the page, {len(md_tables)} in the Markdown"); sys.exit(1)
+for t, (want, got) in enumerate(zip(md_tables, page_tables)):
+    for r, (w, g) in enumerate(zip(want[1:], got[1:])):  # titles differ in length
+        w = [c for c in w if c]  # a failed run's status spans the row
+        if w != g:
+            print(f"table {t + 1} row {r + 1}: page {g} vs Markdown {w}"); sys.exit(1)
+    if len(want) != len(got):
+        print(f"table {t + 1}: {len(got)} rows in the page, {len(want)} in the Markdown"); sys.exit(1)
 PY
-); then ok; else fail "numbers: $out"; fi
+}
+if out=$(same_cells "$tmp/run.md" "$tmp/run.html"); then ok; else fail "run cells: $out"; fi
+"$apbench" report "$tmp/sweep.json" -q --markdown "$tmp/sweep.md" --html "$tmp/sweep.html" \
+  2>"$tmp/err" && ok || fail "apbench report: $(cat "$tmp/err")"
+if out=$(same_cells "$tmp/sweep.md" "$tmp/sweep.html"); then ok; else fail "sweep cells: $out"; fi
+
+# A thread sweep: titled as one, a row per thread count, in both reports.
+"$apbench" -q --filter cpu.spin --set work=1ms --ops 4 --threads 1,2 \
+  --repetitions 1 --warmup 0 --strategy sequential,parallel \
+  --markdown "$tmp/threads.md" --html "$tmp/threads.html" >/dev/null 2>"$tmp/err" ||
+  fail "--threads 1,2: $(cat "$tmp/err")"
+if out=$(same_cells "$tmp/threads.md" "$tmp/threads.html"); then ok; else fail "thread sweep cells: $out"; fi
+for f in threads.md threads.html; do
+  if grep -q 'threads sweep' "$tmp/$f" && ! grep -q 'concurrency sweep' "$tmp/$f" &&
+    grep -qE '^\| 1 \| .*x of|<tr><td>1</td>' "$tmp/$f" &&
+    grep -qE '^\| 2 \| .*x of|<tr><td>2</td>' "$tmp/$f"; then
+    ok
+  else
+    fail "$f: not a thread sweep with a row per thread count"
+  fi
+done
 
 # Every block the console has: the fork-join line, word for word.
 "$apbench" -q --filter cpu.fib --set n=22 --set grain=12 --ops 2 \
@@ -171,10 +210,18 @@ APBENCH_PYTHON="$tmp/python-without-matplotlib" "$charts" "$tmp/run.json" \
   ok || fail "apbench-charts --html without matplotlib"
 check_page "$tmp/plain-saved.html" 0 2 1
 
-# No chart tool at all: the tables as text, and why.
+# No chart tool at all: every table, and why.
 APBENCH_CHARTS=/nonexistent "$apbench" -q "${fetch[@]}" --html "$tmp/bare.html" \
   >/dev/null 2>&1 && ok || fail "--html without the chart tool"
-grep -q 'id="charts-missing"' "$tmp/bare.html" && grep -qE '^\| (\*\*)?hybrid' "$tmp/bare.html" &&
-  ok || fail "--html without the chart tool: no notice or no table"
+check_page "$tmp/bare.html" 0 1 1
+grep -q 'APBENCH_CHARTS' "$tmp/bare.html" && ok || fail "--html without the chart tool: no reason"
+
+# Captions name the results file the user gave (--json), or none: never a
+# temporary file.
+if [ "$with_mpl" = 1 ]; then
+  grep -q 'from run\.json' "$tmp/run.html" && ok || fail "run.html: captions do not name run.json"
+  ! grep -q 'from results\.json' "$tmp/run.html" "$tmp/one.html" && ok ||
+    fail "a caption names results.json"
+fi
 
 finish

@@ -164,7 +164,7 @@ if "$py" -c 'import matplotlib' 2>/dev/null; then
   "$py" - "$tmp/map.html" "$tmp/charts" <<'PY' && ok || fail "heatmap"
 import os, re, sys
 page = open(sys.argv[1], encoding="utf-8").read()
-section = page[page.index("<h2>io.sleep: regime map of delay x concurrency"):]
+section = page[page.index("<h2>io.sleep: regime map of delay"):]
 section = section[:section.index("</section>")]
 assert "<svg" in section, "no inline heatmap"
 assert "which strategy wins" in section, "not the heatmap"

@@ -25,6 +25,12 @@ TEST(Wrap, KeepsEveryWordAndSplitsOnlyTooLongOnes) {
   EXPECT_EQ(joined(lines), "a|abcdef|ghijkl|b|");
 }
 
+TEST(Wrap, MovesAWordAfterALongLeadToTheNextLineWhole) {
+  // The lead leaves 5 columns; "fixed:" fits a continuation line.
+  const auto lines = wrap("fixed: every op waits", 16, "(one of a|b) ", "    ");
+  EXPECT_EQ(joined(lines), "(one of a|b)|    fixed: every|    op waits|");
+}
+
 TEST(Wrap, KeepsAUnitWithItsNumber) {
   const auto lines = wrap("CPU busy 88.8 %, I/O 20 ms", 14);
   EXPECT_EQ(joined(lines), "CPU busy|88.8 %, I/O|20 ms|");

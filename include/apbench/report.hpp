@@ -49,11 +49,10 @@ void write_markdown(std::ostream& out, const Results& results);
 void write_gbench_json(std::ostream& out, const Results& results);
 
 // One self-contained HTML page (no network, scripts or fonts): context,
-// every table, stage breakdowns, diagnoses, advice, summary, and the charts
-// inline as SVG. The chart tool (apbench-charts) writes it, so the page and
-// the charts have one implementation; without matplotlib its page has every
-// table and a line saying what is missing. When the tool cannot run at all
-// (no Python 3), the page holds the Markdown report as text and says why.
+// every table, stage breakdowns, diagnoses, advice, summary (the console's
+// and the Markdown report's cells, in HTML), and the charts inline as SVG,
+// drawn by the chart tool (apbench-charts). Without the tool or matplotlib
+// the page has every table and a line saying what is missing.
 void write_html(std::ostream& out, const Results& results);
 
 // HdrHistogram's interval-log format (version 1.3), which its own tools
@@ -76,28 +75,59 @@ void write_hlog(std::ostream& out, const Results& results);
 std::optional<std::string> chart_tool();
 std::string chart_tool_not_found();
 
+// One chart the chart tool drew for the HTML page, and what it shows.
+struct InlineChart {
+  std::size_t source = 0;          // which results file (0 when one)
+  std::vector<std::size_t> runs;   // indices into that file's runs
+  std::optional<std::size_t> map;  // or: index into its maps
+  std::string svg;      // ready to inline: ids unique within the page
+  std::string caption;  // one sentence under the chart
+};
+
 // Runs the chart tool on `results` (given on its standard input) with
-// `args` (e.g. {"--out", "charts/"}); with `html`, also asks for the page
-// and returns its text. `give_up`, polled every few milliseconds while the
-// tool runs, ends it early when true (an interruption with a time budget).
-// `error` says why when `ok` is false.
+// `args` (e.g. {"--out", "charts/"}); with `inline_charts`, also asks for
+// the charts to inline in a page and returns them. `source_name` is the
+// results file the charts' captions name ("" for none). `give_up`, polled
+// every few milliseconds while the tool runs, ends it early when true (an
+// interruption with a time budget). `error` says why when `ok` is false;
+// `missing` says why the tool drew nothing when it ran without matplotlib.
 struct ChartToolRun {
   bool ok = false;
   std::string error;
-  std::string html;
+  std::string missing;
+  std::vector<InlineChart> charts;
   std::string tool;      // the apbench-charts that ran ("" when none)
   double seconds = 0;    // how long it took
   bool gave_up = false;  // `give_up` ended it
 };
 ChartToolRun run_chart_tool(const Results& results,
-                            const std::vector<std::string>& args, bool html,
-                            const std::function<bool()>& give_up = {});
+                            const std::vector<std::string>& args,
+                            bool inline_charts,
+                            const std::function<bool()>& give_up = {},
+                            const std::string& source_name = "");
+// The same on saved results files (each a source of the page, in order).
+ChartToolRun run_chart_tool_on_files(const std::vector<std::string>& files,
+                                     const std::vector<std::string>& args,
+                                     bool inline_charts);
 
-// The HTML page without the chart tool: the Markdown report as text (every
-// table, the advice and the summary) under a notice saying why (`why`, one
-// sentence, e.g. how to make the full page from the JSON).
+// The page of write_html from results already in hand: one part per
+// results file (named when more than one), `charts` under the sections
+// they show, and `notice` (when not empty) at the top.
+struct HtmlSource {
+  std::string name;  // the file's name, or ""
+  const Results* results = nullptr;
+};
+void write_html_page(std::ostream& out, const std::vector<HtmlSource>& sources,
+                     const std::vector<InlineChart>& charts,
+                     const std::string& notice);
+
+// The page without charts: every table, under a notice saying why (`why`,
+// one sentence, e.g. how to make the full page from the JSON).
 void write_html_without_charts(std::ostream& out, const Results& results,
                                const std::string& why);
+
+// Why a chart tool run drew no charts, and what to do: one sentence.
+std::string charts_missing_text(const ChartToolRun& run);
 
 // A reporter the command line offers as `flag FILE`: the built-in ones
 // (json, csv, markdown, gbench-json, html, hlog) and any registered with

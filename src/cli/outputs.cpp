@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "apbench/analysis.hpp"
@@ -131,7 +132,11 @@ bool Outputs::write_page_and_charts(const Results& results,
     return !page_->write_with([](std::ostream&) {});
   }
   // Outside the lock: a second signal must not wait for the tool.
-  const ChartToolRun run = run_chart_tool(results, args, html, give_up);
+  // The captions name the results file the user asked for, if any.
+  const std::string name =
+      json_ && *json_ != "-" ? std::filesystem::path(*json_).filename().string()
+                             : "";
+  const ChartToolRun run = run_chart_tool(results, args, html, give_up, name);
   if (verbose && !run.tool.empty())
     say(fmt::format("the chart tool {} ran once ({}): {} after {:.1f} s",
                     run.tool,
@@ -153,9 +158,11 @@ bool Outputs::write_page_and_charts(const Results& results,
   }
   if (!page_) return ok;
   std::optional<std::string> error;
-  if (run.ok) {
+  if (run.ok && run.missing.empty()) {
     if (html)
-      error = page_->write_with([&](std::ostream& out) { out << run.html; });
+      error = page_->write_with([&](std::ostream& out) {
+        write_html_page(out, {{"", &results}}, run.charts, "");
+      });
     page_written_ = !error;
   } else if (run.gave_up) {
     error = write_page_without_charts(
@@ -164,14 +171,7 @@ bool Outputs::write_page_and_charts(const Results& results,
         "the time an interruption allows");
   } else {
     error = page_->write_with([&](std::ostream& out) {
-      write_html_without_charts(
-          out, results,
-          run.tool.empty()  // not found: the error says what to do
-              ? run.error
-              : run.error +
-                    "; install python3 and python3-matplotlib "
-                    "(scripts/setup.sh "
-                    "does), then run again");
+      write_html_without_charts(out, results, charts_missing_text(run));
     });
     page_written_ = !error;
   }

@@ -18,6 +18,10 @@ const std::vector<Subcommand>& subcommands() {
        "one result from shards of a load (--shard I/N) or from several "
        "hosts, latency histograms added exactly (see apbench merge --help)",
        run_merge},
+      {"report", "report RESULTS.json... [--html PAGE] [--markdown FILE]",
+       "write saved results again with any reporter; several files make one "
+       "HTML page (see apbench report --help)",
+       run_report},
   };
   return all;
 }

@@ -28,5 +28,6 @@ int run_subcommand(const Subcommand& sub, int argc, char** argv);
 
 int run_compare(int argc, char** argv);  // compare_command.cpp
 int run_merge(int argc, char** argv);    // merge_command.cpp
+int run_report(int argc, char** argv);   // report_command.cpp
 
 }  // namespace apb::cli

@@ -1,8 +1,8 @@
 // Runs the chart tool (tools/apbench-charts, Python + matplotlib) on a
-// Results: the HTML page and --charts come from it, so the charts and the
-// page have one implementation. The results go to the tool through a pipe
-// and the page comes back through another: no temporary file, so a killed
-// apbench leaves nothing behind (the tool ends at the closed pipe).
+// Results: --charts and the HTML page's charts come from it. The results go
+// to the tool through a pipe and the charts come back through another, as
+// one JSON document: no temporary file, so a killed apbench leaves nothing
+// behind (the tool ends at the closed pipe).
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -149,9 +150,47 @@ std::string chart_tool_not_found() {
          "path";
 }
 
-ChartToolRun run_chart_tool(const Results& results,
-                            const std::vector<std::string>& args, bool html,
-                            const std::function<bool()>& give_up) {
+namespace {
+
+// The tool's --page-charts document: {"missing": why or null, "charts":
+// [{"source", "runs", "map", "svg", "caption"}]}.
+bool read_page_charts(const std::string& text, ChartToolRun& run) {
+  boost::system::error_code ec;
+  const boost::json::value doc = boost::json::parse(text, ec);
+  if (ec || !doc.is_object()) return false;
+  const auto& top = doc.as_object();
+  if (const auto* missing = top.if_contains("missing");
+      missing && missing->is_string())
+    run.missing = std::string(missing->as_string());
+  const auto* charts = top.if_contains("charts");
+  if (!charts || !charts->is_array()) return false;
+  for (const auto& entry : charts->as_array()) {
+    if (!entry.is_object()) return false;
+    const auto& o = entry.as_object();
+    InlineChart chart;
+    if (const auto* v = o.if_contains("source"); v && v->is_int64())
+      chart.source = static_cast<std::size_t>(v->as_int64());
+    if (const auto* v = o.if_contains("runs"); v && v->is_array())
+      for (const auto& r : v->as_array())
+        if (r.is_int64() && r.as_int64() >= 0)
+          chart.runs.push_back(static_cast<std::size_t>(r.as_int64()));
+    if (const auto* v = o.if_contains("map"); v && v->is_int64())
+      chart.map = static_cast<std::size_t>(v->as_int64());
+    if (const auto* v = o.if_contains("svg"); v && v->is_string())
+      chart.svg = std::string(v->as_string());
+    if (const auto* v = o.if_contains("caption"); v && v->is_string())
+      chart.caption = std::string(v->as_string());
+    run.charts.push_back(std::move(chart));
+  }
+  return true;
+}
+
+// Runs the tool with `inputs` (file paths, or "-" with `input` on its
+// standard input) and `args`; with `inline_charts`, reads the charts back.
+ChartToolRun run_tool(const std::string& input,
+                      const std::vector<std::string>& inputs,
+                      const std::vector<std::string>& args, bool inline_charts,
+                      const std::function<bool()>& give_up) {
   ChartToolRun run;
   const auto start = std::chrono::steady_clock::now();
   const auto tool = chart_tool();
@@ -160,15 +199,15 @@ ChartToolRun run_chart_tool(const Results& results,
     return run;
   }
   run.tool = *tool;
-  std::ostringstream json;
-  write_json(json, results);
-  const std::string input = std::move(json).str();
+  const bool html = inline_charts;
+  std::string page;  // the tool's standard output
 
-  // The results on its stdin ("-"); with `html`, the page on its stdout.
-  std::vector<std::string> argv_text = {*tool, "-", "--quiet"};
+  std::vector<std::string> argv_text = {*tool};
+  argv_text.insert(argv_text.end(), inputs.begin(), inputs.end());
+  argv_text.push_back("--quiet");
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   if (html) {
-    argv_text.push_back("--html");
+    argv_text.push_back("--page-charts");
     argv_text.push_back("-");
   }
   std::vector<char*> argv;
@@ -236,7 +275,7 @@ ChartToolRun run_chart_tool(const Results& results,
       } else {
         const ssize_t r = ::read(out.read, buffer, sizeof buffer);
         if (r > 0)
-          run.html.append(buffer, static_cast<std::size_t>(r));
+          page.append(buffer, static_cast<std::size_t>(r));
         else if (r == 0 || (errno != EAGAIN && errno != EINTR))
           out.close_read();
       }
@@ -260,7 +299,6 @@ ChartToolRun run_chart_tool(const Results& results,
   if (stopped) {
     run.gave_up = true;
     run.error = *tool + " was stopped before it finished";
-    run.html.clear();
     return run;
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -268,15 +306,38 @@ ChartToolRun run_chart_tool(const Results& results,
                 (WIFEXITED(status) ? std::to_string(WEXITSTATUS(status))
                                    : std::string("by a signal")) +
                 ")";
-    run.html.clear();
     return run;
   }
-  if (html && run.html.empty()) {
-    run.error = *tool + " wrote no page";
+  if (html && !read_page_charts(page, run)) {
+    run.error = *tool + " wrote no charts for the page";
+    run.charts.clear();
     return run;
   }
   run.ok = true;
   return run;
+}
+
+}  // namespace
+
+ChartToolRun run_chart_tool(const Results& results,
+                            const std::vector<std::string>& args,
+                            bool inline_charts,
+                            const std::function<bool()>& give_up,
+                            const std::string& source_name) {
+  std::ostringstream json;
+  write_json(json, results);
+  std::vector<std::string> all = args;
+  if (!source_name.empty()) {
+    all.push_back("--name");
+    all.push_back(source_name);
+  }
+  return run_tool(std::move(json).str(), {"-"}, all, inline_charts, give_up);
+}
+
+ChartToolRun run_chart_tool_on_files(const std::vector<std::string>& files,
+                                     const std::vector<std::string>& args,
+                                     bool inline_charts) {
+  return run_tool("", files, args, inline_charts, {});
 }
 
 }  // namespace apb

@@ -86,6 +86,9 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width,
   std::size_t used = display_width(first);
   bool fresh = true;  // nothing but the prefix on the current line yet
   auto new_line = [&] {
+    // A lead left alone on its line keeps no trailing blank.
+    while (!lines.back().empty() && lines.back().back() == ' ')
+      lines.back().pop_back();
     lines.emplace_back(rest);
     used = display_width(rest);
     fresh = true;
@@ -102,7 +105,12 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width,
         fresh = false;
         break;
       }
-      if (!fresh) {
+      // A word that fits on a line of its own goes there whole: after a
+      // long lead (a parameter's name, default and unit) the first line may
+      // have less room than the continuation lines.
+      const bool fits_a_new_line = display_width(rest) + w <= width;
+      if (!fresh || (lines.size() == 1 && used > display_width(rest) &&
+                     fits_a_new_line)) {
         new_line();
         continue;
       }
