@@ -5,7 +5,7 @@
 #include <ostream>
 
 #include "apbench/compare_report.hpp"
-#include "report/json_text.hpp"
+#include "results/json_text.hpp"
 
 namespace apb {
 namespace {

@@ -28,7 +28,7 @@
 #include "apbench/gbench_name.hpp"
 #include "apbench/report.hpp"
 #include "apbench/stats.hpp"
-#include "report/json_text.hpp"
+#include "results/json_text.hpp"
 
 namespace apb {
 namespace {

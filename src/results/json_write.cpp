@@ -18,7 +18,7 @@
 #include "apbench/report.hpp"
 #include "apbench/results.hpp"
 #include "report/cells.hpp"
-#include "report/json_text.hpp"
+#include "results/json_text.hpp"
 
 namespace apb {
 namespace {
