@@ -268,6 +268,10 @@ double goodput_wall_s(const RunResult& run);
 // standard percentiles and any the request asked for), or nullopt.
 std::optional<double> latency_at(const RunResult& run, double percentile);
 
+// A checksum (RunResult::checksum) as the results file and every report
+// spell it: "0x" and 16 hex digits.
+std::string checksum_text(std::uint64_t checksum);
+
 // "p99=50ms": the latency at `percentile` must not exceed `limit_s`.
 struct Slo {
   double percentile = 99;

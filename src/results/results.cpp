@@ -23,6 +23,10 @@ LatencySummary latency_summary(const Histogram& h) {
   return out;
 }
 
+std::string checksum_text(std::uint64_t checksum) {
+  return fmt::format("0x{:016x}", checksum);
+}
+
 std::string_view to_string(RunStatus status) {
   switch (status) {
     case RunStatus::ok:
