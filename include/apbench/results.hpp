@@ -258,6 +258,11 @@ std::vector<const RunResult*> contenders(
 // A repetition in which no op succeeded has no goodput and is left out.
 std::vector<double> goodput_wall_samples(const RunResult& run);
 
+// Per measured repetition, its successful ops per second. An open loop's
+// ops arrive over its whole schedule: when the last one finishes early, the
+// rate is still per schedule length (duration_s), never faster than offered.
+std::vector<double> throughput_samples(const RunResult& run);
+
 // The median of goodput_wall_samples (in a closed loop, ops / the median
 // throughput): the median wall time itself when no op failed, 0 when no op
 // succeeded. Speed-ups, the fastest mark and the advisor rank closed-loop

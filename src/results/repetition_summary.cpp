@@ -38,13 +38,7 @@ void summarize_repetitions(RunResult& run) {
   const auto& reps = run.repetitions;
   if (!reps.empty()) {
     run.wall_s = summarize_each(reps, [](auto& r) { return r.wall_s; });
-    // An open loop's ops arrive over its whole schedule: when the last one
-    // finishes early, the rate is still per schedule length.
-    const double span = run.load.open() ? run.load.duration_s : 0.0;
-    run.throughput_ops_s = summarize_each(reps, [span](auto& r) {
-      const double wall = std::max(r.wall_s, span);
-      return wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0;
-    });
+    run.throughput_ops_s = summarize(throughput_samples(run));
     run.cpu_time_s = summarize_each(reps, [](auto& r) {
                        return r.cpu_user_s + r.cpu_system_s;
                      }).median;

@@ -18,8 +18,8 @@ std::vector<double> spectrum_percentiles(const std::vector<double>& extra);
 // The percentiles a run's spectrum holds (to summarize a merge alike).
 std::vector<double> spectrum_percentiles(const RunResult& run);
 
-// From run.repetitions: wall time and throughput (an open loop's rate is per
-// its schedule's length, even when its last op finished early), CPU time and
+// From run.repetitions: wall time and throughput (throughput_samples in
+// results.hpp: an open loop's rate is per its schedule's length), CPU time and
 // utilization, context switches and achieved concurrency (medians), the
 // errors, drops and peaks (memory, threads); then the efficiency against
 // the ideal from goodput, so failing fast never looks closer to the ideal.

@@ -82,6 +82,16 @@ std::vector<double> goodput_wall_samples(const RunResult& run) {
   return samples;
 }
 
+std::vector<double> throughput_samples(const RunResult& run) {
+  const double span = run.load.open() ? run.load.duration_s : 0.0;
+  std::vector<double> out;
+  for (const Repetition& r : run.repetitions) {
+    const double wall = std::max(r.wall_s, span);
+    out.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
+  }
+  return out;
+}
+
 double goodput_wall_s(const RunResult& run) {
   if (run.errors == 0) return run.wall_s.median;
   if (run.repetitions.empty()) {  // a hand-made result: the whole run's share
