@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "apbench/analysis.hpp"
 #include "apbench/compare.hpp"
 #include "apbench/merge.hpp"
 #include "apbench/read_results.hpp"
@@ -137,9 +138,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   } catch (const apb::UsageError&) {
   }
   try {
-    (void)apb::merge_results(
-        {{"a.json", results, "a"}, {"b.json", results, "b"}},
-        {apb::MergeBy::host});
+    apb::MergeOutcome merged =
+        apb::merge_results({{"a.json", results, "a"}, {"b.json", results, "b"}},
+                           {apb::MergeBy::host});
+    apb::analyse(merged.results);
   } catch (const apb::UsageError&) {
   }
   return 0;

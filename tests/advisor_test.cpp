@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "apbench/analysis.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
 

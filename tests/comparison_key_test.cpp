@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "apbench/analysis.hpp"
 #include "apbench/registry.hpp"
 #include "apbench/runner.hpp"
 #include "apbench/series.hpp"

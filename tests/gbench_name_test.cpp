@@ -29,32 +29,33 @@ RunRequest request(std::string_view workload, std::string_view strategy,
 
 std::string name_before(const RunRequest& r) {
   return gbench_name(r.workload->info.name, r.strategy->name(),
-                     r.params.values(), r.load);
+                     r.params.values(), r.load, hardware_threads());
 }
 
 TEST(GbenchName, SaysWorkloadStrategyLoadAndEveryParameter) {
   Load load;
   load.ops = 10;
   EXPECT_EQ(gbench_name("io.sleep", "async",
-                        {{"delay", "500ms"}, {"distribution", "fixed"}}, load),
+                        {{"delay", "500ms"}, {"distribution", "fixed"}}, load,
+                        hardware_threads()),
             "io.sleep/async/ops:10/delay:500ms/distribution:fixed/"
             "process_time/manual_time");
   load.concurrency = 4;
   load.threads = hardware_threads() + 1;
-  EXPECT_EQ(gbench_name("w", "s", {}, load),
+  EXPECT_EQ(gbench_name("w", "s", {}, load, hardware_threads()),
             fmt::format("w/s/ops:10/concurrency:4/threads:{}/process_time/"
                         "manual_time",
                         hardware_threads() + 1));
   load.concurrency = 10;  // all of them: the default, not named
   load.threads = 0;
-  EXPECT_EQ(gbench_name("w", "s", {}, load),
+  EXPECT_EQ(gbench_name("w", "s", {}, load, hardware_threads()),
             "w/s/ops:10/process_time/manual_time");
   Load open;
   open.mode = LoadMode::open;
   open.rate = 2500;
   open.duration_s = 0.5;
   open.arrival = Arrival::poisson;
-  EXPECT_EQ(gbench_name("w", "s", {{"p", "1"}}, open),
+  EXPECT_EQ(gbench_name("w", "s", {{"p", "1"}}, open, hardware_threads()),
             "w/s/rate:2500/duration:0.5s/arrival:poisson/p:1/process_time/"
             "manual_time");
 }

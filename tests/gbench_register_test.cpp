@@ -7,6 +7,7 @@
 #include "apbench/gbench.hpp"
 #include "apbench/gbench_name.hpp"
 #include "apbench/registry.hpp"
+#include "apbench/runner.hpp"
 
 namespace apb {
 namespace {
@@ -24,9 +25,12 @@ TEST(GbenchRegister, NamesEachWorkloadAndStrategyAsTheReporterDoes) {
   load.concurrency = 3;
   const std::vector<std::pair<std::string, std::string>> params = {
       {"delay", "7ms"}, {"distribution", "fixed"}};
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       gbench_name("io.sleep", "async", params, load),
-                       gbench_name("io.sleep", "sequential", params, load)}));
+  EXPECT_EQ(
+      names,
+      (std::vector<std::string>{
+          gbench_name("io.sleep", "async", params, load, hardware_threads()),
+          gbench_name("io.sleep", "sequential", params, load,
+                      hardware_threads())}));
   EXPECT_EQ(names.front(),
             "io.sleep/async/ops:6/concurrency:3/delay:7ms/distribution:fixed/"
             "process_time/manual_time");
@@ -50,9 +54,9 @@ TEST(GbenchRegister, DefaultsAreEachWorkloadsOwnLoad) {
   Load load;
   load.ops = info.default_ops;
   load.concurrency = info.default_concurrency;
-  EXPECT_EQ(names,
-            (std::vector<std::string>{gbench_name(
-                info.name, "hybrid", Params(info.params).values(), load)}));
+  EXPECT_EQ(names, (std::vector<std::string>{gbench_name(
+                       info.name, "hybrid", Params(info.params).values(), load,
+                       hardware_threads())}));
 }
 
 TEST(GbenchRegister, BadInputThrowsUsageError) {

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The layout keeps its arrows pointing one way:
 #   cli -> engine / analysis / report -> results -> workload
-# (a) each concept folder of src/ includes only the folders it may depend on;
+# results/ is the results format's home (the run record, its JSON written and
+# read, merge, the one summary of repetitions); engine/ measures, analysis/
+# derives, report/ presents; nothing includes cli/.
+# (a) each concept folder of src/ includes only the folders it may depend on,
+#     by their private headers ("engine/x.hpp") and by the public headers
+#     whose home they are (the table `home` below: runner.hpp is engine's);
 # (b) public headers (include/apbench) include no private header of src/;
 # (c) <apbench/results.hpp> pulls in neither Asio nor oneTBB (a reporter or
 #     a tool reading results needs neither);
@@ -35,17 +40,48 @@ declare -A allowed=(
   [strategies]="strategies workload text"
   [stats]="stats"
   [results]="results stats text"
-  [engine]="engine workload results stats text analysis"
+  [engine]="engine workload results stats text"
   [analysis]="analysis results stats text"
   [report]="report results stats text"
   [gbench]="gbench engine analysis report results stats text workload registry"
   [cli]="cli engine analysis report results stats text workload registry"
 )
-# Public headers each folder must not include: analysis never formats a
-# report, nothing below the command line uses it.
+# The home of the public headers of the layered folders: the folder that
+# implements them. A folder includes them as it would the home's private
+# headers. (Headers of the lower folders, workload, strategies, stats and
+# text, are everyone's.)
+declare -A home=(
+  [results]="results.hpp results_json.hpp read_results.hpp merge.hpp
+             comparison_key.hpp noise.hpp saturation.hpp strategy_traits.hpp"
+  [engine]="runner.hpp plan.hpp schedule.hpp context.hpp cpu_affinity.hpp
+            diagnostics.hpp knee_refinement.hpp"
+  [analysis]="analysis.hpp advisor.hpp findings.hpp series.hpp compare.hpp
+              regime_map.hpp"
+  [report]="report.hpp compare_report.hpp gbench_name.hpp"
+  [gbench]="gbench.hpp"
+)
+declare -A home_of=()
+for folder in "${!home[@]}"; do
+  for header in ${home[$folder]}; do
+    home_of[apbench/$header]=$folder
+    [ -f "$include/apbench/$header" ] ||
+      fail "tests/layout_check.sh gives a home to apbench/$header, which does not exist"
+  done
+done
+# Homes whose public headers (only) a folder may include besides: a report
+# presents what the analysis found (compare_report.hpp: a comparison), never
+# its internals; an adaptive regime map measures more repetitions where the
+# map's verdict is unsettled (regime_map.hpp), as the engine's one question
+# to the analysis.
+declare -A public_too=(
+  [report]="analysis"
+)
+declare -A public_exception=(
+  [engine]="apbench/regime_map.hpp"
+)
+# Public headers each folder must not include: nothing below the command
+# line reports or runs.
 declare -A forbidden_public=(
-  [analysis]="apbench/report.hpp"
-  [results]="apbench/report.hpp apbench/runner.hpp"
   [workload]="apbench/report.hpp apbench/runner.hpp apbench/results.hpp"
 )
 
@@ -62,6 +98,12 @@ for dir in "$src"/*/; do
     if [ "$top" != "$target" ] && [ -d "$src/$top" ] &&
       ! grep -qw -- "$top" <<<"${allowed[$folder]}"; then
       fail "${file#"$1"/} includes \"$target\" (src/$folder may use: ${allowed[$folder]})"
+      ok=0
+    fi
+    owner=${home_of[$target]:-}
+    if [ -n "$owner" ] && ! grep -qw -- "$owner" <<<"${allowed[$folder]} ${public_too[$folder]:-}" &&
+      ! grep -qw -- "$target" <<<"${public_exception[$folder]:-}"; then
+      fail "${file#"$1"/} includes \"$target\", whose home is src/$owner (src/$folder may use: ${allowed[$folder]}${public_too[$folder]:+; public headers of ${public_too[$folder]}})"
       ok=0
     fi
     for bad in ${forbidden_public[$folder]:-}; do

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The layout check catches what it promises to: a copy of the tree passes,
 # then fails once a violation is planted in it (a strategy named by the
-# analysis, an include against the arrows).
+# analysis, an include against the arrows: results including the engine or
+# the analysis, a report the analysis' internals, the engine the command
+# line or a report).
 # Usage: layout_planted_test.sh SOURCE_DIR CXX
 set -u
 root="$1"
@@ -55,6 +57,46 @@ copy
 echo '#include "engine/stage_stats.hpp"' >"$tmp/tree/src/analysis/planted.cpp"
 out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
 check "analysis including engine fails" test $? -ne 0
+
+# The results' home reaching up: results/ including the engine's runner
+# (by its public header) or the analysis.
+copy
+echo '#include "apbench/runner.hpp"' >"$tmp/tree/src/results/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "results including the engine's public header fails" test $? -ne 0
+check "the failure names the header's home" grep -q "whose home is src/engine" <<<"$out"
+copy
+echo '#include "apbench/analysis.hpp"' >"$tmp/tree/src/results/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "results including the analysis fails" test $? -ne 0
+
+# A report reaching into the analysis' internals (its public findings are
+# what a report presents; its private headers are not).
+copy
+echo '#include "analysis/run_groups.hpp"' >"$tmp/tree/src/report/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "report including analysis internals fails" test $? -ne 0
+copy
+echo '#include "apbench/compare.hpp"' >"$tmp/tree/src/report/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "report including the analysis' public header passes" test $? -eq 0
+
+# The engine measuring by the command line's rules, or formatting a report.
+copy
+echo '#include "cli/options.hpp"' >"$tmp/tree/src/engine/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "engine including cli fails" test $? -ne 0
+copy
+echo '#include "apbench/report.hpp"' >"$tmp/tree/src/engine/planted.cpp"
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "engine including report fails" test $? -ne 0
+
+# A home given to a header that is gone (moved, renamed) is noticed.
+copy
+rm "$tmp/tree/include/apbench/merge.hpp"
+sed -i '/apbench\/merge.hpp/d' "$tmp/tree/include/apbench/"*.hpp
+out=$(bash "$here/layout_check.sh" "$tmp/tree" "$cxx" 2>&1)
+check "a home for a missing header fails" grep -q "apbench/merge.hpp, which does not exist" <<<"$out"
 
 # A built-in registered by a side door instead of the public macro.
 copy

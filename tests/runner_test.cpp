@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "apbench/analysis.hpp"
 #include "apbench/context.hpp"
 #include "apbench/findings.hpp"
 #include "apbench/report.hpp"

@@ -22,7 +22,7 @@ void analyse(Results& results);
 // comparison key (comparison_key.hpp) with an ok `sequential` run: the
 // ratio of their goodputs (goodput_wall_s in results.hpp), which is the
 // ratio of median wall times when no op failed. Leaves the others as they
-// are. Also declared in runner.hpp, where it was first.
+// are.
 void compute_speedups(std::vector<RunResult>& runs);
 
 }  // namespace apb

@@ -35,7 +35,9 @@ struct MergeOptions {
 };
 
 struct MergeOutcome {
-  Results results;  // analysed (series, advice, summary) like a run's
+  // Not analysed yet: run analyse() (analysis.hpp) on it, as after
+  // run_plan(), for its speed-ups, series, advice and summary.
+  Results results;
   std::vector<std::string> warnings;
   // By shard: the latest shard's first start minus the earliest's, by each
   // shard's own clock (context.shards[].start_unix_s).

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "apbench/results.hpp"
+#include "apbench/results_json.hpp"  // write_json, the --json reporter
 
 namespace apb {
 
@@ -29,9 +30,6 @@ void write_console(std::ostream& out, const Results& results,
                    const ConsoleOptions& options);
 // The same at 100 columns; `color` adds ANSI colours.
 void write_console(std::ostream& out, const Results& results, bool color);
-
-// Schema "apbench.results/1", documented in docs/results-schema.md.
-void write_json(std::ostream& out, const Results& results);
 
 // One row per run, header row first; numbers in seconds without units,
 // column names carry the unit ("wall_median_s").

@@ -262,6 +262,11 @@ std::vector<const RunResult*> contenders(
 // A repetition in which no op succeeded has no goodput and is left out.
 std::vector<double> goodput_wall_samples(const RunResult& run);
 
+// Per measured repetition, its successful ops per second. An open loop's
+// ops arrive over its whole schedule: when the last one finishes early, the
+// rate is still per schedule length (duration_s), never faster than offered.
+std::vector<double> throughput_samples(const RunResult& run);
+
 // The median of goodput_wall_samples (in a closed loop, ops / the median
 // throughput): the median wall time itself when no op failed, 0 when no op
 // succeeded. Speed-ups, the fastest mark and the advisor rank closed-loop
@@ -271,6 +276,10 @@ double goodput_wall_s(const RunResult& run);
 // The latency at percentile p from the run's spectrum (which holds the
 // standard percentiles and any the request asked for), or nullopt.
 std::optional<double> latency_at(const RunResult& run, double percentile);
+
+// A checksum (RunResult::checksum) as the results file and every report
+// spell it: "0x" and 16 hex digits.
+std::string checksum_text(std::uint64_t checksum);
 
 // "p99=50ms": the latency at `percentile` must not exceed `limit_s`.
 struct Slo {

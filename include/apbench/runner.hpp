@@ -108,12 +108,6 @@ std::vector<RunResult> run_group(const std::vector<RunRequest>& requests,
                                  const StopFn& stop_requested = {},
                                  const RunDoneFn& done = {});
 
-// Fills speedup_vs_sequential of closed-loop runs that share their
-// comparison key (comparison_key.hpp) with an ok `sequential` run. Part of
-// the analysis (analysis.hpp: analyse() calls it); declared here as well for
-// code that found it here.
-void compute_speedups(std::vector<RunResult>& runs);
-
 // Hardware threads this process may use (its CPU affinity: --cpus,
 // taskset), at least 1.
 unsigned hardware_threads();

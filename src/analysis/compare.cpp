@@ -45,18 +45,10 @@ RunIdentity identity(const RunResult& run) {
 }
 
 // Per repetition: the wall time at goodput (as analyse() ranks runs; the
-// plain wall time when no op failed), or successful ops per second (as the
-// runner computes the throughput summary: an open loop's over at least its
-// schedule).
+// plain wall time when no op failed), or successful ops per second (the
+// samples of the throughput summary: an open loop's over its schedule).
 std::vector<double> samples(const RunResult& run, bool throughput) {
-  if (!throughput) return goodput_wall_samples(run);
-  std::vector<double> out;
-  const double span = run.load.open() ? run.load.duration_s : 0.0;
-  for (const Repetition& r : run.repetitions) {
-    const double wall = std::max(r.wall_s, span);
-    out.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
-  }
-  return out;
+  return throughput ? throughput_samples(run) : goodput_wall_samples(run);
 }
 
 CompareSide side(const RunResult& run, std::size_t index) {

@@ -14,7 +14,7 @@
 
 #include "apbench/compare.hpp"
 #include "apbench/compare_report.hpp"
-#include "apbench/read_results.hpp"
+#include "apbench/results_json.hpp"
 #include "apbench/units.hpp"
 #include "help_formatter.hpp"
 #include "output_file.hpp"

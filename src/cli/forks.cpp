@@ -21,9 +21,8 @@
 
 #include "apbench/error.hpp"
 #include "apbench/merge.hpp"
-#include "apbench/read_results.hpp"
+#include "apbench/results_json.hpp"
 #include "apbench/units.hpp"
-#include "outputs.hpp"
 
 extern char** environ;
 
@@ -76,6 +75,14 @@ std::optional<ForkChild> fork_child_from_environment() {
   c.json_path = text.substr(static_cast<std::size_t>(used));
   c.parent = static_cast<pid_t>(parent);
   return c;
+}
+
+void ForkChild::take_share(Plan& plan) const {
+  for (Sweep& s : plan.sweeps) s.settings.repetitions = repetitions;
+}
+
+OutputSelection ForkChild::outputs() const {
+  return {.files = {{"json", json_path}}, .charts_dir = "", .fork_child = true};
 }
 
 void ForkChild::die_with_parent() const {

@@ -14,19 +14,27 @@
 #include "apbench/plan.hpp"
 #include "apbench/results.hpp"
 #include "options.hpp"
+#include "outputs.hpp"
 #include "signals.hpp"
 
 namespace apb::cli {
 
 // What a process started by --forks is told through its environment
 // (APBENCH_FORK): which one it is, its repetitions, where its JSON goes
-// (a pipe to the parent, /dev/fd/3).
+// (a pipe to the parent, /dev/fd/3). It parses the command line as its
+// parent did, then takes these typed settings over the plan and outputs
+// the command line gave (never written back into options to parse again).
 struct ForkChild {
   unsigned index = 0;  // from 0
   unsigned count = 1;
   unsigned repetitions = 1;
   std::string json_path;
   pid_t parent = 0;
+  // Its share of `plan`: its repetitions in every sweep.
+  void take_share(Plan& plan) const;
+  // Its one output: the JSON, into the parent's pipe (the console tables,
+  // files, page and charts are the parent's, of all processes together).
+  OutputSelection outputs() const;
   // Once SIGTERM is handled: this process ends when its parent does.
   void die_with_parent() const;
 };
@@ -58,8 +66,6 @@ ForkOutcome run_forks(
     const std::vector<std::string>& argv, unsigned forks, unsigned repetitions,
     const SignalWatcher& signals,
     const std::function<void(unsigned, const std::vector<Results>&)>& done);
-
-class Outputs;
 
 // --forks: the plan measured by `forks` processes of this executable (with
 // run_forks), their results merged into `results.runs` and written to

@@ -14,9 +14,10 @@
 #include <map>
 #include <memory>
 
+#include "apbench/analysis.hpp"
 #include "apbench/merge.hpp"
-#include "apbench/read_results.hpp"
 #include "apbench/report.hpp"
+#include "apbench/results_json.hpp"
 #include "apbench/units.hpp"
 #include "output_file.hpp"
 #include "subcommands.hpp"
@@ -154,9 +155,11 @@ int merge(int argc, char** argv) {
   for (std::size_t i = 0; i < files.size(); ++i)
     inputs.push_back({files[i], read_json_file(files[i]),
                       host_names.empty() ? std::string() : host_names[i]});
-  const MergeOutcome merged = merge_results(inputs, options);
+  MergeOutcome merged = merge_results(inputs, options);
+  analyse(merged.results);
   if (options.by == MergeBy::shard && !quiet)
-    fmt::print(stderr, "apbench merge: {}\n",
+    fmt::print(stderr, "apbench merge: {}
+",
                start_spread_note(merged, options.start_spread_limit_s));
   for (const auto& warning : merged.warnings)
     fmt::print(stderr, "apbench merge: warning: {}\n", warning);

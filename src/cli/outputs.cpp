@@ -22,13 +22,17 @@ void say(const std::string& line) {
 
 }  // namespace
 
-Outputs::Outputs(const Options& o, bool fork_child) {
-  std::vector<const OutputFile*> all;
+OutputSelection outputs_of(const Options& o) {
+  return {.files = o.outputs, .charts_dir = o.charts_dir, .fork_child = false};
+}
+
+Outputs::Outputs(const OutputSelection& selection) {
   for (const auto& reporter : reporters()) {
-    auto it = o.outputs.find(reporter.name);
-    if (it == o.outputs.end() || it->second.empty()) continue;
+    auto it = selection.files.find(reporter.name);
+    if (it == selection.files.end() || it->second.empty()) continue;
     OutputFile file(reporter.flag, it->second, reporter.write,
-                    /*console_on_stdout=*/true, /*pipe_ok=*/fork_child);
+                    /*console_on_stdout=*/true,
+                    /*pipe_ok=*/selection.fork_child);
     const auto same = [&](const OutputFile& other) {
       if (other.resolved() == file.resolved())
         throw UsageError(fmt::format(
@@ -43,7 +47,7 @@ Outputs::Outputs(const Options& o, bool fork_child) {
     else
       files_.push_back(std::move(file));
   }
-  charts_dir_ = o.charts_dir;
+  charts_dir_ = selection.charts_dir;
   if (!charts_dir_.empty()) check_output_directory("--charts", charts_dir_);
 }
 

@@ -8,6 +8,7 @@
 // (when that runs out, the page is written without charts and a line says
 // how to draw them from the JSON).
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,13 +20,23 @@
 
 namespace apb::cli {
 
+// Which files a session writes: from the command line, or what a process
+// of --forks is told (its JSON only, into its parent's pipe).
+struct OutputSelection {
+  std::map<std::string, std::string> files;  // reporter name -> path
+  std::string charts_dir;                    // --charts DIR, or empty
+  bool fork_child = false;                   // the JSON path is a pipe
+};
+
+// The outputs the command line asks for (--json FILE, ..., --charts DIR).
+OutputSelection outputs_of(const Options& options);
+
 class Outputs {
  public:
   // Checks every output asked for before anything runs, so a bad path
   // fails fast (UsageError); two outputs resolving to the same file are
-  // refused. `fork_child`: a process of --forks, whose JSON goes into its
-  // parent's pipe.
-  Outputs(const Options& options, bool fork_child);
+  // refused.
+  explicit Outputs(const OutputSelection& selection);
 
   void started(const Results& results);
   // A run is done (its group may still be measuring): every file but the

@@ -80,27 +80,22 @@ std::string joined(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-int run_session(const Options& typed, const std::vector<std::string>& argv) {
-  // A process of --forks: its share of the repetitions, into its JSON.
+int run_session(const Options& o, const std::vector<std::string>& argv) {
+  // A process of --forks: the plan of the command line, with its share of
+  // the repetitions, into its JSON.
   const auto child = fork_child_from_environment();
-  Options o = typed;
-  if (child) {
-    o.repetitions = std::to_string(child->repetitions);
-    o.forks = "1";
-    o.outputs.clear();
-    o.outputs["json"] = child->json_path;
-    o.charts_dir.clear();
-    o.verbose = false;
-  }
   if (o.list) {
     print_list(std::cout, terminal_width());
     return 0;
   }
   // Before the plan: its default threads are the CPUs apbench may use.
   if (o.cpus) pin_to_cpus(*o.cpus);
-  const Plan plan = plan_from_options(o);
+  Plan plan = plan_from_options(o);
+  if (child) child->take_share(plan);
   const unsigned forks = child ? 1 : fork_count(o, plan);
-  Outputs outputs(o, child.has_value());
+  Outputs outputs(child ? child->outputs() : outputs_of(o));
+  // A process of --forks logs nothing of its own: its parent does.
+  const bool verbose = o.verbose && !child;
 
   Results results;
   results.context = current_context(joined(argv));
@@ -113,7 +108,7 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
       .width = terminal_width(),
       .wide = o.wide};
   Progress progress(
-      tty && !o.quiet, o.verbose, plan.run_count(), plan.repetition_count(),
+      tty && !o.quiet, verbose, plan.run_count(), plan.repetition_count(),
       child ? fmt::format("process {}/{} · ", child->index + 1, child->count)
             : "",
       child ? child->count - child->index - 1 : 0);
@@ -150,7 +145,7 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
   int status = 0;
   if (forks > 1) {
     status = measure_in_processes(argv, forks, plan, results, outputs, signals,
-                                  o.quiet, o.verbose);
+                                  o.quiet, verbose);
     for (const RunResult& r : results.runs) warn_if_noisy(r);
   } else {
     PlanCallbacks callbacks;
@@ -190,14 +185,14 @@ int run_session(const Options& typed, const std::vector<std::string>& argv) {
       // and every file as they were: a script sees the error, not a report
       // of nothing.
       if (!results.runs.empty())
-        write_all(results, outputs, console, out_of_time, o.verbose);
+        write_all(results, outputs, console, out_of_time, verbose);
       throw;
     }
   }
   signals.measuring_done();
   progress.clear();
   const int written =
-      write_all(results, outputs, console, out_of_time, o.verbose);
+      write_all(results, outputs, console, out_of_time, verbose);
   if (const int signal = signals.received()) {
     if (child) return SignalWatcher::exit_status(signal);
     fmt::print(stderr,

@@ -22,6 +22,7 @@
 #include "engine/stage_stats.hpp"
 #include "engine/system_metrics.hpp"
 #include "engine/wall_clock.hpp"
+#include "results/repetition_summary.hpp"
 
 namespace apb {
 namespace {
@@ -137,75 +138,17 @@ MeasuredRepetition run_once(const RunRequest& req, const WorkloadInfo& info,
   return out;
 }
 
-template <typename Get>
-std::vector<double> collect(const std::vector<Repetition>& reps, Get get) {
-  std::vector<double> v;
-  v.reserve(reps.size());
-  for (const auto& r : reps) v.push_back(get(r));
-  return v;
-}
-
-// Enough points to draw the distribution's shape, tail included.
-std::vector<SpectrumPoint> spectrum(const Histogram& h,
-                                    std::vector<double> extra) {
-  std::vector<double> ps = {0,  10,   20,   30,    40,    50,     60,
-                            70, 75,   80,   85,    90,    95,     97.5,
-                            99, 99.5, 99.9, 99.95, 99.99, 99.999, 100};
-  ps.insert(ps.end(), extra.begin(), extra.end());
-  std::sort(ps.begin(), ps.end());
-  ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
-  std::vector<SpectrumPoint> out;
-  if (h.count() == 0) return out;
-  for (double p : ps)
-    out.push_back(
-        {p, static_cast<double>(p >= 100 ? h.max() : h.percentile(p)) * 1e-9});
-  return out;
-}
-
-void summarize_repetitions(RunResult& result, const Histogram& latency,
-                           const Histogram& service, const Histogram& loop_lag,
-                           const std::vector<double>& extra_percentiles) {
-  const auto& reps = result.repetitions;
-  result.wall_s = summarize(collect(reps, [](auto& r) { return r.wall_s; }));
-  // An open loop's ops arrive over its whole schedule: when the last one
-  // finishes early, the rate is still per schedule length.
-  const double span = result.load.open() ? result.load.duration_s : 0.0;
-  result.throughput_ops_s = summarize(collect(reps, [span](auto& r) {
-    const double wall = std::max(r.wall_s, span);
-    return wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0;
-  }));
-  result.cpu_time_s = summarize(collect(reps, [](auto& r) {
-                        return r.cpu_user_s + r.cpu_system_s;
-                      })).median;
-  result.cpu_utilization = summarize(collect(reps, [](auto& r) {
-                             return r.cpu_utilization;
-                           })).median;
-  result.achieved_concurrency = summarize(collect(reps, [](auto& r) {
-                                  return r.achieved_concurrency;
-                                })).median;
+// The one summary of repetitions (results/repetition_summary.hpp), merge's
+// too, then what only a measured run has: its event-loop lag, whether its
+// repetitions' digests agree, and its diagnoses.
+void summarize_measured(RunResult& result, const Histogram& latency,
+                        const Histogram& service, const Histogram& loop_lag,
+                        const std::vector<double>& extra_percentiles) {
+  summarize_repetitions(result);
+  summarize_latency(result, latency, service,
+                    spectrum_percentiles(extra_percentiles));
   if (loop_lag.count() > 0) result.loop_lag_s = latency_summary(loop_lag);
-  result.voluntary_switches = summarize(collect(reps, [](auto& r) {
-                                return double(r.voluntary_switches);
-                              })).median;
-  result.involuntary_switches = summarize(collect(reps, [](auto& r) {
-                                  return double(r.involuntary_switches);
-                                })).median;
-
-  result.latency_s = latency_summary(latency);
-  if (result.load.open()) result.service_time_s = latency_summary(service);
-  result.latency_spectrum = spectrum(latency, extra_percentiles);
-  result.latency_histogram = latency.data();
-  if (result.load.open()) result.service_time_histogram = service.data();
-
-  result.errors = 0;
-  result.dropped = 0;
-  result.peak_rss_bytes = 0;
-  for (const auto& r : reps) {
-    result.errors += r.errors;
-    result.dropped += r.dropped;
-    result.peak_threads = std::max(result.peak_threads, r.peak_threads);
-    result.peak_rss_bytes = std::max(result.peak_rss_bytes, r.peak_rss_bytes);
-  }
+  const auto& reps = result.repetitions;
   // A failed or dropped op adds no digest: the sums then cover different
   // ops, so they are neither a checksum nor a disagreement.
   if (!reps.empty() && result.errors == 0 && result.dropped == 0) {
@@ -216,10 +159,6 @@ void summarize_repetitions(RunResult& result, const Histogram& latency,
     if (agree && reps.front().checksum != 0)
       result.checksum = reps.front().checksum;
   }
-  // From goodput: a run whose ops fail is as fast as the ops it completed,
-  // so failing fast never looks closer to the ideal (as its speed-up).
-  if (result.ideal_s && goodput_wall_s(result) > 0)
-    result.efficiency = *result.ideal_s / goodput_wall_s(result);
   result.diagnoses = diagnose(result);
 }
 
@@ -387,8 +326,8 @@ class Measurement::State {
       }
     }
     if (result_.status != RunStatus::not_applicable)
-      summarize_repetitions(result_, latency_, service_, loop_lag_,
-                            req_.extra_percentiles);
+      summarize_measured(result_, latency_, service_, loop_lag_,
+                         req_.extra_percentiles);
     if (partial_ && result_.status == RunStatus::interrupted) {
       // The schedule was cut short too: the rate is over the time it ran.
       const Repetition& r = result_.repetitions.front();
@@ -403,7 +342,11 @@ class Measurement::State {
       result_.stages = stage_totals_.results(stages_);
       result_.stage_overlap = stage_totals_.overlap();
     }
-    if (profile_) result_.fork_join = fork_join_cost();
+    if (profile_) {
+      result_.fork_join = fork_join_cost();
+      // A closed loop only: an open loop's wall time is its schedule's.
+      result_.fork_join->overhead_per_task_s = overhead_per_task(result_);
+    }
     return std::move(result_);
   }
 
@@ -467,13 +410,6 @@ class Measurement::State {
     cost.critical_path_s = profile_->critical_path_s;
     cost.threads = std::max(
         1u, std::min(req_.strategy->compute_threads(req_.load), cores_));
-    // A closed loop only: an open loop's wall time is its schedule's.
-    const double ops = static_cast<double>(req_.load.ops);
-    if (cost.tasks_per_op > 0 && !req_.load.open() &&
-        !result_.repetitions.empty() && ops > 0)
-      cost.overhead_per_task_s =
-          (result_.wall_s.median * cost.threads - ops * cost.serial_s) /
-          (ops * static_cast<double>(cost.tasks_per_op));
     return cost;
   }
   void tear_down() {

@@ -148,7 +148,9 @@ std::vector<std::string> register_benchmarks(const Options& options) {
         r.warmup = options.warmup;
         r.seed = options.seed;
         benchmarks.emplace_back(
-            gbench_name(w->info.name, s->name(), params.values(), r.load), r);
+            gbench_name(w->info.name, s->name(), params.values(), r.load,
+                        hardware_threads()),
+            r);
       }
   }
   std::vector<std::string> names;

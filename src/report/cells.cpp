@@ -99,10 +99,6 @@ std::string errors_text(const RunResult& run) {
   return fmt::format("{} ({})", run.errors, format_error_rate(error_rate(run)));
 }
 
-std::string checksum_text(std::uint64_t value) {
-  return fmt::format("0x{:016x}", value);
-}
-
 std::string percent(double fraction) { return format_percent(fraction); }
 
 std::string ops_rate(double per_second) { return format_ops_rate(per_second); }

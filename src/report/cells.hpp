@@ -65,7 +65,6 @@ std::vector<std::size_t> errors_beside_speed(std::vector<std::size_t> order,
 // "0" when none failed.
 std::string errors_text(const RunResult& run);
 
-std::string checksum_text(std::uint64_t value);         // "0x" + 16 hex
 std::string percent(double fraction);                   // "12.3 %"
 std::string ratio(const std::optional<double>& value);  // "1.75x"
 std::string ops_rate(double per_second);                // "12.35 kops/s"

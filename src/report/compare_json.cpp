@@ -5,7 +5,7 @@
 #include <ostream>
 
 #include "apbench/compare_report.hpp"
-#include "report/json_text.hpp"
+#include "results/json_text.hpp"
 
 namespace apb {
 namespace {
@@ -167,7 +167,7 @@ void write_compare_json(std::ostream& out, const Comparison& comparison) {
   json::array files;
   for (const auto& f : comparison.files) files.push_back(file_object(f));
   root["comparisons"] = std::move(files);
-  report_detail::write_pretty_json(out, root);
+  results_detail::write_pretty_json(out, root);
 }
 
 }  // namespace apb

@@ -23,7 +23,6 @@
 namespace apb {
 namespace {
 
-using report_detail::checksum_text;
 using report_detail::measured;
 
 constexpr std::string_view kReset = "\x1b[0m";

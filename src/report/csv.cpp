@@ -135,8 +135,7 @@ std::vector<std::string> run_fields(const RunResult& run) {
       number(run.speedup_vs_sequential),
       std::to_string(run.errors),
       m(error_rate(run)),
-      run.checksum ? report_detail::checksum_text(*run.checksum)
-                   : std::string(),
+      run.checksum ? checksum_text(*run.checksum) : std::string(),
       field(to_string(run.load.mode)),
       run.load.open() ? number(run.load.rate) : std::string(),
       std::to_string(run.dropped),

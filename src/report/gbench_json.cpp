@@ -28,7 +28,7 @@
 #include "apbench/gbench_name.hpp"
 #include "apbench/report.hpp"
 #include "apbench/stats.hpp"
-#include "report/json_text.hpp"
+#include "results/json_text.hpp"
 
 namespace apb {
 namespace {
@@ -287,7 +287,7 @@ void write_gbench_json(std::ostream& out, const Results& results) {
   for (std::size_t i = 0; i < results.runs.size(); ++i)
     add_run(benchmarks, results.runs[i], i);
   root["benchmarks"] = std::move(benchmarks);
-  report_detail::write_pretty_json(out, root);
+  results_detail::write_pretty_json(out, root);
 }
 
 }  // namespace apb

@@ -3,14 +3,12 @@
 
 #include <fmt/format.h>
 
-#include "apbench/runner.hpp"
-
 namespace apb {
 
 std::string gbench_name(
     std::string_view workload, std::string_view strategy,
     const std::vector<std::pair<std::string, std::string>>& params,
-    const Load& load) {
+    const Load& load, unsigned cores) {
   std::string name = fmt::format("{}/{}", workload, strategy);
   if (load.open()) {
     name += fmt::format("/rate:{}/duration:{}s", load.rate, load.duration_s);
@@ -21,8 +19,9 @@ std::string gbench_name(
     if (load.requested_concurrency() < load.ops)
       name += fmt::format("/concurrency:{}", load.concurrency);
   }
-  // Threads default to the hardware's: only another count is worth a word.
-  if (load.threads != 0 && load.threads != hardware_threads())
+  // Threads default to the measuring host's: only another count is worth a
+  // word.
+  if (load.threads != 0 && load.threads != cores)
     name += fmt::format("/threads:{}", load.threads);
   for (const auto& [param, value] : params)
     name += fmt::format("/{}:{}", param, value);
@@ -32,7 +31,8 @@ std::string gbench_name(
 std::string gbench_name(const RunResult& run) {
   // The load as requested, not as limited by the workload: the adapter
   // names a run before it is set up.
-  return gbench_name(run.workload, run.strategy, run.params, run.load);
+  return gbench_name(run.workload, run.strategy, run.params, run.load,
+                     run.cores);
 }
 
 }  // namespace apb

@@ -18,7 +18,6 @@
 namespace apb {
 namespace {
 
-using report_detail::checksum_text;
 using report_detail::measured;
 
 // Text safe inside a table cell or a list item: one line, Markdown

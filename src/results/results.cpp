@@ -23,6 +23,10 @@ LatencySummary latency_summary(const Histogram& h) {
   return out;
 }
 
+std::string checksum_text(std::uint64_t checksum) {
+  return fmt::format("0x{:016x}", checksum);
+}
+
 std::string_view to_string(RunStatus status) {
   switch (status) {
     case RunStatus::ok:
@@ -76,6 +80,16 @@ std::vector<double> goodput_wall_samples(const RunResult& run) {
                         static_cast<double>(r.ops_ok));
   }
   return samples;
+}
+
+std::vector<double> throughput_samples(const RunResult& run) {
+  const double span = run.load.open() ? run.load.duration_s : 0.0;
+  std::vector<double> out;
+  for (const Repetition& r : run.repetitions) {
+    const double wall = std::max(r.wall_s, span);
+    out.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
+  }
+  return out;
 }
 
 double goodput_wall_s(const RunResult& run) {

@@ -1,4 +1,4 @@
-// Reads "apbench.results/1" (what json.cpp writes) back into Results.
+// Reads "apbench.results/1" (what json_write.cpp writes) back into Results.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -15,8 +15,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "apbench/read_results.hpp"
 #include "apbench/registry.hpp"
+#include "apbench/results_json.hpp"
 #include "text/printable.hpp"
 
 namespace apb {

@@ -10,25 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "apbench/analysis.hpp"
 #include "apbench/histogram.hpp"
-#include "apbench/stats.hpp"
+#include "results/repetition_summary.hpp"
 
 namespace apb {
 namespace {
-
-double seconds(std::uint64_t ns) { return static_cast<double>(ns) * 1e-9; }
-
-std::vector<SpectrumPoint> spectrum_of(const Histogram& h,
-                                       const std::vector<SpectrumPoint>& like) {
-  std::vector<SpectrumPoint> out;
-  if (h.count() == 0) return out;
-  for (const auto& p : like)
-    out.push_back(
-        {p.percentile,
-         seconds(p.percentile >= 100 ? h.max() : h.percentile(p.percentile))});
-  return out;
-}
 
 // What must be equal for two runs to be shards of one load, field by
 // field, in the words of the command line.
@@ -83,30 +69,6 @@ std::string identity_difference(const RunResult& a, const RunResult& b) {
 
 double end_of(const Repetition& r) { return r.start_unix_s + r.wall_s; }
 
-// The run's summaries of its repetition samples, recomputed.
-void summarize_samples(RunResult& out) {
-  if (out.repetitions.empty()) return;
-  std::vector<double> walls, rates, cpu, util, vol, invol, conc;
-  const double span = out.load.open() ? out.load.duration_s : 0.0;
-  for (const Repetition& r : out.repetitions) {
-    walls.push_back(r.wall_s);
-    const double wall = std::max(r.wall_s, span);
-    rates.push_back(wall > 0 ? static_cast<double>(r.ops_ok) / wall : 0.0);
-    cpu.push_back(r.cpu_user_s + r.cpu_system_s);
-    util.push_back(r.cpu_utilization);
-    vol.push_back(static_cast<double>(r.voluntary_switches));
-    invol.push_back(static_cast<double>(r.involuntary_switches));
-    conc.push_back(r.achieved_concurrency);
-  }
-  out.wall_s = summarize(walls);
-  out.throughput_ops_s = summarize(rates);
-  out.cpu_time_s = summarize(cpu).median;
-  out.cpu_utilization = summarize(util).median;
-  out.voluntary_switches = summarize(vol).median;
-  out.involuntary_switches = summarize(invol).median;
-  out.achieved_concurrency = summarize(conc).median;
-}
-
 RunResult merge_run(const std::vector<const RunResult*>& parts,
                     unsigned total_cores) {
   RunResult out = *parts.front();
@@ -123,19 +85,12 @@ RunResult merge_run(const std::vector<const RunResult*>& parts,
   out.error_messages.clear();
   out.errors_by_cause.clear();
   out.counters.clear();
-  out.errors = out.dropped = 0;
-  out.peak_rss_bytes = 0;
-  out.peak_threads = 0;
   out.checksum_mismatch = false;
   std::uint64_t checksum = 0;
   bool checksums = true;
   Histogram latency, service;
   for (const RunResult* p : parts) {
     out.load.ops += p->load.ops;
-    out.errors += p->errors;
-    out.dropped += p->dropped;
-    out.peak_rss_bytes = std::max(out.peak_rss_bytes, p->peak_rss_bytes);
-    out.peak_threads = std::max(out.peak_threads, p->peak_threads);
     for (const auto& [m, n] : p->error_messages) out.error_messages[m] += n;
     for (const auto& [c, n] : p->errors_by_cause) out.errors_by_cause[c] += n;
     for (const auto& [c, n] : p->counters) out.counters[c] += n;
@@ -182,14 +137,9 @@ RunResult merge_run(const std::vector<const RunResult*>& parts,
                               : 0;
     out.repetitions.push_back(rep);
   }
-  summarize_samples(out);
-  out.latency_histogram = latency.data();
-  out.latency_s = latency_summary(latency);
-  out.latency_spectrum = spectrum_of(latency, parts.front()->latency_spectrum);
-  if (out.load.open()) {
-    out.service_time_histogram = service.data();
-    out.service_time_s = latency_summary(service);
-  }
+  summarize_repetitions(out);
+  summarize_latency(out, latency, service,
+                    spectrum_percentiles(*parts.front()));
   return out;
 }
 
@@ -213,9 +163,6 @@ RunResult merge_process_run(const std::vector<const RunResult*>& parts,
   out.diagnoses.clear();
   out.interrupted = false;
   out.checksum_mismatch = false;
-  out.errors = out.dropped = 0;
-  out.peak_rss_bytes = 0;
-  out.peak_threads = 0;
   Histogram latency, service;
   std::vector<StageResult> stages = first.stages;
   double stage_weight = 0;
@@ -278,33 +225,12 @@ RunResult merge_process_run(const std::vector<const RunResult*>& parts,
     out.stages = stages;
   }
   out.checksum = checksums_agree ? first.checksum : std::nullopt;
-  for (const Repetition& r : out.repetitions) {
-    out.errors += r.errors;
-    out.dropped += r.dropped;
-    out.peak_rss_bytes = std::max(out.peak_rss_bytes, r.peak_rss_bytes);
-    out.peak_threads = std::max(out.peak_threads, r.peak_threads);
-  }
-  summarize_samples(out);
-  if (latency.count() > 0) {
-    out.latency_histogram = latency.data();
-    out.latency_s = latency_summary(latency);
-    out.latency_spectrum = spectrum_of(latency, first.latency_spectrum);
-  }
-  if (out.load.open() && service.count() > 0) {
-    out.service_time_histogram = service.data();
-    out.service_time_s = latency_summary(service);
-  }
-  out.efficiency.reset();
-  if (out.ideal_s && goodput_wall_s(out) > 0)  // as the runner: goodput
-    out.efficiency = *out.ideal_s / goodput_wall_s(out);
-  if (auto& fj = out.fork_join; fj && fj->tasks_per_op > 0 &&
-                                !out.load.open() && out.load.ops > 0 &&
-                                !out.repetitions.empty()) {
-    const double ops = static_cast<double>(out.load.ops);
-    fj->overhead_per_task_s =
-        (out.wall_s.median * fj->threads - ops * fj->serial_s) /
-        (ops * static_cast<double>(fj->tasks_per_op));
-  }
+  summarize_repetitions(out);
+  // Processes that measured no op leave the first's (empty) latencies.
+  if (latency.count() > 0)
+    summarize_latency(out, latency, service, spectrum_percentiles(first));
+  if (const auto overhead = overhead_per_task(out))
+    out.fork_join->overhead_per_task_s = overhead;
   return out;
 }
 
@@ -426,7 +352,6 @@ MergeOutcome merge_shards(const std::vector<MergeInput>& inputs,
         "the shards started {:.3f} s apart (more than {} s): their loads "
         "overlapped only in part; start them together with --start-at",
         latest - earliest, options.start_spread_limit_s));
-  analyse(merged);
   return outcome;
 }
 
@@ -460,7 +385,6 @@ MergeOutcome merge_hosts(const std::vector<MergeInput>& inputs) {
     }
   }
   merged.slo = inputs.front().results.slo;
-  analyse(merged);
   return outcome;
 }
 

@@ -1,12 +1,6 @@
-// JSON reporter: schema "apbench.results/1" (docs/results-schema.md).
-//
-// This translation unit compiles Boost.JSON (header-only mode); every other
-// file includes <boost/json.hpp> and links against it.
-#include <boost/json/src.hpp>
-// src.hpp first: it must see no other Boost.JSON header before it.
-#include <fmt/format.h>
-
-#include <algorithm>
+// Writing a results file: schema "apbench.results/1"
+// (docs/results-schema.md); json_read.cpp reads it back.
+#include <boost/json.hpp>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -15,16 +9,14 @@
 #include <string_view>
 
 #include "apbench/comparison_key.hpp"
-#include "apbench/report.hpp"
 #include "apbench/results.hpp"
-#include "report/cells.hpp"
-#include "report/json_text.hpp"
+#include "apbench/results_json.hpp"
+#include "results/json_text.hpp"
 
 namespace apb {
 namespace {
 
 namespace json = boost::json;
-using report_detail::checksum_text;
 
 // Finite numbers as numbers, everything else as null.
 json::value number(double value) {
@@ -498,97 +490,7 @@ json::object run_object(const RunResult& run, std::size_t group) {
   return o;
 }
 
-// Shortest text that reads back as the same double, always with a '.' or an
-// exponent so readers keep it a floating-point number.
-std::string double_text(double value) {
-  if (!std::isfinite(value)) return "null";
-  std::string s = fmt::format("{}", value);
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
-}
-
-// Two-space indented output, one key or element per line (after the
-// Boost.JSON "pretty_print" example), so result files diff well.
-void pretty_print(std::ostream& out, const json::value& jv,
-                  std::string& indent) {
-  switch (jv.kind()) {
-    case json::kind::object: {
-      const auto& obj = jv.get_object();
-      if (obj.empty()) {
-        out << "{}";
-        break;
-      }
-      out << "{\n";
-      indent.append(2, ' ');
-      for (auto it = obj.begin(); it != obj.end(); ++it) {
-        if (it != obj.begin()) out << ",\n";
-        out << indent << json::serialize(json::string(it->key())) << ": ";
-        pretty_print(out, it->value(), indent);
-      }
-      out << '\n';
-      indent.resize(indent.size() - 2);
-      out << indent << '}';
-      break;
-    }
-    case json::kind::array: {
-      const auto& arr = jv.get_array();
-      if (arr.empty()) {
-        out << "[]";
-        break;
-      }
-      // Integers only (a histogram's buckets): one line, not one per value.
-      if (std::all_of(arr.begin(), arr.end(),
-                      [](const json::value& v) { return v.is_uint64(); })) {
-        out << '[';
-        for (auto it = arr.begin(); it != arr.end(); ++it)
-          out << (it == arr.begin() ? "" : ", ") << it->get_uint64();
-        out << ']';
-        break;
-      }
-      out << "[\n";
-      indent.append(2, ' ');
-      for (auto it = arr.begin(); it != arr.end(); ++it) {
-        if (it != arr.begin()) out << ",\n";
-        out << indent;
-        pretty_print(out, *it, indent);
-      }
-      out << '\n';
-      indent.resize(indent.size() - 2);
-      out << indent << ']';
-      break;
-    }
-    case json::kind::string:
-      out << json::serialize(jv.get_string());
-      break;
-    case json::kind::uint64:
-      out << jv.get_uint64();
-      break;
-    case json::kind::int64:
-      out << jv.get_int64();
-      break;
-    case json::kind::double_:
-      out << double_text(jv.get_double());
-      break;
-    case json::kind::bool_:
-      out << (jv.get_bool() ? "true" : "false");
-      break;
-    case json::kind::null:
-      out << "null";
-      break;
-  }
-}
-
 }  // namespace
-
-namespace report_detail {
-
-void write_pretty_json(std::ostream& out, const boost::json::value& value) {
-  std::string indent;
-  pretty_print(out, value, indent);
-  out << '\n';
-}
-
-}  // namespace report_detail
 
 void write_json(std::ostream& out, const Results& results) {
   json::object root;
@@ -638,7 +540,7 @@ void write_json(std::ostream& out, const Results& results) {
   for (const auto& line : results.summary) summary.push_back(text(line));
   root["summary"] = std::move(summary);
 
-  report_detail::write_pretty_json(out, root);
+  results_detail::write_pretty_json(out, root);
 }
 
 }  // namespace apb
