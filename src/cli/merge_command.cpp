@@ -158,8 +158,7 @@ int merge(int argc, char** argv) {
   MergeOutcome merged = merge_results(inputs, options);
   analyse(merged.results);
   if (options.by == MergeBy::shard && !quiet)
-    fmt::print(stderr, "apbench merge: {}
-",
+    fmt::print(stderr, "apbench merge: {}\n",
                start_spread_note(merged, options.start_spread_limit_s));
   for (const auto& warning : merged.warnings)
     fmt::print(stderr, "apbench merge: warning: {}\n", warning);

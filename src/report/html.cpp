@@ -240,7 +240,7 @@ std::string run_items(const std::vector<const RunResult*>& runs) {
     std::string list;
     for (const RunResult* run : differing)
       list += (list.empty() ? "" : ", ") + run->strategy + " " +
-              report_detail::checksum_text(*run->checksum);
+              checksum_text(*run->checksum);
     items.emplace_back(
         "warning", "warning: strategies computed different checksums: " + list);
   }
@@ -318,7 +318,7 @@ std::vector<std::string> table_facts(
   if (auto ideal = report_detail::first_ideal(runs))
     facts.push_back("ideal " + format_duration(*ideal));
   if (auto sum = report_detail::agreed_checksum(runs))
-    facts.push_back("checksum " + report_detail::checksum_text(*sum));
+    facts.push_back("checksum " + checksum_text(*sum));
   return facts;
 }
 
