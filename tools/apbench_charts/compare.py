@@ -154,7 +154,8 @@ def chart_forest(item, prefix):
     ax.grid(True, axis="x", color="#dddddd", linewidth=0.6)
     ax.set_xscale("log")
     band = (1.0 / (1.0 + threshold), 1.0 + threshold)
-    ax.axvspan(*band, color="#e8e8e8", zorder=0, linewidth=0)
+    ax.axvspan(*band, color="#e8e8e8", zorder=0, linewidth=0,
+               gid="threshold-band")
     ax.axvline(1.0, color="#444444", linewidth=1.0, zorder=1)
     extent = list(band) + [1.0]
     verdict_texts = []
@@ -171,10 +172,13 @@ def chart_forest(item, prefix):
         low, high = min(low, ratio), max(high, ratio)
         extent += [low, high]
         hollow = verdict == "too few repetitions"
-        ax.errorbar(ratio, y, xerr=[[ratio - low], [high - ratio]], fmt="o",
-                    color=colour, ecolor=colour, elinewidth=1.6, capsize=3,
-                    markersize=6, markerfacecolor="white" if hollow
-                    else colour, zorder=3)
+        marks = ax.errorbar(
+            ratio, y, xerr=[[ratio - low], [high - ratio]], fmt="o",
+            color=colour, ecolor=colour, elinewidth=1.6, capsize=3,
+            markersize=6, markerfacecolor="white" if hollow else colour,
+            zorder=3)
+        # A stable id per row, with its verdict, for tests and styling.
+        marks[0].set_gid(f"forest-row-{y + 1}-{verdict.replace(' ', '-')}")
         verdict_texts.append(
             (f"{ratio:.3f}x {VERDICTS.get(verdict, (GREY, verdict))[1]}",
              colour))

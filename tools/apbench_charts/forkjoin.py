@@ -108,11 +108,13 @@ def chart_task_cost(item, palette, prefix):
         plain_log_axis(ax.yaxis)
     else:
         ax.axhline(0.0, color="#444444", linewidth=0.8)
-    for x, run, value, low, high in cells:
+    for number, (x, run, value, low, high) in enumerate(cells):
         if value is None:
             continue
+        group = number // len(names) + 1
         ax.bar(x, value * scale, width=width * 0.92,
                color=palette(run["strategy"]),
+               gid=f"task-cost-{group}-{run['strategy']}",  # for tests
                yerr=[[max(0.0, (value - low) * scale)],
                      [max(0.0, (high - value) * scale)]],
                error_kw={"ecolor": "#222222", "capsize": 3,
