@@ -83,10 +83,11 @@ grep -qE "overhead per task \((ns|µs|ms)" <<<"$t" || missing+=" unit"
   fail "per-task cost texts missing:$missing"
 svg=out/cpu.fib-task-cost-2.svg
 bars=$(ids "$svg" task-cost- | wc -l)
-if [ "$bars" = 4 ] && texts "$svg" | grep -qx "1 thread" && texts "$svg" | grep -qx "2 threads"; then
+t=$(texts "$svg" 2>/dev/null)  # then grep: grep -q would close a pipe early
+if [ "$bars" = 4 ] && grep -qx "1 thread" <<<"$t" && grep -qx "2 threads" <<<"$t"; then
   pass "per-task cost of a --threads sweep: thread counts as groups"
 else
-  fail "per-task cost of a --threads sweep: $bars bars" "$(texts "$svg" | tr '\n' '|')"
+  fail "per-task cost of a --threads sweep: $bars bars" "$(tr '\n' '|' <<<"$t")"
 fi
 if grep -q "^What each forked task of cpu.fib added .* at grain=0 and grain=15: bars from the median wall time, error bars the lowest and highest repetition" out/charts.md; then
   pass "charts.md: the per-task cost chart's sentence"

@@ -1,12 +1,12 @@
 """Fork-join per-task cost: what each forked task added, per strategy."""
 
+from matplotlib import ticker
 from matplotlib.lines import Line2D
 
-from .inputs import num, obj
+from .inputs import num, obj, strategy_sort_key, traits
 from .style import (
     Chart, LOG_RATIO, mark_missing, new_figure, outside_legend,
     plain_log_axis, strategy_axis, strategy_handles, value_label)
-from .inputs import strategy_sort_key, traits
 from .text import (
     chart_filename, describe_load, describe_params, fmt_short_time,
     machine_caption, short_time_unit)
@@ -149,6 +149,9 @@ def chart_task_cost(item, palette, prefix):
     if log:
         floor = min(lows + [r for r in references if r and r > 0])
         ax.set_ylim(floor * scale / 3.0, top * 2.5)
+        if top * 2.5 / (floor * scale / 3.0) > 1e4:  # 1-2-5 would crowd
+            ax.yaxis.set_major_locator(ticker.LogLocator(base=10,
+                                                         subs=(1.0,)))
     else:
         ax.set_ylim(bottom * 1.15 if bottom < 0 else 0.0, top * 1.2)
     handles = strategy_handles(
