@@ -63,8 +63,8 @@ def row_labels(rows, ignored):
     for row in rows:
         same = [r for r in rows if r.get("workload") == row.get("workload")]
         params = {k: v for k, v in obj(row.get("params")).items()
-                  if k not in ignored and len({str(obj(r.get("params"))
-                                                   .get(k)) for r in same}) > 1}
+                  if k not in ignored and len(
+                      {str(obj(r.get("params")).get(k)) for r in same}) > 1}
         point = [describe_params(params)]
         if len({repr(sorted(obj(r.get("load")).items())) for r in same}) > 1:
             point.append(describe_compare_load(row.get("load")))
@@ -94,8 +94,9 @@ def comparison_caption(item, rows, threshold):
     adjust = ("Holm-adjusted" if options.get("p_adjust", "holm") == "holm"
               else "unadjusted")
     alpha = num(options.get("alpha")) or 0.05
-    text = (f"Ratio new / base of each run's median "
-            f"{'time' if all(r.get('metric') == 'wall_s' for r in rows) else 'time (open loop: of the throughput, inverted)'}"
+    metric = "time" if all(r.get("metric") == "wall_s" for r in rows) \
+        else "time (open loop: of the throughput, inverted)"
+    text = (f"Ratio new / base of each run's median {metric}"
             f" when apbench compare tests {comparison.get('new')} against "
             f"{comparison.get('base')}, with its 95 % interval; shaded: "
             f"within the ±{threshold * 100:g} % threshold; a verdict needs "
@@ -109,7 +110,8 @@ def comparison_caption(item, rows, threshold):
                  "compared by knee, not drawn")
     for side in ("only_in_base", "only_in_new"):
         if comparison.get(side):
-            text += (f"; {len(comparison[side])} run(s) only in "
+            count = len(comparison[side])
+            text += (f"; {count} run{'s' if count != 1 else ''} only in "
                      f"{comparison.get(side[8:])}")
     return text + "."
 
@@ -223,8 +225,9 @@ def chart_forest(item, prefix):
                        ncol=len(handles), fontsize=8, frameon=False,
                        handlelength=1.6, columnspacing=1.2)
     legend.set_gid("legend")
-    return Chart(f"compare-forest{f'-{item.number}' if item.number > 1 else ''}.svg",
-                 title, comparison_caption(item, rows, threshold), fig,
+    suffix = f"-{item.number}" if item.number > 1 else ""
+    return Chart(f"compare-forest{suffix}.svg", title,
+                 comparison_caption(item, rows, threshold), fig,
                  item.workload)
 
 

@@ -44,7 +44,8 @@ def serial_per_task(runs):
     the overhead must stay well under for the grain to pay."""
     for run in runs:
         cost = obj(run.get("fork_join"))
-        serial, tasks = num(cost.get("serial_s")), num(cost.get("tasks_per_op"))
+        serial = num(cost.get("serial_s"))
+        tasks = num(cost.get("tasks_per_op"))
         if serial is not None and tasks:
             return serial / tasks
     return None
@@ -161,9 +162,10 @@ def chart_task_cost(item, palette, prefix):
     if any(r is not None for r in references):
         handles.append(Line2D([], [], label="serial work per task", **style))
     if off_scale:
-        handles.append(Line2D([], [], label="serial work per task: " + ", ".join(
-            fmt_short_time(r) for r in dict.fromkeys(off_scale)) +
-            "\n(off the scale)", **{**style, "linestyle": "none"}))
+        values = ", ".join(fmt_short_time(r) for r in dict.fromkeys(off_scale))
+        handles.append(Line2D(
+            [], [], label=f"serial work per task: {values}\n(off the scale)",
+            **{**style, "linestyle": "none"}))
     handles.append(Line2D([], [], color="#222222", marker="_",
                           markersize=10, linewidth=1,
                           label="lowest-highest repetition"))

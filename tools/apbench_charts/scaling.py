@@ -103,10 +103,11 @@ def chart_scaling(sgroup, palette, prefix):
     where = f" on {cores} cores" if cores else ""
     if hosts:
         where = f" (host {hosts.get(best[2], '?')})"
-    caption = (f"Strong scaling of {sgroup.workload}"
-               f"{' across hosts ' + ', '.join(dict.fromkeys(hosts.values())) if hosts else ''}"
-               f": {best[1]} reaches {best[0]:.2f}x at "
-               f"{fmt_number(best[2])} threads{where}, against the ideal "
+    across = (" across hosts " + ", ".join(dict.fromkeys(hosts.values()))
+              if hosts else "")
+    caption = (f"Strong scaling of {sgroup.workload}{across}: {best[1]} "
+               f"reaches {best[0]:.2f}x at {fmt_number(best[2])} "
+               f"threads{where}, against the ideal "
                f"and each strategy's fitted Amdahl curve")
     return Chart(chart_filename(sgroup, "scaling"), title, caption + ".",
                  fig, sgroup.workload)
