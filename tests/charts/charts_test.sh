@@ -227,7 +227,7 @@ expect_error "missing file" "^apbench-charts: $tmp/nope.json: No such file or di
   "$tmp/nope.json" --out "$tmp/bad1"
 expect_error "not JSON" "^apbench-charts: $tmp/not.json: not valid JSON: " \
   "$tmp/not.json" --out "$tmp/bad2"
-expect_error "wrong schema" "^apbench-charts: $tmp/schema.json: schema is \"other.results/3\", expected \"apbench.results/1\"" \
+expect_error "wrong schema" "^apbench-charts: $tmp/schema.json: schema is \"other.results/3\", expected \"apbench.results/1\" .* or \"apbench.compare/1\"" \
   "$tmp/schema.json" --out "$tmp/bad3"
 expect_error "JSON array" "^apbench-charts: $tmp/array.json: expected a JSON object" \
   "$tmp/array.json" --out "$tmp/bad4"

@@ -13,7 +13,8 @@ import shutil
 import subprocess
 import sys
 
-from .inputs import PROG, SCHEMA, InputError, Source, load_results
+from .inputs import (
+    COMPARE_SCHEMA, PROG, SCHEMA, InputError, Source, load_results)
 
 MATPLOTLIB_HINT = ("install the Debian package python3-matplotlib "
                    "(scripts/setup.sh does) or pip install matplotlib")
@@ -25,12 +26,14 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Write SVG charts and a Markdown page (charts.md) from "
-                    "apbench results JSON (apbench --json FILE).")
+                    "apbench results JSON (apbench --json FILE) and "
+                    "comparisons (apbench compare --json FILE).")
     parser.add_argument("results", nargs="+", metavar="RESULTS.json",
                         help="apbench results files (schema "
-                             f"{SCHEMA}); each file's runs are charted "
-                             "with its own machine caption; - reads one "
-                             "from standard input")
+                             f"{SCHEMA}) or comparisons (apbench compare "
+                             f"--json, {COMPARE_SCHEMA}); each file's runs "
+                             "are charted with its own machine caption; - "
+                             "reads one from standard input")
     parser.add_argument("--out", metavar="DIR",
                         help="folder for the SVG files and charts.md "
                              "(created if missing)")
@@ -89,9 +92,16 @@ def find_apbench():
     return max(built, key=os.path.getmtime) if built else None
 
 
-def write_page(args):
+def write_page(args, sources):
     """--html: apbench report writes the page from the same files (its
-    tables are apbench's own cells); this tool draws its charts."""
+    tables are apbench's own cells); this tool draws its charts. A
+    comparison has no page: its chart is drawn with --out."""
+    results = [s.path for s in sources if not s.is_compare]
+    if not results:
+        print(f"{PROG}: --html: the page shows results files; "
+              f"{sources[0].path} is a comparison (apbench.compare/1): "
+              "chart it with --out DIR", file=sys.stderr)
+        return 2
     apbench = find_apbench()
     if apbench is None:
         print(f"{PROG}: --html: the page is written by apbench, which was "
@@ -99,7 +109,7 @@ def write_page(args):
               "run: apbench report RESULTS.json --html FILE",
               file=sys.stderr)
         return 2
-    command = [apbench, "report", *args.results, "--html", args.html, "-q"]
+    command = [apbench, "report", *results, "--html", args.html, "-q"]
     status = subprocess.run(command, check=False).returncode
     if status == 0 and args.html != "-" and not args.quiet:
         print(f"{PROG}: wrote {args.html}")
@@ -119,7 +129,7 @@ def main(argv=None):
         print(f"{PROG}: {err}", file=sys.stderr)
         return 2
     if args.html:
-        status = write_page(args)
+        status = write_page(args, sources)
         if status != 0 or not (args.out or args.page_charts):
             return status
     missing = load_matplotlib()

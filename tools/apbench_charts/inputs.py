@@ -13,6 +13,10 @@ PROG = "apbench-charts"
 SCHEMA = "apbench.results/1"
 
 
+# apbench compare --json (docs/compare-schema.md): drawn as a forest plot.
+COMPARE_SCHEMA = "apbench.compare/1"
+
+
 # runs[].strategy_traits.model, in the order apbench lists strategies.
 MODEL_ORDER = ["calling_thread", "event_loop", "event_loop_pool",
                "thread_per_op", "task_pool", "loop_and_pool", "pipeline",
@@ -57,10 +61,16 @@ def load_results(path):
         raise InputError(f"{path}: expected a JSON object with \"schema\": "
                          f"\"{SCHEMA}\", found a JSON {type(doc).__name__}")
     schema = doc.get("schema")
+    if schema == COMPARE_SCHEMA:
+        if not isinstance(doc.get("comparisons"), list):
+            raise InputError(f"{path}: \"comparisons\" is missing or not an "
+                             "array")
+        return doc
     if schema != SCHEMA:
         found = json.dumps(schema) if schema is not None else "no schema key"
         raise InputError(f"{path}: schema is {found}, expected \"{SCHEMA}\" "
-                         "(an apbench --json results file)")
+                         "(an apbench --json results file) or "
+                         f"\"{COMPARE_SCHEMA}\" (apbench compare --json)")
     if not isinstance(doc.get("runs"), list):
         raise InputError(f"{path}: \"runs\" is missing or not an array")
     if doc.get("series") is not None and not isinstance(doc["series"], list):
@@ -128,6 +138,13 @@ class Source:
         self.doc = doc
         self.number = number  # position among the inputs
         self.context = obj(doc.get("context"))
+        # A comparison (apbench compare --json) has no runs of its own.
+        self.is_compare = doc.get("schema") == COMPARE_SCHEMA
+
+
+def results_sources(sources):
+    """The inputs that are results files, not comparisons."""
+    return [s for s in sources if not s.is_compare]
 
 
 class Group:
@@ -163,7 +180,7 @@ def build_groups(sources):
     """Group the runs of all sources; groups keep the order they appear in."""
     groups = {}
     for index, source in enumerate(sources):
-        for run_index, run in enumerate(source.doc["runs"]):
+        for run_index, run in enumerate(source.doc.get("runs") or []):
             run = obj(run)
             workload = run.get("workload")
             if not isinstance(workload, str) \
@@ -276,3 +293,68 @@ def build_series_groups(sources):
 def warn(message):
     """One line on stderr that does not stop the run."""
     print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+class ForkJoinItem:
+    """Fork-join runs of one workload, params and load, from one file, for
+    the per-task cost chart: one bar group per value of a one-axis sweep
+    (--set grain=0,15, or --threads 1,2), else a single group."""
+
+    def __init__(self, source, workload, params, load):
+        self.source = source
+        self.workload = workload
+        self.params = obj(params)  # without the swept parameter
+        self.load = obj(load)
+        self.groups = []  # [(label, [run, ...])], in the file's order
+        self.run_indices = []  # positions of its runs in the file
+        self.number = 1
+
+
+def fork_join_items(sources):
+    """Every file's fork-join runs (those with runs[].fork_join), grouped
+    for the per-task cost chart. A map's runs (two swept axes) are left to
+    the map."""
+    items = {}
+    for index, source in enumerate(sources):
+        for run_index, run in enumerate(source.doc.get("runs") or []):
+            run = obj(run)
+            load = obj(run.get("load"))
+            axes = load.get("sweep_axes")
+            axes = [a for a in axes if isinstance(a, str)] \
+                if isinstance(axes, list) else []
+            if not obj(run.get("fork_join")) or len(axes) > 1 \
+                    or not isinstance(run.get("workload"), str) \
+                    or not isinstance(run.get("strategy"), str):
+                continue
+            params = {k: v for k, v in obj(run.get("params")).items()
+                      if k not in axes}
+            # A --threads sweep has no axis named: its runs differ in threads.
+            threads_swept = load.get("swept") is True and not axes
+            shared = {k: v for k, v in load.items()
+                      if k in ("mode", "ops", "requested_concurrency")
+                      or (k == "threads" and not threads_swept)}
+            key = (index, run["workload"], params_key(params),
+                   params_key(shared))
+            if key not in items:
+                items[key] = ForkJoinItem(source, run["workload"], params,
+                                          shared)
+            item = items[key]
+            if axes:
+                label = ", ".join(f"{a}={obj(run.get('params')).get(a)}"
+                                  for a in axes)
+            elif threads_swept:
+                threads = load.get("threads")
+                label = f"{threads} thread{'' if threads == 1 else 's'}"
+            else:
+                label = ""
+            group = next((g for g in item.groups if g[0] == label), None)
+            if group is None:
+                group = (label, [])
+                item.groups.append(group)
+            if any(r["strategy"] == run["strategy"] for r in group[1]):
+                continue  # apbench writes one per strategy and point
+            group[1].append(run)
+            item.run_indices.append(run_index)
+    result = list(items.values())
+    number_by_workload(result)
+    return result

@@ -6,9 +6,12 @@ import os
 import sys
 
 from .bars import chart_speedup, chart_wall
+from .compare import chart_forests
 from .curves import chart_latency_throughput
+from .forkjoin import chart_task_cost
 from .inputs import (
-    PROG, build_groups, build_map_items, build_series_groups, obj)
+    PROG, build_groups, build_map_items, build_series_groups,
+    fork_join_items, obj, results_sources)
 from .parameter import chart_parameter
 from .regime_map import chart_map
 from .scaling import chart_scaling
@@ -59,7 +62,13 @@ def markdown(charts, sources, prefix):
                  "docs/charts.md explains each chart.")
     lines.append("")
     for source in sources:
-        lines.append(f"- {machine_caption(source)}.")
+        if source.is_compare:
+            pairs = [f"`{obj(c).get('new')}` against `{obj(c).get('base')}`"
+                     for c in source.doc["comparisons"]]
+            lines.append(f"- `{source.name or 'standard input'}`: apbench "
+                         f"compare of {', '.join(pairs) or 'nothing'}.")
+        else:
+            lines.append(f"- {machine_caption(source)}.")
     lines.append("")
     if not charts:
         lines.append("The results hold no successful runs or series to "
@@ -86,6 +95,8 @@ def make_charts(sources, prefix, groups=None, sgroups=None, maps=None):
     """Every chart the inputs support, grouped by workload in input order;
     groups and sgroups: build_groups() and build_series_groups() of the
     sources when the caller has them already."""
+    comparisons = [s for s in sources if s.is_compare]
+    sources = results_sources(sources)
     names = [obj(r).get("strategy") for s in sources for r in s.doc["runs"]]
     names += [obj(x).get("strategy") for s in sources
               for x in s.doc.get("series") or []]
@@ -103,6 +114,11 @@ def make_charts(sources, prefix, groups=None, sgroups=None, maps=None):
             if chart is not None:
                 chart.item = group
                 charts.append(chart)
+    for item in fork_join_items(sources):
+        chart = chart_task_cost(item, palette, prefix)
+        if chart is not None:
+            chart.item = item
+            charts.append(chart)
     for sgroup in sgroups if sgroups is not None \
             else build_series_groups(sources):
         if sgroup.axis == "threads":
@@ -121,6 +137,7 @@ def make_charts(sources, prefix, groups=None, sgroups=None, maps=None):
         if chart is not None:
             chart.item = item
             charts.append(chart)
+    charts += chart_forests(comparisons, prefix)
     order = []
     for chart in charts:
         if chart.workload not in order:

@@ -1,5 +1,6 @@
 """The words and numbers of titles, subtitles, captions and file names."""
 
+import os
 import re
 
 from .inputs import load_mode, num
@@ -12,6 +13,19 @@ def time_unit(seconds):
     if seconds >= 1e-3:
         return "ms", 1e3
     return "µs", 1e6
+
+
+def short_time_unit(seconds):
+    """time_unit() down to ns: the cost of one task is often below 1 µs."""
+    if seconds < 1e-6:
+        return "ns", 1e9
+    return time_unit(seconds)
+
+
+def fmt_short_time(seconds):
+    """Three significant digits with a unit down to ns: "56.3 ns"."""
+    unit, scale = short_time_unit(abs(seconds)) if seconds else ("s", 1.0)
+    return f"{seconds * scale:#.3g}".rstrip(".") + f" {unit}"
 
 
 def fmt_time(seconds):
@@ -105,9 +119,35 @@ def describe_group(group):
     return "; ".join(p for p in parts if p)
 
 
+def merged_hosts(source):
+    """[(host, cores, file)] of a file of apbench merge --by host, from its
+    context.shards; [] for any other file."""
+    ctx = source.context
+    if ctx.get("merged_by") != "host":
+        return []
+    hosts = []
+    for shard in ctx.get("shards") or []:
+        shard = shard if isinstance(shard, dict) else {}
+        cores = shard.get("cores")
+        hosts.append((str(shard.get("host") or "?"),
+                      cores if isinstance(cores, int) else None,
+                      os.path.basename(str(shard.get("file") or "?"))))
+    return hosts
+
+
 def machine_caption(source):
     """Where the numbers come from: printed at the bottom of every chart."""
     ctx = source.context
+    hosts = merged_hosts(source)
+    if hosts:  # apbench merge --by host: whose runs are whose
+        parts = ["merged by host: " + ", ".join(
+            f"{h} ({c} cores, {f})" if c else f"{h} ({f})"
+            for h, c, f in hosts)]
+        if ctx.get("build_type"):
+            parts.append(f"{ctx['build_type']} build")
+        if source.name:
+            parts.append(f"from {source.name}")
+        return "Machines: " + ", ".join(parts)
     parts = []
     if ctx.get("cpu_model"):
         parts.append(str(ctx["cpu_model"]))
