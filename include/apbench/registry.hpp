@@ -70,7 +70,8 @@ class Registry {
 // Registers workload class T, which must have `static WorkloadInfo info()`
 // and be default-constructible. Use at namespace scope in a .cpp file.
 #define APB_REGISTER_WORKLOAD(T)                                             \
-  [[maybe_unused]] static const bool APB_CONCAT(apb_registered_, __LINE__) = \
+  [[maybe_unused]] static const bool APB_CONCAT(apb_registered_,             \
+                                                __COUNTER__) =               \
       ::apb::Registry::instance().add_workload(                              \
           T::info(), [] { return std::unique_ptr<::apb::Workload>(new T); }, \
           APB_TU_OPTIMIZED)
@@ -79,6 +80,6 @@ class Registry {
 // constructible): `apbench --strategy` then knows it by T's name(), and the
 // analysis, advice and charts by its traits(). Use at namespace scope in a
 // .cpp file linked whole into the executable (see docs/extending.md).
-#define APB_REGISTER_STRATEGY(T)                                           \
-  [[maybe_unused]] static const bool APB_CONCAT(apb_strategy_, __LINE__) = \
+#define APB_REGISTER_STRATEGY(T)                                              \
+  [[maybe_unused]] static const bool APB_CONCAT(apb_strategy_, __COUNTER__) = \
       ::apb::Registry::instance().add_strategy(std::make_unique<T>())

@@ -152,4 +152,5 @@ bool add_reporter(Reporter reporter);
 #define APB_REPORTER_CONCAT(a, b) APB_REPORTER_CONCAT_INNER(a, b)
 #define APB_REGISTER_REPORTER(...)                        \
   [[maybe_unused]] static const bool APB_REPORTER_CONCAT( \
-      apb_reporter_registered_, __LINE__) = ::apb::add_reporter(__VA_ARGS__)
+      apb_reporter_registered_, __COUNTER__) =            \
+      ::apb::add_reporter(__VA_ARGS__)

@@ -24,7 +24,7 @@
 namespace apb::cli {
 namespace {
 
-constexpr const char* kFooter = R"(
+constexpr const char* kCompareFooter = R"(
 Runs match when workload, strategy, parameters and load are equal (the
 comparison key); swept runs are compared as series (knees, maximum
 throughput). With more than two files, each is compared with the first.
@@ -131,7 +131,7 @@ int compare(int argc, char** argv) {
       "apbench compare: did my change make it slower? Matches the runs of "
       "results files (apbench --json) and tests each change.",
       "apbench compare"};
-  app.footer(kFooter);
+  app.footer(kCompareFooter);
   app.formatter(std::make_shared<WrappingFormatter>(terminal_width()));
   std::vector<std::string> files;
   CompareOptions options;

@@ -25,7 +25,7 @@
 namespace apb::cli {
 namespace {
 
-constexpr const char* kFooter = R"(
+constexpr const char* kMergeFooter = R"(
 By shard (the default): the files are the shards of one load (apbench
 --shard I/N, or --shards N in a Slurm array or a Kubernetes Indexed Job),
 every shard once. Latency histograms add bucket by bucket (percentiles are
@@ -68,7 +68,7 @@ int merge(int argc, char** argv) {
       "Merge results files: the shards of one load, or one run "
       "per host.",
       "apbench merge");
-  app.footer(kFooter);
+  app.footer(kMergeFooter);
   app.get_formatter()->column_width(30);
   std::vector<std::string> files;
   std::string by = "shard", hosts, spread = "1s";

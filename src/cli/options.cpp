@@ -17,7 +17,7 @@ namespace apb::cli {
 
 namespace {
 
-constexpr const char* kFooter = R"(
+constexpr const char* kRunFooter = R"(
 Values take units: durations ns us ms s min h (500ms), sizes B KiB MiB (4KiB),
 counts plain or with k/M (10k). --rate and --concurrency take a list
 (100,200,400) or a log-spaced range (100..10k = 10 points, 100..10k:20).
@@ -43,7 +43,7 @@ ParseOutcome parse_options(int argc, char** argv, Options& o) {
       "apbench: compare async (Asio coroutines), parallel (oneTBB) and "
       "hybrid execution of the same workloads, against the physical limit.",
       "apbench"};
-  std::string footer = kFooter;
+  std::string footer = kRunFooter;
   footer += "\n\nSubcommands:";
   for (const auto& sub : subcommands()) {
     footer += fmt::format("\n  apbench {}", sub.usage);

@@ -20,7 +20,7 @@
 namespace apb::cli {
 namespace {
 
-constexpr const char* kFooter = R"(
+constexpr const char* kReportFooter = R"(
 Examples:
   apbench report results.json                      # the console report again
   apbench report results.json --html results.html  # the page, charts inline
@@ -30,7 +30,7 @@ Exit status: 0; 1 when an output cannot be written; 2 for bad input.)";
 int report(int argc, char** argv) {
   CLI::App app("Write saved results again, with any reporter.",
                "apbench report");
-  app.footer(kFooter);
+  app.footer(kReportFooter);
   app.get_formatter()->column_width(30);
   std::vector<std::string> files;
   bool no_color = false, quiet = false;

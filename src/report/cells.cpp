@@ -94,6 +94,14 @@ std::vector<std::size_t> errors_beside_speed(std::vector<std::size_t> order,
   return order;
 }
 
+std::vector<std::size_t> column_order(std::size_t columns, bool errors,
+                                      std::size_t speed,
+                                      std::size_t errors_column) {
+  std::vector<std::size_t> order(columns);
+  for (std::size_t i = 0; i < columns; ++i) order[i] = i;
+  return errors ? errors_beside_speed(order, speed, errors_column) : order;
+}
+
 std::string errors_text(const RunResult& run) {
   if (run.errors == 0) return "0";
   return fmt::format("{} ({})", run.errors, format_error_rate(error_rate(run)));

@@ -61,6 +61,12 @@ std::vector<std::size_t> errors_beside_speed(std::vector<std::size_t> order,
                                              std::size_t speed,
                                              std::size_t errors);
 
+// Every column of `columns`; with `errors`, the errors column (with its
+// share of the ops) right after the speed, as errors_beside_speed.
+std::vector<std::size_t> column_order(std::size_t columns, bool errors,
+                                      std::size_t speed,
+                                      std::size_t errors_column);
+
 // A run's failed ops and their share of its finished ops: "48 (12.0 %)";
 // "0" when none failed.
 std::string errors_text(const RunResult& run);

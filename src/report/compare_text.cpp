@@ -95,8 +95,8 @@ std::string change_text(double base, double candidate) {
 }
 
 // Lines of at most `width` columns, each starting with `indent`.
-std::vector<std::string> wrap(const std::string& text, std::size_t indent,
-                              std::size_t width) {
+std::vector<std::string> wrap_indented(const std::string& text,
+                                       std::size_t indent, std::size_t width) {
   std::vector<std::string> lines;
   std::string line(indent, ' ');
   std::size_t used = indent;
@@ -127,7 +127,8 @@ std::vector<std::string> wrap(const std::string& text, std::size_t indent,
 
 void print_wrapped(std::ostream& out, const std::string& text,
                    std::size_t indent) {
-  for (const auto& line : wrap(text, indent, kWidth)) out << line << '\n';
+  for (const auto& line : wrap_indented(text, indent, kWidth))
+    out << line << '\n';
 }
 
 void console_file(std::ostream& out, const FileComparison& f,

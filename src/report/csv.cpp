@@ -77,13 +77,13 @@ std::string field(std::string_view text) {
 }
 
 // Shortest text that reads back as the same double; empty when not finite.
-std::string number(double value) {
+std::string csv_number(double value) {
   if (!std::isfinite(value)) return {};
   return fmt::format("{}", value);
 }
 
-std::string number(const std::optional<double>& value) {
-  return value ? number(*value) : std::string();
+std::string csv_number(const std::optional<double>& value) {
+  return value ? csv_number(*value) : std::string();
 }
 
 void write_row(std::ostream& out, const std::vector<std::string>& fields) {
@@ -97,8 +97,8 @@ void write_row(std::ostream& out, const std::vector<std::string>& fields) {
 std::vector<std::string> run_fields(const RunResult& run) {
   const bool measured = run.status == RunStatus::ok || !run.repetitions.empty();
   const bool latency = measured && run.latency_s.count > 0;
-  auto m = [&](double value) { return measured ? number(value) : ""; };
-  auto l = [&](double value) { return latency ? number(value) : ""; };
+  auto m = [&](double value) { return measured ? csv_number(value) : ""; };
+  auto l = [&](double value) { return latency ? csv_number(value) : ""; };
 
   std::string params;
   for (const auto& [name, value] : run.params) {
@@ -130,17 +130,17 @@ std::vector<std::string> run_fields(const RunResult& run) {
       l(run.latency_s.max),
       l(run.latency_s.mean),
       m(run.cpu_utilization),
-      number(run.ideal_s),
-      number(run.efficiency),
-      number(run.speedup_vs_sequential),
+      csv_number(run.ideal_s),
+      csv_number(run.efficiency),
+      csv_number(run.speedup_vs_sequential),
       std::to_string(run.errors),
       m(error_rate(run)),
       run.checksum ? checksum_text(*run.checksum) : std::string(),
       field(to_string(run.load.mode)),
-      run.load.open() ? number(run.load.rate) : std::string(),
+      run.load.open() ? csv_number(run.load.rate) : std::string(),
       std::to_string(run.dropped),
-      run.service_time_s && latency ? number(run.service_time_s->p50) : "",
-      run.service_time_s && latency ? number(run.service_time_s->p99) : "",
+      run.service_time_s && latency ? csv_number(run.service_time_s->p50) : "",
+      run.service_time_s && latency ? csv_number(run.service_time_s->p99) : "",
       field(axes_text(run.sweep_axes)),
   };
 }

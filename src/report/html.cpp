@@ -24,7 +24,7 @@ namespace {
 
 using report_detail::measured;
 
-std::string escape(std::string_view text) {
+std::string html_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -76,7 +76,7 @@ std::string prose(std::string_view text) {
     }
     joined += text[i];
   }
-  return escape(joined);
+  return html_escape(joined);
 }
 
 constexpr std::string_view kStyle = R"(
@@ -145,22 +145,12 @@ constexpr std::string_view kLegend =
     "the ops that succeeded.";
 
 // The console's column titles, shortened as it shortens them.
-const std::vector<std::string>& closed_loop_titles() {
+const std::vector<std::string>& html_closed_loop_titles() {
   static const std::vector<std::string> titles = {
       "strategy",       "wall median", "95% CI", "speed-up", "efficiency",
       "throughput",     "p50",         "p99",    "max",      "CPU",
       "ctx sw vol/inv", "peak mem",    "errors"};
   return titles;
-}
-
-std::vector<std::size_t> column_order(std::size_t columns, bool errors,
-                                      std::size_t speed,
-                                      std::size_t errors_column) {
-  std::vector<std::size_t> order(columns);
-  for (std::size_t i = 0; i < columns; ++i) order[i] = i;
-  return errors
-             ? report_detail::errors_beside_speed(order, speed, errors_column)
-             : order;
 }
 
 struct Cell {
@@ -174,7 +164,7 @@ std::string table(const std::vector<std::string>& titles,
                   const std::vector<std::string>& row_classes = {}) {
   std::string out = "<div class=\"scroll\"><table><thead><tr>";
   for (const auto& t : titles)
-    out += "<th scope=\"col\">" + escape(t) + "</th>";
+    out += "<th scope=\"col\">" + html_escape(t) + "</th>";
   out += "</tr></thead><tbody>";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string& cls = i < row_classes.size() ? row_classes[i] : "";
@@ -186,17 +176,18 @@ std::string table(const std::vector<std::string>& titles,
   return out + "</tbody></table></div>";
 }
 
-Cell text_cell(std::string_view text) { return {escape(text), ""}; }
+Cell text_cell(std::string_view text) { return {html_escape(text), ""}; }
 
 std::string run_rows(const std::vector<const RunResult*>& runs) {
   const bool open = runs.front()->load.open();
   const bool errors = report_detail::any_errors(runs);
   const auto& all_titles =
-      open ? report_detail::open_loop_titles() : closed_loop_titles();
-  const auto order = open ? column_order(all_titles.size(), errors,
+      open ? report_detail::open_loop_titles() : html_closed_loop_titles();
+  const auto order =
+      open ? report_detail::column_order(all_titles.size(), errors,
                                          report_detail::kAchievedColumn,
                                          report_detail::kOpenErrorsColumn)
-                          : column_order(all_titles.size(), errors,
+           : report_detail::column_order(all_titles.size(), errors,
                                          report_detail::kThroughputColumn,
                                          report_detail::kErrorsColumn);
   std::vector<std::string> titles;
@@ -207,8 +198,8 @@ std::string run_rows(const std::vector<const RunResult*>& runs) {
   for (const RunResult* run : runs) {
     if (!measured(*run)) {
       const std::string status(to_string(run->status));
-      std::string text = "<strong>" + escape(status) + "</strong>";
-      if (!run->reason.empty()) text += " \u2014 " + escape(run->reason);
+      std::string text = "<strong>" + html_escape(status) + "</strong>";
+      if (!run->reason.empty()) text += " \u2014 " + html_escape(run->reason);
       rows.push_back({text_cell(run->strategy),
                       {text, fmt::format(" class=\"status {}\" colspan=\"{}\"",
                                          status == "failed" ? "failed" : "na",
@@ -344,7 +335,8 @@ std::string context_block(const RunContext& c) {
   std::string rows;
   auto add = [&](std::string_view label, const std::string& value) {
     if (!value.empty())
-      rows += "<dt>" + escape(label) + "</dt><dd>" + escape(value) + "</dd>";
+      rows += "<dt>" + html_escape(label) + "</dt><dd>" + html_escape(value) +
+              "</dd>";
   };
   add("date", c.date);
   add("host", c.host);
@@ -359,8 +351,8 @@ std::string context_block(const RunContext& c) {
     libraries += (libraries.empty() ? "" : ", ") + name + " " + version;
   add("libraries", libraries);
   if (!c.command_line.empty())
-    rows +=
-        "<dt>command</dt><dd><code>" + escape(c.command_line) + "</code></dd>";
+    rows += "<dt>command</dt><dd><code>" + html_escape(c.command_line) +
+            "</code></dd>";
   return "<div class=\"context\"><dl>" + rows + "</dl></div>";
 }
 
@@ -493,10 +485,11 @@ void write_html_page(std::ostream& out, const std::vector<HtmlSource>& sources,
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const Results& results = *sources[i].results;
     if (sources.size() > 1)
-      body += "<h2>" +
-              escape(sources[i].name.empty() ? fmt::format("results {}", i + 1)
-                                             : sources[i].name) +
-              "</h2>\n";
+      body +=
+          "<h2>" +
+          html_escape(sources[i].name.empty() ? fmt::format("results {}", i + 1)
+                                              : sources[i].name) +
+          "</h2>\n";
     body += context_block(results.context) + "\n";
     if (const std::string w = report_detail::unoptimized_warning(results);
         !w.empty())
@@ -526,7 +519,7 @@ void write_html_page(std::ostream& out, const std::vector<HtmlSource>& sources,
   if (!notice.empty())
     out << "<p class=\"notice\" id=\"charts-missing\">" << prose(notice)
         << "</p>\n";
-  out << "<p class=\"legend\">" << escape(kLegend) << "</p>\n";
+  out << "<p class=\"legend\">" << html_escape(kLegend) << "</p>\n";
   if (!nav.empty()) out << "<nav><ol>" << nav << "</ol></nav>\n";
   out << "</header>\n<main>\n" << body << "</main>\n</body>\n</html>\n";
 }

@@ -22,7 +22,7 @@ using report_detail::measured;
 
 // Text safe inside a table cell or a list item: one line, Markdown
 // punctuation escaped.
-std::string escape(std::string_view text) {
+std::string markdown_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     if (c == '\n' || c == '\r' || c == '\t') {
@@ -50,7 +50,7 @@ std::string code(std::string_view text) {
   return escaped;
 }
 
-const std::vector<std::string>& closed_loop_titles() {
+const std::vector<std::string>& markdown_closed_loop_titles() {
   static const std::vector<std::string> titles = {"strategy",
                                                   "wall (median)",
                                                   "95% CI",
@@ -77,18 +77,6 @@ std::vector<std::string> ordered(const std::vector<std::string>& cells,
   return out;
 }
 
-// Every column; the errors (with their share of the ops) right after the
-// speed when some run of the table failed ops.
-std::vector<std::size_t> column_order(std::size_t columns, bool errors,
-                                      std::size_t speed,
-                                      std::size_t errors_column) {
-  std::vector<std::size_t> order(columns);
-  for (std::size_t i = 0; i < columns; ++i) order[i] = i;
-  return errors
-             ? report_detail::errors_beside_speed(order, speed, errors_column)
-             : order;
-}
-
 void write_row(std::ostream& out, const std::vector<std::string>& cells) {
   out << '|';
   for (const auto& cell : cells) out << ' ' << cell << " |";
@@ -103,23 +91,24 @@ void write_header(std::ostream& out, const std::vector<std::string>& titles) {
 }
 
 void write_curve(std::ostream& out, const report_detail::CurveTable& table) {
-  out << "## " << escape(table.title) << "\n\n";
+  out << "## " << markdown_escape(table.title) << "\n\n";
   write_header(out, table.header);
   for (const auto& row : table.rows) {
     std::vector<std::string> cells;
-    for (const auto& cell : row) cells.push_back(escape(cell));
+    for (const auto& cell : row) cells.push_back(markdown_escape(cell));
     write_row(out, cells);
   }
   out << '\n';
-  for (const auto& note : table.footnotes) out << "- " << escape(note) << '\n';
+  for (const auto& note : table.footnotes)
+    out << "- " << markdown_escape(note) << '\n';
   if (!table.footnotes.empty()) out << '\n';
 }
 
 std::vector<std::string> run_cells(const RunResult& run, bool best) {
-  const std::string name = escape(run.strategy);
+  const std::string name = markdown_escape(run.strategy);
   if (!measured(run)) {
     std::string status = fmt::format("**{}**", to_string(run.status));
-    if (!run.reason.empty()) status += ": " + escape(run.reason);
+    if (!run.reason.empty()) status += ": " + markdown_escape(run.reason);
     std::vector<std::string> cells = {name, status};
     cells.resize(kColumnCount);
     return cells;
@@ -133,7 +122,7 @@ std::vector<std::string> run_cells(const RunResult& run, bool best) {
 
 void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
   const RunResult& first = *runs.front();
-  out << fmt::format("## {} ({})\n\n", escape(first.workload),
+  out << fmt::format("## {} ({})\n\n", markdown_escape(first.workload),
                      to_string(first.kind));
 
   std::vector<std::string> facts;
@@ -144,7 +133,8 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
         "open loop at {} for {} ({} arrivals, at most {} in flight)",
         report_detail::ops_rate(first.load.rate),
         format_duration(first.load.duration_s),
-        escape(to_string(first.load.arrival)), first.load.max_in_flight));
+        markdown_escape(to_string(first.load.arrival)),
+        first.load.max_in_flight));
   else
     facts.push_back("concurrency " + report_detail::concurrency_text(first));
   if (const RunResult* sample = report_detail::first_measured(runs))
@@ -168,14 +158,14 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
   if (open) {
     // Latency from the due time beside service time from the start.
     const auto& titles = report_detail::open_loop_titles();
-    const auto order =
-        column_order(titles.size(), errors, report_detail::kAchievedColumn,
-                     report_detail::kOpenErrorsColumn);
+    const auto order = report_detail::column_order(
+        titles.size(), errors, report_detail::kAchievedColumn,
+        report_detail::kOpenErrorsColumn);
     write_header(out, ordered(titles, order));
     for (const RunResult* run : runs) {
       if (measured(*run)) {
         write_row(out, ordered(report_detail::open_loop_cells(
-                                   *run, escape(run->strategy)),
+                                   *run, markdown_escape(run->strategy)),
                                order));
       } else {
         // The status spans from the second column: kept there.
@@ -185,10 +175,10 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
       }
     }
   } else {
-    const auto order =
-        column_order(kColumnCount, errors, report_detail::kThroughputColumn,
-                     report_detail::kErrorsColumn);
-    write_header(out, ordered(closed_loop_titles(), order));
+    const auto order = report_detail::column_order(
+        kColumnCount, errors, report_detail::kThroughputColumn,
+        report_detail::kErrorsColumn);
+    write_header(out, ordered(markdown_closed_loop_titles(), order));
     const RunResult* best = report_detail::fastest(runs);
     for (const RunResult* run : runs)
       write_row(out, measured(*run)
@@ -204,7 +194,8 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
     std::string list;
     for (const RunResult* run : differing) {
       if (!list.empty()) list += ", ";
-      list += escape(run->strategy) + " " + code(checksum_text(*run->checksum));
+      list += markdown_escape(run->strategy) + " " +
+              code(checksum_text(*run->checksum));
     }
     items.push_back("**Warning:** strategies computed different checksums: " +
                     list);
@@ -213,29 +204,31 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
     if (run->checksum_mismatch)
       items.push_back(fmt::format(
           "**Warning:** {}: repetitions computed different checksums",
-          escape(run->strategy)));
+          markdown_escape(run->strategy)));
   }
   for (const RunResult* run : runs)
     if (auto text = report_detail::stages_text(*run); !text.empty())
       items.push_back(fmt::format("Stages per op, {}: {}",
-                                  escape(run->strategy), escape(text)));
+                                  markdown_escape(run->strategy),
+                                  markdown_escape(text)));
   if (const auto fj = report_detail::fork_join_text(runs)) {
-    std::string item = "Fork-join: " + escape(fj->tree);
+    std::string item = "Fork-join: " + markdown_escape(fj->tree);
     if (!fj->per_task.empty()) item += "; overhead per task:";
     for (std::size_t i = 0; i < fj->per_task.size(); ++i)
-      item += (i == 0 ? " " : ", ") + escape(fj->per_task[i]);
+      item += (i == 0 ? " " : ", ") + markdown_escape(fj->per_task[i]);
     items.push_back(item);
   }
   for (const RunResult* run : runs)
     for (const auto& d : run->diagnoses)
-      items.push_back(fmt::format("**{}** ({}): {}", escape(d.kind),
-                                  escape(run->strategy), escape(d.message)));
+      items.push_back(fmt::format("**{}** ({}): {}", markdown_escape(d.kind),
+                                  markdown_escape(run->strategy),
+                                  markdown_escape(d.message)));
   for (const RunResult* run : runs) {
     if (run->errors == 0 && run->error_messages.empty()) continue;
     const auto messages = report_detail::messages_by_count(*run);
-    std::string item =
-        fmt::format("Errors in {}: {} failed op{}", escape(run->strategy),
-                    run->errors, run->errors == 1 ? "" : "s");
+    std::string item = fmt::format("Errors in {}: {} failed op{}",
+                                   markdown_escape(run->strategy), run->errors,
+                                   run->errors == 1 ? "" : "s");
     if (run->errors > 0)
       item += fmt::format(", {} of {}", format_error_rate(error_rate(*run)),
                           run->errors + ops_succeeded(*run));
@@ -243,7 +236,7 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
         std::min(messages.size(), report_detail::kMaxErrorMessages);
     for (std::size_t i = 0; i < shown; ++i) {
       item += fmt::format("{} {} x {}", i == 0 ? ":" : ";", messages[i].second,
-                          escape(messages[i].first));
+                          markdown_escape(messages[i].first));
     }
     if (messages.size() > shown)
       item += fmt::format("; and {} more", messages.size() - shown);
@@ -253,7 +246,8 @@ void write_table(std::ostream& out, const std::vector<const RunResult*>& runs) {
   for (const auto& note : report_detail::table_notes(runs)) {
     if (!notes.empty()) notes += ", ";
     notes += code(note.name + "=" + note.value);
-    if (note.strategy) notes += fmt::format(" ({})", escape(*note.strategy));
+    if (note.strategy)
+      notes += fmt::format(" ({})", markdown_escape(*note.strategy));
   }
   if (!notes.empty()) items.push_back("Notes: " + notes);
   for (const auto& item : items) out << "- " << item << '\n';
@@ -269,7 +263,8 @@ void write_markdown(std::ostream& out, const Results& results) {
   std::vector<std::string> context;
   auto add = [&](std::string_view label, const std::string& value) {
     if (!value.empty())
-      context.push_back(fmt::format("**{}** {}", label, escape(value)));
+      context.push_back(
+          fmt::format("**{}** {}", label, markdown_escape(value)));
   };
   add("date", c.date);
   add("host", c.host);
@@ -286,7 +281,7 @@ void write_markdown(std::ostream& out, const Results& results) {
     out << "Command: " << code(c.command_line) << "\n\n";
   if (const std::string w = report_detail::unoptimized_warning(results);
       !w.empty())
-    out << "**" << escape(w) << "**\n\n";
+    out << "**" << markdown_escape(w) << "**\n\n";
   out << "Wall: median over repetitions; 95% CI: of the mean wall time; "
          "speed-up: against `sequential`; efficiency: ideal / wall; CPU: "
          "share of all cores; latencies per op; context switches per "
@@ -308,7 +303,7 @@ void write_markdown(std::ostream& out, const Results& results) {
     write_table(out, table);
     for (const auto& a : results.advice)
       if (a.first_run == index)
-        out << "**Advice:** " << escape(a.text) << "\n\n";
+        out << "**Advice:** " << markdown_escape(a.text) << "\n\n";
   }
 
   for (const RegimeMap& map : results.maps)
@@ -317,7 +312,7 @@ void write_markdown(std::ostream& out, const Results& results) {
   if (!results.summary.empty()) {
     out << "## Summary\n\n";
     for (const auto& line : results.summary)
-      out << "- " << escape(line) << '\n';
+      out << "- " << markdown_escape(line) << '\n';
   }
 }
 

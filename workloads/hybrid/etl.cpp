@@ -17,9 +17,9 @@ namespace {
 using namespace std::chrono;
 namespace asio = apb::asio;
 
-constexpr std::size_t kPieces = 16;
+constexpr std::size_t kEtlPieces = 16;
 
-enum StageIndex : std::size_t { kRead = 0, kTransform = 1, kWrite = 2 };
+enum EtlStage : std::size_t { kRead = 0, kTransform = 1, kWrite = 2 };
 
 class EtlWorkload final : public apb::PipelineWorkload<> {
  public:
@@ -80,12 +80,12 @@ class EtlWorkload final : public apb::PipelineWorkload<> {
 
   std::size_t cpu_items(const apb::OpContext&, const apb::NoOpState&,
                         std::size_t) const override {
-    return kPieces;
+    return kEtlPieces;
   }
   // The item's transform digest: the busy kernel seeded by the op's seed.
   std::uint64_t cpu_kernel(const apb::OpContext& op, const apb::NoOpState&,
                            std::size_t, apb::IndexRange range) override {
-    return apb::busy_kernel(iterations_, kPieces, op.seed())(range);
+    return apb::busy_kernel(iterations_, kEtlPieces, op.seed())(range);
   }
 
  private:

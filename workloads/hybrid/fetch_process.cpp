@@ -19,7 +19,7 @@ namespace {
 using namespace std::chrono;
 namespace asio = apb::asio;
 
-constexpr std::size_t kPieces = 64;
+constexpr std::size_t kFetchProcessPieces = 64;
 
 class FetchProcessWorkload final : public apb::PipelineWorkload<> {
  public:
@@ -83,11 +83,11 @@ class FetchProcessWorkload final : public apb::PipelineWorkload<> {
 
   std::size_t cpu_items(const apb::OpContext&, const apb::NoOpState&,
                         std::size_t) const override {
-    return kPieces;
+    return kFetchProcessPieces;
   }
   std::uint64_t cpu_kernel(const apb::OpContext& op, const apb::NoOpState&,
                            std::size_t, apb::IndexRange range) override {
-    return apb::busy_kernel(iterations_, kPieces, op.seed())(range);
+    return apb::busy_kernel(iterations_, kFetchProcessPieces, op.seed())(range);
   }
 
  private:

@@ -32,7 +32,7 @@ namespace asio = apb::asio;
 constexpr std::size_t kPiecesPerItem = 16;
 constexpr std::int64_t kMaxFanout = 1024;
 
-enum StageIndex : std::size_t { kFetch = 0, kProcess = 1, kRespond = 2 };
+enum WebApiStage : std::size_t { kFetch = 0, kProcess = 1, kRespond = 2 };
 
 class WebApiWorkload final : public apb::PipelineWorkload<> {
  public:

@@ -27,7 +27,9 @@ namespace fs = std::filesystem;
 constexpr const char* kDirPrefix = "apbench-io-file-";
 constexpr std::uint64_t kDigestMul = 0x9e3779b97f4a7c15ULL;
 
-std::string errno_text(int err) { return std::generic_category().message(err); }
+std::string file_errno_text(int err) {
+  return std::generic_category().message(err);
+}
 
 std::uint64_t word_of(std::uint64_t file_seed, std::uint64_t j) {
   return apb::mix64(file_seed + j);
@@ -64,8 +66,8 @@ void write_all(int fd, const unsigned char* data, std::size_t n,
     const ssize_t w = ::write(fd, data, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      throw std::runtime_error(
-          fmt::format("cannot write {}: {}", path.string(), errno_text(errno)));
+      throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(),
+                                           file_errno_text(errno)));
     }
     data += w;
     n -= static_cast<std::size_t>(w);
@@ -124,7 +126,7 @@ void FileSet::create() {
           .string();
   if (mkdtemp(pattern.data()) == nullptr)
     throw std::runtime_error(fmt::format("cannot create a directory {}: {}",
-                                         pattern, errno_text(errno)));
+                                         pattern, file_errno_text(errno)));
   const fs::path dir = pattern;
   try {
     files_.reserve(spec_.count);
@@ -137,8 +139,8 @@ void FileSet::create() {
       file.fd =
           ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       if (file.fd < 0)
-        throw std::runtime_error(fmt::format("cannot create {}: {}",
-                                             path.string(), errno_text(errno)));
+        throw std::runtime_error(fmt::format(
+            "cannot create {}: {}", path.string(), file_errno_text(errno)));
       files_.push_back(file);  // closed by close_all() from here on
       // Nameless from now on: the descriptor keeps the data.
       ::unlink(path.c_str());
