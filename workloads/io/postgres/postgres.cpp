@@ -72,6 +72,13 @@ class PostgresWorkload final : public apb::Workload {
               "100000",
               "rows the server sums per query (query=aggregate)",
               {}},
+             {"protocol",
+              apb::ParamType::choice,
+              "prepared",
+              "prepared: each connection prepares the statement once "
+              "(pgbench -M prepared); extended: its text with every query "
+              "(PQsendQueryParams, pgbench -M extended)",
+              {"prepared", "extended"}},
              {"connections",
               apb::ParamType::integer,
               "64",
@@ -213,6 +220,7 @@ class PostgresWorkload final : public apb::Workload {
  private:
   void read_params(const apb::Params& params) {
     query_ = params.text("query");
+    prepared_ = params.text("protocol") == "prepared";
     delay_ = params.duration("delay");
     rows_ = params.integer("rows");
     scan_ = params.integer("scan");
@@ -276,13 +284,20 @@ class PostgresWorkload final : public apb::Workload {
 
   pg::Query make_query(const apb::OpContext& op) const {
     if (query_ == "sleep")
-      return {"SELECT pg_sleep($1::float8)", {delay_text_}};
+      return {"apbench_sleep",
+              "SELECT pg_sleep($1::float8)",
+              {delay_text_},
+              prepared_};
     if (query_ == "lookup")
-      return {lookup_sql_.c_str(), {std::to_string(lookup_key(op))}};
-    return {
-        "SELECT sum((g::bigint * 7919) % 1000003) FROM "
-        "generate_series(1, $1::integer) g",
-        {std::to_string(scan_)}};
+      return {"apbench_lookup",
+              lookup_sql_.c_str(),
+              {std::to_string(lookup_key(op))},
+              prepared_};
+    return {"apbench_aggregate",
+            "SELECT sum((g::bigint * 7919) % 1000003) FROM "
+            "generate_series(1, $1::integer) g",
+            {std::to_string(scan_)},
+            prepared_};
   }
 
   // The answer checked; what the op adds to the run's checksum.
@@ -311,6 +326,7 @@ class PostgresWorkload final : public apb::Workload {
   nanoseconds delay_{}, op_timeout_{};
   std::int64_t rows_ = 0, scan_ = 0, expected_sum_ = 0;
   std::size_t connections_ = 1;
+  bool prepared_ = true;
   pg::PrivateServer* server_ = nullptr;
   AsyncPool async_pool_;
   BlockingPool blocking_pool_;
