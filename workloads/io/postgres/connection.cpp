@@ -24,7 +24,8 @@ std::string first_line(const char* message) {
   return text.empty() ? "no message from libpq" : text;
 }
 
-// A failed connection attempt: refused credentials or anything else.
+}  // namespace
+
 OpError connect_error(PGconn* conn) {
   const std::string message = first_line(PQerrorMessage(conn));
   const bool auth = message.find("authentication") != std::string::npos ||
@@ -39,11 +40,15 @@ OpError gone_error(PGconn* conn, const char* what) {
                  fmt::format("{}: {}", what, first_line(PQerrorMessage(conn))));
 }
 
+namespace {
+
 std::vector<const char*> values_of(const Query& query) {
   std::vector<const char*> values;
   for (const auto& p : query.params) values.push_back(p.c_str());
   return values;
 }
+
+}  // namespace
 
 // The connection string as libpq's "dbname" with expansion: a URI
 // (postgresql://...) or key=value pairs, plus our own settings.
@@ -58,8 +63,6 @@ PGconn* start_connect(const std::string& conninfo, bool blocking,
   return blocking ? PQconnectdbParams(keys, values, 1)
                   : PQconnectStartParams(keys, values, 1);
 }
-
-}  // namespace
 
 bool PreparedNames::contains(std::string_view name) const {
   return std::find(names_.begin(), names_.end(), name) != names_.end();

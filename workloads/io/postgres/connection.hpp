@@ -113,6 +113,17 @@ class BlockingConnection {
   PreparedNames prepared_;
 };
 
+// libpq helpers shared by the connections.
+// Starts connecting to `conninfo` (a URI or key=value pairs): at once
+// (blocking) or to be driven by PQconnectPoll; nullptr when out of memory.
+PGconn* start_connect(const std::string& conninfo, bool blocking,
+                      std::chrono::nanoseconds limit);
+// A failed connection attempt, by cause: auth (refused credentials) or
+// connect (anything else).
+OpError connect_error(PGconn* conn);
+// The server gone (reset), with libpq's message after `what`.
+OpError gone_error(PGconn* conn, const char* what);
+
 // A short-lived blocking connection for set-up and tear-down statements:
 // throws std::runtime_error with libpq's message on any failure.
 void run_setup_statement(const std::string& conninfo, const std::string& sql);
