@@ -304,7 +304,8 @@ void run_setup_statement(const std::string& conninfo, const std::string& sql) {
     throw std::runtime_error("cannot connect: " + message);
   }
   // "already exists, skipping" and the like: not for the console.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   Result result(PQexec(conn, sql.c_str()));
   const bool ok = result && (PQresultStatus(result.get()) == PGRES_COMMAND_OK ||
                              PQresultStatus(result.get()) == PGRES_TUPLES_OK);
