@@ -112,7 +112,7 @@ expect_usage --set connections=251
   --json killed.json >killed.out 2>killed.err &
 pid=$!
 server=
-for _ in $(seq 200); do
+for _ in $(seq 600); do # (a loaded machine may take long to get there)
   server=$(pgrep -f "postgres -D ${TMPDIR:-/tmp}/apbench-postgres-$pid-" | head -1)
   [ -n "$server" ] && [ "$(pgrep -P "$server" -f "SELECT" | wc -l)" -ge 2 ] && break
   sleep 0.05
