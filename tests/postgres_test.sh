@@ -23,35 +23,72 @@ fi
 servers_of() { pgrep -f "apbench-postgres-$1-" || true; }
 folders_of() { ls -d "${TMPDIR:-/tmp}"/apbench-postgres-"$1"-* 2>/dev/null || true; }
 
-# Each query kind under every strategy: one checksum, no failed op.
-# (Only this test's own apbench processes are looked at: other jobs on the
-# machine may run private servers of their own.)
-for query in sleep lookup aggregate; do
+# Each query kind under every strategy: one checksum per query kind across
+# the protocols and pipeline mode, no failed op, the blocking strategies n/a
+# with pipeline=on (by name), pipelines deeper than one query per sync
+# under `async`. One apbench process per case sweeps the query kinds on
+# its one private server; the three run at once (mostly waiting for their
+# servers to start). (Only this test's own apbench processes are
+# looked at: other jobs on the machine may run private servers of their
+# own.)
+cases="prepared,off prepared,on extended,on"
+declare -A pids
+for case in $cases; do
+  protocol=${case%,*} pipeline=${case#*,}
   timeout 120 "$apbench" -q --filter io.postgres --ops 12 --concurrency 4 \
-    --set query=$query --set delay=20ms --set scan=2000 --set rows=500 \
-    --repetitions 1 --warmup 0 --json "$query.json" >"$query.out" 2>"$query.err" &
-  pid=$!
+    --set query=sleep,lookup,aggregate --set protocol=$protocol \
+    --set pipeline=$pipeline --set connections=2 --set delay=2ms \
+    --set scan=2000 --set rows=500 --repetitions 1 --warmup 0 \
+    --json "$case.json" >"$case.out" 2>"$case.err" &
+  pids[$case]=$!
+done
+for case in $cases; do
+  pid=${pids[$case]}
   wait "$pid"
   rc=$?
-  [ "$rc" -eq 0 ] && ok || { fail "query=$query: exit $rc"; head -5 "$query.err"; }
+  [ "$rc" -eq 0 ] && ok || { fail "$case: exit $rc"; head -5 "$case.err"; }
   for _ in $(seq 20); do
     [ -z "$(servers_of "$pid")" ] && [ -z "$(folders_of "$pid")" ] && break
     sleep 0.1
   done
   [ -z "$(servers_of "$pid")" ] && ok || fail "a server outlived apbench $pid: $(pgrep -af "apbench-postgres-$pid-")"
   [ -z "$(folders_of "$pid")" ] && ok || fail "a folder outlived apbench $pid: $(folders_of "$pid")"
-  "$python" - "$query.json" "$query" <<'EOF' && ok || fail "query=$query: the runs disagree (above)"
+done
+"$python" - prepared,off.json prepared,on.json extended,on.json <<'EOF' && ok || fail "the runs disagree (above)"
 import json, sys
-runs = json.load(open(sys.argv[1]))["runs"]
-ran = [r for r in runs if r["status"] == "ok"]
-bad = [f"{r['strategy']}: {r['errors']} errors {r['errors_by_message']}" for r in ran if r["errors"]]
-sums = {r["checksum"] for r in ran}
-if len(ran) < 5 or bad or len(sums) != 1 or None in sums:
-    print(sys.argv[2], "ran", [r["strategy"] for r in ran], bad, sums)
+runs = [r for f in sys.argv[1:] for r in json.load(open(f))["runs"]]
+problems = []
+for query in ("sleep", "lookup", "aggregate"):
+    ran = [r for r in runs if r["params"]["query"] == query and r["status"] == "ok"]
+    sums = {r["checksum"] for r in ran}
+    cases = {(r["params"]["protocol"], r["params"]["pipeline"]) for r in ran}
+    if len(sums) != 1 or None in sums or len(cases) != 3:
+        problems.append(f"{query}: checksums {sums}, cases {cases}")
+    for r in ran:
+        if not r["notes"]["server"].startswith("private PostgreSQL"):
+            problems.append(f"the notes name no private server: {r['notes']}")
+        if r["errors"]:
+            problems.append(f"{query} {r['strategy']} {r['params']}: {r['errors_by_message']}")
+def ran(pipeline):
+    return {r["strategy"] for r in runs if r["params"]["pipeline"] == pipeline and r["status"] == "ok"}
+if not {"sequential", "async", "async-pool", "threads", "parallel", "hybrid"} <= ran("off"):
+    problems.append(f"pipeline=off ran only {sorted(ran('off'))}")
+if ran("on") != {"sequential", "async", "async-pool", "hybrid"}:
+    problems.append(f"pipeline=on ran {sorted(ran('on'))}")
+for r in runs:
+    if r["params"]["pipeline"] == "on" and r["strategy"] in ("threads", "parallel"):
+        if r["status"] != "n/a" or "pipeline=on needs the async form" not in r["reason"]:
+            problems.append(f"{r['strategy']} with pipeline=on: {r['status']} {r['reason']!r}")
+    if r["params"]["pipeline"] == "on" and r["strategy"] == "async" and r["status"] == "ok":
+        c = r["counters"]
+        # 12 queries a repetition from 4 lanes on 2 connections: several
+        # per sync.
+        if c["pipeline_queries"] % 12 or c["pipeline_syncs"] >= c["pipeline_queries"]:
+            problems.append(f"async pipeline counters {c}")
+if problems:
+    print("\n".join(problems))
     sys.exit(1)
 EOF
-done
-grep -q "private PostgreSQL" lookup.out && ok || fail "the console names the private server"
 
 # A bad target: one line, exit 2.
 expect_usage() {
@@ -65,34 +102,40 @@ expect_usage --set target=postgresql://apbench@127.0.0.1:1/postgres
 expect_usage --set query=lookup --set target=postgresql://x@127.0.0.1:1/db
 expect_usage --set connections=251
 
-# The server killed mid-run: ops fail by cause, the run ends long before
-# op_timeout x ops, the results are written.
+# The server killed mid-run, under a pipelined run (two ops in flight on
+# each connection): they fail by cause, the run ends long before
+# op_timeout x ops, and so does the one after it, the results written.
+# Killed once ops are in flight (client backends running a query).
 "$apbench" -q --filter io.postgres --ops 40 --concurrency 4 --set delay=200ms \
-  --set op_timeout=5s --strategy async,threads --repetitions 1 --warmup 0 \
+  --set op_timeout=5s --set connections=2 --set pipeline=on \
+  --strategy async,async-pool,threads --repetitions 1 --warmup 0 \
   --json killed.json >killed.out 2>killed.err &
 pid=$!
-for _ in $(seq 100); do
+server=
+for _ in $(seq 600); do # (a loaded machine may take long to get there)
   server=$(pgrep -f "postgres -D ${TMPDIR:-/tmp}/apbench-postgres-$pid-" | head -1)
-  [ -n "$server" ] && break
-  sleep 0.1
+  [ -n "$server" ] && [ "$(pgrep -P "$server" -f "SELECT" | wc -l)" -ge 2 ] && break
+  sleep 0.05
 done
-sleep 1.5 # the server answers and the first ops are waiting
 start=$SECONDS
 [ -n "$server" ] && kill -KILL "$server"
 wait "$pid"
 rc=$?
 elapsed=$((SECONDS - start))
 [ -n "$server" ] && ok || fail "found no server of apbench $pid to kill"
-[ "$elapsed" -le 15 ] && ok || fail "the run went on ${elapsed} s after the server died"
+[ "$elapsed" -le 15 ] && ok || fail "the runs went on ${elapsed} s after the server died"
 "$python" - killed.json <<'EOF' && ok || fail "a killed server: errors by cause (above)"
 import json, sys
 runs = json.load(open(sys.argv[1]))["runs"]
-causes = {}
-for r in runs:
-    for cause, n in r.get("errors_by_cause", {}).items():
-        causes[cause] = causes.get(cause, 0) + n
-if not runs or not set(causes) & {"reset", "connect"} or set(causes) - {"reset", "connect", "timeout"}:
-    print("runs", [(r["strategy"], r["status"]) for r in runs], "causes", causes)
+causes = {r["strategy"]: r.get("errors_by_cause", {}) for r in runs}
+status = {r["strategy"]: (r["status"], r.get("reason", "")) for r in runs}
+# In flight when it died: reset; sent after: connect (never timeout here:
+# op_timeout is 5 s and everything ended sooner).
+if ("reset" not in causes.get("async", {})
+        or any(set(c) - {"reset", "connect"} for c in causes.values())
+        or not causes.get("async-pool")
+        or status.get("threads", ("", ""))[0] != "n/a"):
+    print("runs", status, "causes", causes)
     sys.exit(1)
 EOF
 [ "$rc" -le 1 ] && ok || fail "exit $rc after the server died: $(head -3 killed.err)"

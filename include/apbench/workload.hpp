@@ -208,6 +208,18 @@ class Workload {
     (void)run;
     return std::nullopt;
   }
+  // The forms these parameters leave, when fewer than info().forms, and
+  // why (e.g. a mode only the async form has): a strategy that needs a form
+  // left out gives n/a with that reason. Called before setup().
+  struct FormsAllowed {
+    unsigned forms = 0;
+    std::string reason;
+  };
+  virtual std::optional<FormsAllowed> forms_allowed(
+      const Params& params) const {
+    (void)params;
+    return std::nullopt;
+  }
   // Facts worth reporting with the results (calibration, server address).
   virtual std::vector<std::pair<std::string, std::string>> notes() const {
     return {};

@@ -227,6 +227,15 @@ class Measurement::State {
       return;
     }
     workload_ = req_.workload->make();
+    info_ = info;
+    if (const auto allowed = workload_->forms_allowed(req_.params)) {
+      info_.forms &= allowed->forms;
+      if (req_.strategy->unsupported_reason(info_)) {
+        result_.status = RunStatus::not_applicable;
+        result_.reason = allowed->reason;
+        return;
+      }
+    }
     try {
       workload_->setup(setup());  // a UsageError propagates: bad input
     } catch (const UsageError&) {
@@ -278,10 +287,9 @@ class Measurement::State {
       return &result_.repetitions.back();
     }
     try {
-      MeasuredRepetition m =
-          run_once(req_, req_.workload->info, *workload_, *failure_,
-                   result_.concurrency, cores_, schedule_, stages_,
-                   index < req_.warmup ? nullptr : &stage_totals_);
+      MeasuredRepetition m = run_once(
+          req_, info_, *workload_, *failure_, result_.concurrency, cores_,
+          schedule_, stages_, index < req_.warmup ? nullptr : &stage_totals_);
       if (m.partial) {
         stopped_ = true;
         // Only a run with nothing else to show keeps its cut repetition.
@@ -427,6 +435,7 @@ class Measurement::State {
   // Shared with the workload's threads (its server), which may outlive it.
   std::shared_ptr<RunFailure> failure_ = std::make_shared<RunFailure>();
   std::unique_ptr<Workload> workload_;
+  WorkloadInfo info_;  // the workload's, with the forms its parameters leave
   bool set_up_ = false;
   bool no_ops_ = false;  // a shard that got no ops of the load
   Histogram latency_;

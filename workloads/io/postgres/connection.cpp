@@ -24,7 +24,8 @@ std::string first_line(const char* message) {
   return text.empty() ? "no message from libpq" : text;
 }
 
-// A failed connection attempt: refused credentials or anything else.
+}  // namespace
+
 OpError connect_error(PGconn* conn) {
   const std::string message = first_line(PQerrorMessage(conn));
   const bool auth = message.find("authentication") != std::string::npos ||
@@ -39,11 +40,15 @@ OpError gone_error(PGconn* conn, const char* what) {
                  fmt::format("{}: {}", what, first_line(PQerrorMessage(conn))));
 }
 
+namespace {
+
 std::vector<const char*> values_of(const Query& query) {
   std::vector<const char*> values;
   for (const auto& p : query.params) values.push_back(p.c_str());
   return values;
 }
+
+}  // namespace
 
 // The connection string as libpq's "dbname" with expansion: a URI
 // (postgresql://...) or key=value pairs, plus our own settings.
@@ -59,12 +64,35 @@ PGconn* start_connect(const std::string& conninfo, bool blocking,
                   : PQconnectStartParams(keys, values, 1);
 }
 
-}  // namespace
+bool PreparedNames::contains(std::string_view name) const {
+  return std::find(names_.begin(), names_.end(), name) != names_.end();
+}
+
+void PreparedNames::remove(std::string_view name) { std::erase(names_, name); }
+
+bool send_query(PGconn* conn, const Query& query) {
+  const auto values = values_of(query);
+  const int count = static_cast<int>(values.size());
+  return query.prepared
+             ? PQsendQueryPrepared(conn, query.name, count, values.data(),
+                                   nullptr, nullptr, 0) != 0
+             : PQsendQueryParams(conn, query.sql, count, nullptr, values.data(),
+                                 nullptr, nullptr, 0) != 0;
+}
+
+bool send_prepare(PGconn* conn, const Query& query) {
+  return PQsendPrepare(conn, query.name, query.sql,
+                       static_cast<int>(query.params.size()), nullptr) != 0;
+}
 
 void check(const Result& result) {
   if (!result) throw OpError(cause::reset, "no result: the connection ended");
   const ExecStatusType status = PQresultStatus(result.get());
   if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return;
+  if (status == PGRES_PIPELINE_ABORTED)
+    throw OpError(cause::query,
+                  "pipeline aborted: an earlier statement of the same "
+                  "pipeline failed");
   const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
   const std::string_view code = state ? state : "";
   const std::string message =
@@ -112,6 +140,7 @@ void AsyncConnection::close() {
   detach();
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
+  prepared_.clear();
 }
 
 void AsyncConnection::fail_gone(const char* what) {
@@ -146,11 +175,9 @@ asio::awaitable<void> AsyncConnection::connect(const std::string& conninfo) {
   if (PQsetnonblocking(conn_, 1) != 0) fail_gone("set non-blocking");
 }
 
-asio::awaitable<Result> AsyncConnection::exchange(const Query& query) {
-  const auto values = values_of(query);
-  if (!PQsendQueryParams(conn_, query.sql, static_cast<int>(values.size()),
-                         nullptr, values.data(), nullptr, nullptr, 0))
-    fail_gone("send");
+template <typename Send>
+asio::awaitable<Result> AsyncConnection::exchange(Send send) {
+  if (!send()) fail_gone("send");
   for (int left; (left = PQflush(conn_)) != 0;) {
     if (left < 0) fail_gone("send");
     co_await wait(false);
@@ -183,7 +210,12 @@ asio::awaitable<Result> AsyncConnection::run(const std::string& conninfo,
           });
     watchdog_->begin_op();
     if (conn_ == nullptr) co_await connect(conninfo);
-    Result result = co_await exchange(query);
+    if (query.prepared && !prepared_.contains(query.name)) {
+      // The statement's one round trip to parse and plan it.
+      check(co_await exchange([&] { return send_prepare(conn_, query); }));
+      prepared_.add(query.name);
+    }
+    Result result = co_await exchange([&] { return send_query(conn_, query); });
     watchdog_->end_op();
     co_return result;
   } catch (...) {
@@ -200,6 +232,7 @@ asio::awaitable<Result> AsyncConnection::run(const std::string& conninfo,
 void BlockingConnection::close() {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
+  prepared_.clear();
 }
 
 Result BlockingConnection::run(const std::string& conninfo, const Query& query,
@@ -232,25 +265,30 @@ Result BlockingConnection::run(const std::string& conninfo, const Query& query,
         throw OpError(cause::resource, "libpq: out of memory");
       if (PQstatus(conn_) != CONNECTION_OK) throw connect_error(conn_);
     }
-    const auto values = values_of(query);
-    if (!PQsendQueryParams(conn_, query.sql, static_cast<int>(values.size()),
-                           nullptr, values.data(), nullptr, nullptr, 0))
-      throw gone_error(conn_, "send");
-    // Blocking mode: PQflush sends everything or fails.
-    if (PQflush(conn_) != 0) throw gone_error(conn_, "send");
-    Result first;
-    for (;;) {
-      while (!PQisBusy(conn_)) {
-        PGresult* next = PQgetResult(conn_);
-        if (next == nullptr) return first;
-        if (!first)
-          first.reset(next);
-        else
-          PQclear(next);
+    // One round trip: what `sent` queued, flushed, and its first result.
+    const auto exchange = [&](bool sent) {
+      if (!sent) throw gone_error(conn_, "send");
+      // Blocking mode: PQflush sends everything or fails.
+      if (PQflush(conn_) != 0) throw gone_error(conn_, "send");
+      Result first;
+      for (;;) {
+        while (!PQisBusy(conn_)) {
+          PGresult* next = PQgetResult(conn_);
+          if (next == nullptr) return first;
+          if (!first)
+            first.reset(next);
+          else
+            PQclear(next);
+        }
+        wait(POLLIN);
+        if (!PQconsumeInput(conn_)) throw gone_error(conn_, "receive");
       }
-      wait(POLLIN);
-      if (!PQconsumeInput(conn_)) throw gone_error(conn_, "receive");
+    };
+    if (query.prepared && !prepared_.contains(query.name)) {
+      check(exchange(send_prepare(conn_, query)));  // PQprepare's round trip
+      prepared_.add(query.name);
     }
+    return exchange(send_query(conn_, query));
   } catch (...) {
     close();
     throw;
@@ -265,6 +303,9 @@ void run_setup_statement(const std::string& conninfo, const std::string& sql) {
     PQfinish(conn);
     throw std::runtime_error("cannot connect: " + message);
   }
+  // "already exists, skipping" and the like: not for the console.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   Result result(PQexec(conn, sql.c_str()));
   const bool ok = result && (PQresultStatus(result.get()) == PGRES_COMMAND_OK ||
                              PQresultStatus(result.get()) == PGRES_TUPLES_OK);

@@ -1,11 +1,12 @@
 #pragma once
 // A libpq connection in io.postgres's two forms.
 //   AsyncConnection: libpq's non-blocking API on Asio. The query is sent
-//     with PQsendQueryParams and flushed, the answer read with
-//     PQconsumeInput / PQisBusy / PQgetResult, waiting on the connection's
+//     (PQsendQueryPrepared or PQsendQueryParams) and flushed, the answer read
+//     with PQconsumeInput / PQisBusy / PQgetResult, waiting on the connection's
 //     socket through an Asio descriptor, so the event loop thread is never
 //     held. A watchdog cancels the wait when an op overruns op_timeout.
-//   BlockingConnection: PQexecParams's blocking round trip, done as its
+//   BlockingConnection: PQexecPrepared's (PQexecParams's) round trip, done as
+//   its
 //     parts (send, flush, wait, read) with poll() so that the op's time
 //     limit and a stop request bound it; the worker is held throughout.
 // Failures are OpErrors by cause: connect, auth, query (the server refused
@@ -17,6 +18,7 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "apbench/asio.hpp"
@@ -30,11 +32,34 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
-// A statement and its text parameters.
+// A statement, its text parameters, and how it is sent (pgbench's -M):
+// `prepared` parses and plans it once per connection (PQsendPrepare under
+// `name` on the connection's first use of it, then PQsendQueryPrepared);
+// otherwise every query carries its text (PQsendQueryParams: the extended
+// protocol, parsed and planned each time).
 struct Query {
+  const char* name = "";
   const char* sql = "";
   std::vector<std::string> params;
+  bool prepared = true;
 };
+
+// The statements a connection has prepared (names; a handful at most).
+class PreparedNames {
+ public:
+  bool contains(std::string_view name) const;
+  void add(std::string_view name) { names_.emplace_back(name); }
+  void remove(std::string_view name);
+  void clear() { names_.clear(); }
+
+ private:
+  std::vector<std::string> names_;
+};
+
+// Sends `query`'s prepared execution or its text with parameters (no
+// flush); false when libpq could not queue it.
+bool send_query(PGconn* conn, const Query& query);
+bool send_prepare(PGconn* conn, const Query& query);
 
 // The first column of the first row of a successful result, as a number;
 // OpError(query / mismatch) otherwise.
@@ -59,13 +84,16 @@ class AsyncConnection {
 
  private:
   asio::awaitable<void> connect(const std::string& conninfo);
-  asio::awaitable<Result> exchange(const Query& query);
+  // Sends what `send` queues, flushes, and reads the first result.
+  template <typename Send>
+  asio::awaitable<Result> exchange(Send send);
   asio::awaitable<void> wait(bool for_read);
   [[noreturn]] void fail_gone(const char* what);
 
   PGconn* conn_ = nullptr;
   std::unique_ptr<asio::posix::stream_descriptor> socket_;
   std::shared_ptr<Watchdog> watchdog_;
+  PreparedNames prepared_;
 };
 
 class BlockingConnection {
@@ -82,7 +110,19 @@ class BlockingConnection {
 
  private:
   PGconn* conn_ = nullptr;
+  PreparedNames prepared_;
 };
+
+// libpq helpers shared by the connections.
+// Starts connecting to `conninfo` (a URI or key=value pairs): at once
+// (blocking) or to be driven by PQconnectPoll; nullptr when out of memory.
+PGconn* start_connect(const std::string& conninfo, bool blocking,
+                      std::chrono::nanoseconds limit);
+// A failed connection attempt, by cause: auth (refused credentials) or
+// connect (anything else).
+OpError connect_error(PGconn* conn);
+// The server gone (reset), with libpq's message after `what`.
+OpError gone_error(PGconn* conn, const char* what);
 
 // A short-lived blocking connection for set-up and tear-down statements:
 // throws std::runtime_error with libpq's message on any failure.

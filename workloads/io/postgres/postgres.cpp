@@ -15,6 +15,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,7 @@
 #include "apbench/units.hpp"
 #include "connection.hpp"
 #include "connection_pool.hpp"
+#include "pipelined_connection.hpp"
 #include "private_server.hpp"
 
 namespace {
@@ -72,10 +74,24 @@ class PostgresWorkload final : public apb::Workload {
               "100000",
               "rows the server sums per query (query=aggregate)",
               {}},
+             {"protocol",
+              apb::ParamType::choice,
+              "prepared",
+              "prepared: each connection prepares the statement once "
+              "(pgbench -M prepared); extended: its text with every query "
+              "(PQsendQueryParams, pgbench -M extended)",
+              {"prepared", "extended"}},
+             {"pipeline",
+              apb::ParamType::choice,
+              "off",
+              "on: libpq's pipeline mode, `connections` connections each "
+              "keeping several ops' queries in flight (async form only)",
+              {"off", "on"}},
              {"connections",
               apb::ParamType::integer,
               "64",
-              "client connections (one query in flight per connection)",
+              "client connections (one query in flight each, or with "
+              "pipeline=on as many as the lanes sharing it)",
               {}},
              {"op_timeout",
               apb::ParamType::duration,
@@ -149,6 +165,7 @@ class PostgresWorkload final : public apb::Workload {
           "io.postgres: {}{}", e.what(),
           target.empty() ? "" : fmt::format(" (target '{}')", target)));
     }
+    if (pipeline_) pipelined_.configure(conninfo_, connections_, op_timeout_);
     if (query_ == "aggregate") {
       expected_sum_ = 0;
       for (std::int64_t g = 1; g <= scan_; ++g)
@@ -158,6 +175,7 @@ class PostgresWorkload final : public apb::Workload {
 
   void teardown() override {
     // The next run may target another server, or this one differently.
+    pipelined_.clear();
     async_pool_.clear();
     blocking_pool_.clear();
     if (schema_.empty()) return;
@@ -170,12 +188,31 @@ class PostgresWorkload final : public apb::Workload {
     schema_.clear();
   }
 
+  std::optional<FormsAllowed> forms_allowed(
+      const apb::Params& params) const override {
+    if (params.text("pipeline") != "on") return std::nullopt;
+    return FormsAllowed{
+        apb::form_async,
+        "pipeline=on needs the async form: libpq's pipeline mode keeps "
+        "several queries in flight on one connection, a blocking worker "
+        "waits for each answer"};
+  }
+
   std::optional<std::size_t> concurrency_limit(
       const apb::RunSetup&) const override {
+    if (pipeline_) return std::nullopt;  // connections are shared
     return connections_;
   }
 
   asio::awaitable<void> async_op(apb::OpContext& op) override {
+    if (pipeline_) {
+      auto& lease = op.lane().state<pg::PipelineLease>();
+      const pg::Query query = make_query(op);
+      const pg::Result result =
+          co_await lease.run(pipelined_, op.lane().index(), query);
+      op.add_digest(verify(op, result));
+      co_return;
+    }
     auto& conn = op.lane().state<AsyncPool::Lease>().from(async_pool_);
     const pg::Query query = make_query(op);
     const pg::Result result = co_await conn.run(conninfo_, query, op_timeout_);
@@ -201,18 +238,36 @@ class PostgresWorkload final : public apb::Workload {
            static_cast<double>((run.ops + lanes - 1) / lanes);
   }
 
+  // How deep the pipelines ran: queries per batch (one sync and one
+  // write each) is pipeline_queries / pipeline_syncs.
+  std::map<std::string, std::uint64_t> counters() const override {
+    if (!pipeline_) return {};
+    return {{"pipeline_syncs", pipelined_.syncs()},
+            {"pipeline_queries", pipelined_.queries()}};
+  }
+
   std::vector<std::pair<std::string, std::string>> notes() const override {
     std::vector<std::pair<std::string, std::string>> out;
     out.emplace_back(
         "server", server_ ? server_->description() : "your server (target=)");
     if (!table_.empty())
       out.emplace_back("table", fmt::format("{} ({} rows)", table_, rows_));
+    out.emplace_back(
+        "statements",
+        fmt::format("{}{}",
+                    prepared_ ? "prepared once per connection"
+                              : "sent with every query (extended protocol)",
+                    pipeline_ ? fmt::format(", pipelined on {} connections",
+                                            connections_)
+                              : ""));
     return out;
   }
 
  private:
   void read_params(const apb::Params& params) {
     query_ = params.text("query");
+    pipeline_ = params.text("pipeline") == "on";
+    prepared_ = params.text("protocol") == "prepared";
     delay_ = params.duration("delay");
     rows_ = params.integer("rows");
     scan_ = params.integer("scan");
@@ -276,13 +331,20 @@ class PostgresWorkload final : public apb::Workload {
 
   pg::Query make_query(const apb::OpContext& op) const {
     if (query_ == "sleep")
-      return {"SELECT pg_sleep($1::float8)", {delay_text_}};
+      return {"apbench_sleep",
+              "SELECT pg_sleep($1::float8)",
+              {delay_text_},
+              prepared_};
     if (query_ == "lookup")
-      return {lookup_sql_.c_str(), {std::to_string(lookup_key(op))}};
-    return {
-        "SELECT sum((g::bigint * 7919) % 1000003) FROM "
-        "generate_series(1, $1::integer) g",
-        {std::to_string(scan_)}};
+      return {"apbench_lookup",
+              lookup_sql_.c_str(),
+              {std::to_string(lookup_key(op))},
+              prepared_};
+    return {"apbench_aggregate",
+            "SELECT sum((g::bigint * 7919) % 1000003) FROM "
+            "generate_series(1, $1::integer) g",
+            {std::to_string(scan_)},
+            prepared_};
   }
 
   // The answer checked; what the op adds to the run's checksum.
@@ -311,8 +373,10 @@ class PostgresWorkload final : public apb::Workload {
   nanoseconds delay_{}, op_timeout_{};
   std::int64_t rows_ = 0, scan_ = 0, expected_sum_ = 0;
   std::size_t connections_ = 1;
+  bool prepared_ = true, pipeline_ = false;
   pg::PrivateServer* server_ = nullptr;
   AsyncPool async_pool_;
+  pg::PipelinedConnections pipelined_;
   BlockingPool blocking_pool_;
 };
 
