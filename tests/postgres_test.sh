@@ -157,5 +157,23 @@ for _ in $(seq 100); do
 done
 [ -z "$(servers_of "$pid")" ] && ok || fail "a server outlived a SIGKILLed apbench: $(pgrep -af "apbench-postgres-$pid-")"
 [ -z "$(folders_of "$pid")" ] && ok || fail "a folder outlived a SIGKILLed apbench: $(folders_of "$pid")"
+# SIGKILLed while initdb still fills the folder (seen under ASan on a bare
+# machine: the folder was refilled after the watchdog removed it): the
+# watchdog stops initdb too and removes the folder until it stays gone.
+"$apbench" -q --filter io.postgres --ops 2 --set delay=10ms \
+  --strategy sequential --repetitions 1 --warmup 0 >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 200); do
+  pgrep -f "initdb -D .*apbench-postgres-$pid-" >/dev/null && break
+  sleep 0.02
+done
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+for _ in $(seq 100); do
+  [ -z "$(servers_of "$pid")" ] && [ -z "$(folders_of "$pid")" ] && break
+  sleep 0.1
+done
+[ -z "$(servers_of "$pid")" ] && [ -z "$(folders_of "$pid")" ] && ok ||
+  fail "killed during initdb, apbench left: $(servers_of "$pid") $(folders_of "$pid")"
 
 finish postgres

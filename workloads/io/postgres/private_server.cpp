@@ -223,7 +223,8 @@ void PrivateServer::start() {
       throw std::runtime_error("socketpair() failed");
     }
     watchdog_pipe_ = fds[1];
-    // Each line is the server's pid (the latest counts) or "done"; the
+    // Each line is initdb's, then the server's pid (the latest counts) or
+    // "done"; the
     // pipe closing without "done" means apbench is gone.
     const std::string script =
         "pid=0; while read -r line; do case \"$line\" in done) exit 0;; "
@@ -231,7 +232,12 @@ void PrivateServer::start() {
         "if [ \"$pid\" -gt 0 ]; then kill -QUIT \"$pid\" 2>/dev/null; i=0; "
         "while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 50 ]; do "
         "sleep 0.1; i=$((i+1)); done; kill -KILL \"$pid\" 2>/dev/null; fi; "
-        "rm -rf -- \"$1\"";
+        // A process that was still writing (initdb's bootstrap server
+        // ends when initdb does) can refill the folder: remove it until
+        // it stays gone.
+        "i=0; while [ -e \"$1\" ] && [ $i -lt 50 ]; do "
+        "rm -rf -- \"$1\" 2>/dev/null; [ -e \"$1\" ] && sleep 0.1; "
+        "i=$((i+1)); done";
     watchdog_pid_ =
         spawn({"/bin/sh", "-c", script, "apbench-postgres-watchdog", folder_},
               log_fd, fds[0], Identity{}, "/");
@@ -242,6 +248,9 @@ void PrivateServer::start() {
           {bindir_ + "/initdb", "-D", data.string(), "--auth=trust",
            "--username=apbench", "--encoding=UTF8", "--locale=C", "--no-sync"},
           log_fd, -1, id, folder_);
+      // Killed during initdb, apbench leaves initdb to the watchdog too.
+      const std::string pid_line = fmt::format("{}\n", pid);
+      ::send(watchdog_pipe_, pid_line.data(), pid_line.size(), MSG_NOSIGNAL);
       int status = 0;
       ::waitpid(pid, &status, 0);
       return status;
