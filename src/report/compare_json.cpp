@@ -12,12 +12,10 @@ namespace {
 
 namespace json = boost::json;
 
-json::value number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
-json::value number(const std::optional<double>& value) {
-  return value ? number(*value) : json::value(nullptr);
+// Finite numbers as numbers, everything else as null.
+template <typename T>
+json::value number(const T& value) {
+  return results_detail::json_number(value);
 }
 
 json::object params_object(

@@ -19,14 +19,9 @@ namespace {
 namespace json = boost::json;
 
 // Finite numbers as numbers, everything else as null.
-json::value number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
-
-json::value number(const std::optional<double>& value) {
-  if (!value) return nullptr;
-  return number(*value);
+template <typename T>
+json::value number(const T& value) {
+  return results_detail::json_number(value);
 }
 
 json::value text(std::string_view value) { return json::string(value); }
