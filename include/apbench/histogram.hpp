@@ -1,5 +1,6 @@
 #pragma once
 // High-dynamic-range latency histogram (log-linear buckets), in nanoseconds.
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -19,6 +20,36 @@ struct HistogramData {
   std::vector<std::pair<std::uint32_t, std::uint64_t>> buckets;
   bool operator==(const HistogramData&) const = default;
 };
+
+namespace histogram_detail {
+
+// A histogram's bucket counts (264 KiB) in pages the kernel zeroes when they
+// are first touched: a run's latencies fill a few of them, and writing
+// zeros to all would make all of them resident (3 MiB for the dozen
+// histograms of one run, more than the rest of a small run's memory).
+// Copies write only the counts that are not 0; a moved-from object may only
+// be assigned to or destroyed.
+class ZeroedCounts {
+ public:
+  explicit ZeroedCounts(std::size_t size);
+  ZeroedCounts(const ZeroedCounts& other);
+  ZeroedCounts& operator=(const ZeroedCounts& other);
+  ZeroedCounts(ZeroedCounts&& other) noexcept;
+  ZeroedCounts& operator=(ZeroedCounts&& other) noexcept;
+  ~ZeroedCounts();
+
+  std::uint64_t& operator[](std::size_t i) noexcept { return counts_[i]; }
+  std::uint64_t operator[](std::size_t i) const noexcept { return counts_[i]; }
+  // All counts 0 again, their pages handed back.
+  void clear() noexcept;
+
+ private:
+  void release() noexcept;
+  std::uint64_t* counts_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace histogram_detail
 
 // Values from 1 ns to kHighest (~ 2^42 ns, 73 min) with a relative error of
 // at most kRelativePrecision (3 significant digits). record() is constant
@@ -59,7 +90,7 @@ class Histogram {
   std::uint64_t percentile(double p) const noexcept;
 
  private:
-  std::vector<std::uint64_t> counts_;
+  histogram_detail::ZeroedCounts counts_;
   std::uint64_t count_ = 0;
   std::uint64_t min_ = 0;
   std::uint64_t max_ = 0;

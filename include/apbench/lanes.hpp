@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -16,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/version.hpp>
 #include <chrono>
 #include <exception>
 #include <functional>
@@ -38,71 +40,6 @@ inline void run_blocking_lane(Batch& batch, Workload& workload,
   LaneState state(lane_index);  // the lane's own data, for its ops
   while (const auto index = batch.claim())
     batch.run_lane_op(workload, *index, compute, slot, state);
-}
-
-// A coroutine lane of a closed loop (see spawn_lanes): its ops run back to
-// back, so each op's start is the previous op's end (Batch::lane_start):
-// one clock read per op. Its frame holds only what every op needs, since
-// with all ops in flight at once there is one lane, and one frame, per op.
-inline asio::awaitable<void> closed_lane(Batch& batch, Workload& workload,
-                                         ComputePolicy& compute, unsigned slot,
-                                         std::size_t lane_index) {
-  LaneState state(lane_index);  // lives as long as the lane
-  while (const auto index = batch.claim()) {
-    OpContext op(batch.op_number(*index), batch.seed(), compute, state);
-    op.set_stage_row(batch.stage_row(*index));
-    op.set_stop_token(batch.stop_token());
-    const auto start = batch.lane_start(state);
-    try {
-      co_await workload.async_op(op);
-    } catch (...) {
-      batch.record_current_exception();
-      continue;
-    }
-    // A pipeline's op-finished hook ran after the op's end (end_time):
-    // neither that op's latency nor the next one's.
-    const auto free = batch.lane_end(state);
-    batch.record_ok(slot, *index, start, op.end_time(free), op.digest());
-  }
-}
-
-// A coroutine lane of an open loop: it first waits for its op's due time,
-// so ops start on the schedule while lanes are free.
-inline asio::awaitable<void> open_lane(Batch& batch, Workload& workload,
-                                       ComputePolicy& compute, unsigned slot,
-                                       std::size_t lane_index) {
-  LaneState state(lane_index);
-  std::optional<asio::steady_timer> timer;
-  while (const auto index = batch.claim()) {
-    OpContext op(batch.op_number(*index), batch.seed(), compute, state);
-    op.set_stage_row(batch.stage_row(*index));
-    op.set_stop_token(batch.stop_token());
-    auto start = Batch::clock::now();
-    if (const auto due = batch.due(*index); start < due) {
-      if (!timer) timer.emplace(co_await asio::this_coro::executor);
-      timer->expires_at(due);
-      co_await timer->async_wait(asio::use_awaitable);
-      start = Batch::clock::now();
-    }
-    if (!batch.admit(start)) continue;
-    try {
-      co_await workload.async_op(op);
-    } catch (...) {
-      batch.record_current_exception();
-      continue;
-    }
-    batch.record_ok(slot, *index, start, op.end_time(Batch::clock::now()),
-                    op.digest());
-  }
-}
-
-// A coroutine lane (see spawn_lanes): claims the next op, awaits it, and
-// repeats; in an open loop it first waits for the op's due time.
-inline asio::awaitable<void> lane(Batch& batch, Workload& workload,
-                                  ComputePolicy& compute, unsigned slot,
-                                  std::size_t lane_index) {
-  return batch.open() ? open_lane(batch, workload, compute, slot, lane_index)
-                      : closed_lane(batch, workload, compute, slot, lane_index);
 }
 
 // Stops `ioc` when the run is asked to stop (Ctrl-C), whatever its lanes
@@ -172,11 +109,123 @@ class LoopLagProbe {
   std::atomic<std::size_t> lanes_{0};
 };
 
-// Spawns batch.concurrency() lanes on `ioc` and starts them as it goes:
-// every 64 spawns it runs the lanes that are ready up to their first
-// suspension, as C#'s Task.WhenAll starts each task when it is created.
-// Otherwise the first op would only start once the last lane was spawned,
+namespace lanes_detail {
+
+// How a coroutine lane is started. Started by co_spawn, a lane is two
+// coroutine frames, co_spawn's entry point and the lane itself; with all ops
+// in flight at once that is a frame per op more than a plain program's
+// (about 200 B per op). On the Boost version this was verified against (1.81,
+// Debian 12's), the lane is itself the bottom frame of an Asio thread of
+// execution, as co_spawn's entry point is: one frame fewer per op, which
+// keeps a fan-out of 1 000 000 ops as small and as fast as plain detached
+// co_spawn (docs/performance.md). Other versions take co_spawn's path.
+#if BOOST_VERSION / 100 == 1081
+using LaneTask = asio::awaitable<asio::detail::awaitable_thread_entry_point,
+                                 asio::any_io_executor>;
+// Runs the lane on this thread up to its first suspension; what the lane
+// lets out escapes from here, or from whatever resumed it (run()).
+inline void start(const asio::any_io_executor& ex, LaneTask lane) {
+  asio::detail::awaitable_thread<asio::any_io_executor>(
+      std::move(lane), ex, asio::cancellation_slot(),
+      asio::cancellation_state())
+      .launch();
+}
+#else
+using LaneTask = asio::awaitable<void>;
+inline void start(const asio::any_io_executor& ex, LaneTask lane) {
+  asio::co_spawn(ex, std::move(lane), [](std::exception_ptr error) {
+    if (error) std::rethrow_exception(error);
+  });
+}
+#endif
+
+// What every lane of one spawn_lanes() call shares, by value in each lane's
+// frame (nothing outlives spawn_lanes() to hold it for them).
+struct LaneArgs {
+  Batch* batch;
+  Workload* workload;
+  ComputePolicy* compute;
+  LoopLagProbe* probe;  // told when the lane ends, or none
+  unsigned slot;
+  bool hop_to_strand;  // the lane's executor is a strand it is not on yet
+};
+
+// Keeps the io_context from running out of work while a lane waits on
+// something that does not count as work (co_spawn's entry point holds the
+// same guard).
+using LaneWork = asio::executor_work_guard<asio::io_context::executor_type>;
+
+// A coroutine lane of a closed loop (see spawn_lanes): its ops run back to
+// back, so each op's start is the previous op's end (Batch::lane_start):
+// one clock read per op. Its frame holds only what every op needs, since
+// with all ops in flight at once there is one lane, and one frame, per op.
+inline LaneTask closed_lane(LaneArgs args, std::size_t lane_index,
+                            LaneWork work) {
+  if (args.hop_to_strand) co_await asio::dispatch(asio::use_awaitable);
+  Batch& batch = *args.batch;
+  LaneState state(lane_index);  // lives as long as the lane
+  while (const auto index = batch.claim()) {
+    OpContext op(batch.op_number(*index), batch.seed(), *args.compute, state);
+    op.set_stage_row(batch.stage_row(*index));
+    op.set_stop_token(batch.stop_token());
+    const auto start = batch.lane_start(state);
+    try {
+      co_await args.workload->async_op(op);
+    } catch (...) {
+      batch.record_current_exception();
+      continue;
+    }
+    // A pipeline's op-finished hook ran after the op's end (end_time):
+    // neither that op's latency nor the next one's.
+    const auto free = batch.lane_end(state);
+    batch.record_ok(args.slot, *index, start, op.end_time(free), op.digest());
+  }
+  work.reset();
+  if (args.probe) args.probe->lane_ended();
+}
+
+// A coroutine lane of an open loop: it first waits for its op's due time,
+// so ops start on the schedule while lanes are free.
+inline LaneTask open_lane(LaneArgs args, std::size_t lane_index,
+                          LaneWork work) {
+  if (args.hop_to_strand) co_await asio::dispatch(asio::use_awaitable);
+  Batch& batch = *args.batch;
+  LaneState state(lane_index);
+  std::optional<asio::steady_timer> timer;
+  while (const auto index = batch.claim()) {
+    OpContext op(batch.op_number(*index), batch.seed(), *args.compute, state);
+    op.set_stage_row(batch.stage_row(*index));
+    op.set_stop_token(batch.stop_token());
+    auto start = Batch::clock::now();
+    if (const auto due = batch.due(*index); start < due) {
+      if (!timer) timer.emplace(co_await asio::this_coro::executor);
+      timer->expires_at(due);
+      co_await timer->async_wait(asio::use_awaitable);
+      start = Batch::clock::now();
+    }
+    if (!batch.admit(start)) continue;
+    try {
+      co_await args.workload->async_op(op);
+    } catch (...) {
+      batch.record_current_exception();
+      continue;
+    }
+    batch.record_ok(args.slot, *index, start, op.end_time(Batch::clock::now()),
+                    op.digest());
+  }
+  work.reset();
+  if (args.probe) args.probe->lane_ended();
+}
+
+}  // namespace lanes_detail
+
+// Spawns batch.concurrency() lanes on `ioc` and starts each as it is
+// spawned, as C#'s Task.WhenAll starts each task when it is created:
+// otherwise the first op would only start once the last lane was spawned,
 // and with 100 000 lanes that start-up delay would show in the wall time.
+// A lane runs on this thread up to its first suspension (a lane on a strand
+// first hops onto it), and every 64 spawns what is ready by then runs
+// (poll), so the loop does not fall behind the spawning.
 // Something thrown outside an op (e.g. out of memory) escapes from here or
 // from io_context::run() and fails the run.
 // With `strand_per_lane` (an io_context run by several threads) each lane
@@ -198,23 +247,22 @@ inline void spawn_lanes(asio::io_context& ioc, Batch& batch, Workload& workload,
     probe->lanes_to_come(batch.concurrency());
     probe->start();
   }
-  // One lane (one op, when all are in flight at once) is small: the
-  // handler holds a pointer, not a shared count.
   std::vector<asio::strand<asio::io_context::executor_type>> strands;
   if (strand_per_lane)
     for (std::size_t i = 0; i < std::min(batch.concurrency(), kLaneStrands);
          ++i)
       strands.push_back(asio::make_strand(ioc));
+  const lanes_detail::LaneArgs args{&batch, &workload, &compute,
+                                    probe,  slot,      strand_per_lane};
+  const auto lane =
+      batch.open() ? lanes_detail::open_lane : lanes_detail::closed_lane;
+  const asio::any_io_executor on_loop = ioc.get_executor();
   for (std::size_t i = 0; i < batch.concurrency(); ++i) {
-    auto on_end = [probe](std::exception_ptr error) {
-      if (probe) probe->lane_ended();
-      if (error) std::rethrow_exception(error);
-    };
-    if (strand_per_lane)
-      asio::co_spawn(strands[i % strands.size()],
-                     lane(batch, workload, compute, slot, i), on_end);
-    else
-      asio::co_spawn(ioc, lane(batch, workload, compute, slot, i), on_end);
+    auto task = lane(args, i, asio::make_work_guard(ioc));
+    lanes_detail::start(strand_per_lane
+                            ? asio::any_io_executor(strands[i % strands.size()])
+                            : on_loop,
+                        std::move(task));
     if (i % 64 == 63) ioc.poll();
   }
 }

@@ -11,9 +11,13 @@
 // numbers the buckets contiguously without gaps or overlaps.
 #include "apbench/histogram.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -58,9 +62,60 @@ static_assert(highest_of(kBuckets - 1) ==
 
 }  // namespace
 
-Histogram::Histogram() : counts_(kBuckets, 0) {}
+namespace histogram_detail {
 
-Histogram::Histogram(const HistogramData& data) : counts_(kBuckets, 0) {
+ZeroedCounts::ZeroedCounts(std::size_t size) : size_(size) {
+  // An anonymous private mapping reads as zeros until written.
+  void* pages =
+      mmap(nullptr, size * sizeof(std::uint64_t), PROT_READ | PROT_WRITE,
+           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (pages == MAP_FAILED) throw std::bad_alloc();
+  counts_ = static_cast<std::uint64_t*>(pages);
+}
+
+ZeroedCounts::ZeroedCounts(const ZeroedCounts& other)
+    : ZeroedCounts(other.size_) {
+  for (std::size_t i = 0; i < size_; ++i)
+    if (other.counts_[i] != 0) counts_[i] = other.counts_[i];
+}
+
+ZeroedCounts& ZeroedCounts::operator=(const ZeroedCounts& other) {
+  if (this != &other) *this = ZeroedCounts(other);
+  return *this;
+}
+
+ZeroedCounts::ZeroedCounts(ZeroedCounts&& other) noexcept
+    : counts_(std::exchange(other.counts_, nullptr)),
+      size_(std::exchange(other.size_, 0)) {}
+
+ZeroedCounts& ZeroedCounts::operator=(ZeroedCounts&& other) noexcept {
+  if (this != &other) {
+    release();
+    counts_ = std::exchange(other.counts_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+ZeroedCounts::~ZeroedCounts() { release(); }
+
+void ZeroedCounts::release() noexcept {
+  if (counts_) munmap(counts_, size_ * sizeof(std::uint64_t));
+  counts_ = nullptr;
+}
+
+void ZeroedCounts::clear() noexcept {
+  // MADV_DONTNEED on a private anonymous mapping: the pages read as zeros
+  // again and stop counting as resident; should it fail, write the zeros.
+  if (madvise(counts_, size_ * sizeof(std::uint64_t), MADV_DONTNEED) != 0)
+    std::memset(counts_, 0, size_ * sizeof(std::uint64_t));
+}
+
+}  // namespace histogram_detail
+
+Histogram::Histogram() : counts_(kBuckets) {}
+
+Histogram::Histogram(const HistogramData& data) : counts_(kBuckets) {
   const auto bad = [](const std::string& what) {
     throw std::invalid_argument("inconsistent histogram: " + what);
   };
@@ -132,7 +187,10 @@ void Histogram::record(std::uint64_t ns) noexcept {
 
 void Histogram::merge(const Histogram& other) noexcept {
   if (other.count_ == 0) return;
-  for (std::size_t i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
+  // Only the counts that are not 0: the pages of empty buckets stay
+  // untouched (histogram_detail::ZeroedCounts).
+  for (std::size_t i = 0; i < kBuckets; ++i)
+    if (other.counts_[i] != 0) counts_[i] += other.counts_[i];
   min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
   count_ += other.count_;
@@ -141,7 +199,7 @@ void Histogram::merge(const Histogram& other) noexcept {
 }
 
 void Histogram::reset() noexcept {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  counts_.clear();
   count_ = min_ = max_ = sum_lo_ = sum_hi_ = 0;
 }
 

@@ -27,7 +27,7 @@ std::string first_line(const char* message) {
 }  // namespace
 
 OpError connect_error(PGconn* conn) {
-  const std::string message = first_line(PQerrorMessage(conn));
+  const std::string message = first_line(libpq().PQerrorMessage(conn));
   const bool auth = message.find("authentication") != std::string::npos ||
                     message.find("password") != std::string::npos ||
                     (message.find("role") != std::string::npos &&
@@ -36,8 +36,9 @@ OpError connect_error(PGconn* conn) {
 }
 
 OpError gone_error(PGconn* conn, const char* what) {
-  return OpError(cause::reset,
-                 fmt::format("{}: {}", what, first_line(PQerrorMessage(conn))));
+  return OpError(
+      cause::reset,
+      fmt::format("{}: {}", what, first_line(libpq().PQerrorMessage(conn))));
 }
 
 namespace {
@@ -60,8 +61,8 @@ PGconn* start_connect(const std::string& conninfo, bool blocking,
                         nullptr};
   const char* values[] = {conninfo.c_str(), timeout.c_str(), "apbench",
                           nullptr};
-  return blocking ? PQconnectdbParams(keys, values, 1)
-                  : PQconnectStartParams(keys, values, 1);
+  return blocking ? libpq().PQconnectdbParams(keys, values, 1)
+                  : libpq().PQconnectStartParams(keys, values, 1);
 }
 
 bool PreparedNames::contains(std::string_view name) const {
@@ -73,31 +74,34 @@ void PreparedNames::remove(std::string_view name) { std::erase(names_, name); }
 bool send_query(PGconn* conn, const Query& query) {
   const auto values = values_of(query);
   const int count = static_cast<int>(values.size());
-  return query.prepared
-             ? PQsendQueryPrepared(conn, query.name, count, values.data(),
-                                   nullptr, nullptr, 0) != 0
-             : PQsendQueryParams(conn, query.sql, count, nullptr, values.data(),
-                                 nullptr, nullptr, 0) != 0;
+  return query.prepared ? libpq().PQsendQueryPrepared(conn, query.name, count,
+                                                      values.data(), nullptr,
+                                                      nullptr, 0) != 0
+                        : libpq().PQsendQueryParams(conn, query.sql, count,
+                                                    nullptr, values.data(),
+                                                    nullptr, nullptr, 0) != 0;
 }
 
 bool send_prepare(PGconn* conn, const Query& query) {
-  return PQsendPrepare(conn, query.name, query.sql,
-                       static_cast<int>(query.params.size()), nullptr) != 0;
+  return libpq().PQsendPrepare(conn, query.name, query.sql,
+                               static_cast<int>(query.params.size()),
+                               nullptr) != 0;
 }
 
 void check(const Result& result) {
   if (!result) throw OpError(cause::reset, "no result: the connection ended");
-  const ExecStatusType status = PQresultStatus(result.get());
+  const ExecStatusType status = libpq().PQresultStatus(result.get());
   if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return;
   if (status == PGRES_PIPELINE_ABORTED)
     throw OpError(cause::query,
                   "pipeline aborted: an earlier statement of the same "
                   "pipeline failed");
-  const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+  const char* state =
+      libpq().PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
   const std::string_view code = state ? state : "";
-  const std::string message =
-      fmt::format("{}{}", first_line(PQresultErrorMessage(result.get())),
-                  code.empty() ? "" : fmt::format(" (SQLSTATE {})", code));
+  const std::string message = fmt::format(
+      "{}{}", first_line(libpq().PQresultErrorMessage(result.get())),
+      code.empty() ? "" : fmt::format(" (SQLSTATE {})", code));
   // 08: connection exception; 57P01-03: the server shutting down or gone.
   if (code.starts_with("08") || code == "57P01" || code == "57P02" ||
       code == "57P03")
@@ -109,12 +113,13 @@ void check(const Result& result) {
 
 std::int64_t single_integer(const Result& result) {
   check(result);
-  if (PQntuples(result.get()) != 1 || PQnfields(result.get()) < 1 ||
-      PQgetisnull(result.get(), 0, 0))
+  if (libpq().PQntuples(result.get()) != 1 ||
+      libpq().PQnfields(result.get()) < 1 ||
+      libpq().PQgetisnull(result.get(), 0, 0))
     throw OpError(cause::mismatch,
                   fmt::format("expected one value, got {} rows",
-                              PQntuples(result.get())));
-  const char* text = PQgetvalue(result.get(), 0, 0);
+                              libpq().PQntuples(result.get())));
+  const char* text = libpq().PQgetvalue(result.get(), 0, 0);
   const std::string_view view(text);
   std::int64_t value = 0;
   const auto [end, ec] =
@@ -138,7 +143,7 @@ void AsyncConnection::detach() {
 
 void AsyncConnection::close() {
   detach();
-  if (conn_) PQfinish(conn_);
+  if (conn_) libpq().PQfinish(conn_);
   conn_ = nullptr;
   prepared_.clear();
 }
@@ -149,7 +154,7 @@ void AsyncConnection::fail_gone(const char* what) {
 
 asio::awaitable<void> AsyncConnection::wait(bool for_read) {
   // The socket can change while connecting (another address tried).
-  const int fd = PQsocket(conn_);
+  const int fd = libpq().PQsocket(conn_);
   if (fd < 0) fail_gone("no socket");
   if (!socket_ || socket_->native_handle() != fd) {
     if (socket_) socket_->release();
@@ -165,33 +170,33 @@ asio::awaitable<void> AsyncConnection::wait(bool for_read) {
 asio::awaitable<void> AsyncConnection::connect(const std::string& conninfo) {
   conn_ = start_connect(conninfo, false, {});
   if (conn_ == nullptr) throw OpError(cause::resource, "libpq: out of memory");
-  if (PQstatus(conn_) == CONNECTION_BAD) throw connect_error(conn_);
+  if (libpq().PQstatus(conn_) == CONNECTION_BAD) throw connect_error(conn_);
   // As if the last poll said "writing": the first wait is for the connect.
   for (PostgresPollingStatusType state = PGRES_POLLING_WRITING;
-       state != PGRES_POLLING_OK; state = PQconnectPoll(conn_)) {
+       state != PGRES_POLLING_OK; state = libpq().PQconnectPoll(conn_)) {
     if (state == PGRES_POLLING_FAILED) throw connect_error(conn_);
     co_await wait(state == PGRES_POLLING_READING);
   }
-  if (PQsetnonblocking(conn_, 1) != 0) fail_gone("set non-blocking");
+  if (libpq().PQsetnonblocking(conn_, 1) != 0) fail_gone("set non-blocking");
 }
 
 template <typename Send>
 asio::awaitable<Result> AsyncConnection::exchange(Send send) {
   if (!send()) fail_gone("send");
-  for (int left; (left = PQflush(conn_)) != 0;) {
+  for (int left; (left = libpq().PQflush(conn_)) != 0;) {
     if (left < 0) fail_gone("send");
     co_await wait(false);
   }
   Result first;
   for (;;) {
-    if (!PQconsumeInput(conn_)) fail_gone("receive");
-    while (!PQisBusy(conn_)) {
-      PGresult* next = PQgetResult(conn_);
+    if (!libpq().PQconsumeInput(conn_)) fail_gone("receive");
+    while (!libpq().PQisBusy(conn_)) {
+      PGresult* next = libpq().PQgetResult(conn_);
       if (next == nullptr) co_return first;
       if (!first)
         first.reset(next);
       else
-        PQclear(next);
+        libpq().PQclear(next);
     }
     co_await wait(true);
   }
@@ -230,7 +235,7 @@ asio::awaitable<Result> AsyncConnection::run(const std::string& conninfo,
 // --- blocking ---
 
 void BlockingConnection::close() {
-  if (conn_) PQfinish(conn_);
+  if (conn_) libpq().PQfinish(conn_);
   conn_ = nullptr;
   prepared_.clear();
 }
@@ -251,7 +256,7 @@ Result BlockingConnection::run(const std::string& conninfo, const Query& query,
       const auto slice = std::min<milliseconds>(
           duration_cast<milliseconds>(left) + milliseconds(1),
           milliseconds(100));
-      pollfd fd{PQsocket(conn_), events, 0};
+      pollfd fd{libpq().PQsocket(conn_), events, 0};
       const int n = ::poll(&fd, 1, static_cast<int>(slice.count()));
       if (n > 0) return;
       if (n < 0 && errno != EINTR)
@@ -263,25 +268,25 @@ Result BlockingConnection::run(const std::string& conninfo, const Query& query,
       conn_ = start_connect(conninfo, true, limit);
       if (conn_ == nullptr)
         throw OpError(cause::resource, "libpq: out of memory");
-      if (PQstatus(conn_) != CONNECTION_OK) throw connect_error(conn_);
+      if (libpq().PQstatus(conn_) != CONNECTION_OK) throw connect_error(conn_);
     }
     // One round trip: what `sent` queued, flushed, and its first result.
     const auto exchange = [&](bool sent) {
       if (!sent) throw gone_error(conn_, "send");
       // Blocking mode: PQflush sends everything or fails.
-      if (PQflush(conn_) != 0) throw gone_error(conn_, "send");
+      if (libpq().PQflush(conn_) != 0) throw gone_error(conn_, "send");
       Result first;
       for (;;) {
-        while (!PQisBusy(conn_)) {
-          PGresult* next = PQgetResult(conn_);
+        while (!libpq().PQisBusy(conn_)) {
+          PGresult* next = libpq().PQgetResult(conn_);
           if (next == nullptr) return first;
           if (!first)
             first.reset(next);
           else
-            PQclear(next);
+            libpq().PQclear(next);
         }
         wait(POLLIN);
-        if (!PQconsumeInput(conn_)) throw gone_error(conn_, "receive");
+        if (!libpq().PQconsumeInput(conn_)) throw gone_error(conn_, "receive");
       }
     };
     if (query.prepared && !prepared_.contains(query.name)) {
@@ -298,21 +303,22 @@ Result BlockingConnection::run(const std::string& conninfo, const Query& query,
 void run_setup_statement(const std::string& conninfo, const std::string& sql) {
   PGconn* conn = start_connect(conninfo, true, seconds(10));
   if (conn == nullptr) throw std::runtime_error("libpq: out of memory");
-  if (PQstatus(conn) != CONNECTION_OK) {
-    const std::string message = first_line(PQerrorMessage(conn));
-    PQfinish(conn);
+  if (libpq().PQstatus(conn) != CONNECTION_OK) {
+    const std::string message = first_line(libpq().PQerrorMessage(conn));
+    libpq().PQfinish(conn);
     throw std::runtime_error("cannot connect: " + message);
   }
   // "already exists, skipping" and the like: not for the console.
-  PQsetNoticeProcessor(
+  libpq().PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
-  Result result(PQexec(conn, sql.c_str()));
-  const bool ok = result && (PQresultStatus(result.get()) == PGRES_COMMAND_OK ||
-                             PQresultStatus(result.get()) == PGRES_TUPLES_OK);
+  Result result(libpq().PQexec(conn, sql.c_str()));
+  const bool ok =
+      result && (libpq().PQresultStatus(result.get()) == PGRES_COMMAND_OK ||
+                 libpq().PQresultStatus(result.get()) == PGRES_TUPLES_OK);
   const std::string message =
-      ok ? "" : first_line(PQresultErrorMessage(result.get()));
+      ok ? "" : first_line(libpq().PQresultErrorMessage(result.get()));
   result.reset();
-  PQfinish(conn);
+  libpq().PQfinish(conn);
   if (!ok) throw std::runtime_error(message);
 }
 

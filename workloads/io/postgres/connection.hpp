@@ -11,8 +11,6 @@
 //     limit and a stop request bound it; the worker is held throughout.
 // Failures are OpErrors by cause: connect, auth, query (the server refused
 // the statement), timeout, reset (the server went away).
-#include <libpq-fe.h>
-
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <chrono>
 #include <memory>
@@ -24,11 +22,12 @@
 #include "apbench/asio.hpp"
 #include "apbench/op_error.hpp"
 #include "apbench/timeout.hpp"
+#include "libpq.hpp"
 
 namespace apb::postgres {
 
 struct ResultDeleter {
-  void operator()(PGresult* result) const { PQclear(result); }
+  void operator()(PGresult* result) const { libpq().PQclear(result); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 

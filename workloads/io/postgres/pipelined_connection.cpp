@@ -32,7 +32,7 @@ PipelineSession::~PipelineSession() {
   if (socket_) socket_->release();  // libpq owns the descriptor
   socket_.reset();
   if (endpoint_.conn && (connecting_ || !pending_.empty())) {
-    PQfinish(endpoint_.conn);
+    libpq().PQfinish(endpoint_.conn);
     endpoint_.conn = nullptr;
     endpoint_.prepared.clear();
   }
@@ -57,7 +57,7 @@ asio::awaitable<void> PipelineSession::wait(PipelineOp& op,
 asio::awaitable<void> PipelineSession::wait_socket(
     bool for_read, boost::system::error_code& ec) {
   // The socket can change while connecting (another address tried).
-  const int fd = PQsocket(endpoint_.conn);
+  const int fd = libpq().PQsocket(endpoint_.conn);
   if (fd < 0) {
     ec = asio::error::bad_descriptor;
     co_return;
@@ -127,9 +127,9 @@ asio::awaitable<Result> PipelineSession::run(
 void PipelineSession::start_connecting() {
   PGconn* conn = start_connect(conninfo_, false, limit_);
   if (conn == nullptr) throw OpError(cause::resource, "libpq: out of memory");
-  if (PQstatus(conn) == CONNECTION_BAD) {
+  if (libpq().PQstatus(conn) == CONNECTION_BAD) {
     const OpError error = connect_error(conn);
-    PQfinish(conn);
+    libpq().PQfinish(conn);
     throw error;
   }
   endpoint_.conn = conn;
@@ -159,7 +159,7 @@ asio::awaitable<void> PipelineSession::connect(
   PGconn* conn = self->endpoint_.conn;
   // As if the last poll said "writing": the first wait is for the connect.
   for (PostgresPollingStatusType state = PGRES_POLLING_WRITING;
-       state != PGRES_POLLING_OK; state = PQconnectPoll(conn)) {
+       state != PGRES_POLLING_OK; state = libpq().PQconnectPoll(conn)) {
     if (state == PGRES_POLLING_FAILED) {
       self->fail_all(connect_error(conn));
       co_return;
@@ -172,7 +172,8 @@ asio::awaitable<void> PipelineSession::connect(
       co_return;
     }
   }
-  if (PQsetnonblocking(conn, 1) != 0 || PQenterPipelineMode(conn) != 1) {
+  if (libpq().PQsetnonblocking(conn, 1) != 0 ||
+      libpq().PQenterPipelineMode(conn) != 1) {
     self->fail_all(gone_error(conn, "enter pipeline mode"));
     co_return;
   }
@@ -194,7 +195,7 @@ void PipelineSession::sync(std::uint64_t generation) {
   if (generation != generation_) return;  // those queries failed already
   sync_scheduled_ = false;
   // (It also flushes, as far as the socket takes it.)
-  if (PQpipelineSync(endpoint_.conn) != 1) {
+  if (libpq().PQpipelineSync(endpoint_.conn) != 1) {
     fail_all(gone_error(endpoint_.conn, "send"));
     return;
   }
@@ -206,7 +207,7 @@ void PipelineSession::sync(std::uint64_t generation) {
 
 void PipelineSession::flush() {
   if (flushing_) return;  // a flush waits for the socket already
-  const int left = PQflush(endpoint_.conn);
+  const int left = libpq().PQflush(endpoint_.conn);
   if (left < 0) {
     fail_all(gone_error(endpoint_.conn, "send"));
   } else if (left > 0) {
@@ -223,7 +224,7 @@ asio::awaitable<void> PipelineSession::flush_when_writable(
     boost::system::error_code ec;
     co_await self->wait_socket(false, ec);
     if (generation != self->generation_) co_return;
-    const int left = ec ? -1 : PQflush(self->endpoint_.conn);
+    const int left = ec ? -1 : libpq().PQflush(self->endpoint_.conn);
     if (left < 0) {
       self->fail_all(gone_error(self->endpoint_.conn, "send"));
       co_return;
@@ -244,12 +245,12 @@ asio::awaitable<void> PipelineSession::read(
   PGconn* conn = self->endpoint_.conn;
   auto& pending = self->pending_;
   for (;;) {
-    if (!PQconsumeInput(conn)) {
+    if (!libpq().PQconsumeInput(conn)) {
       self->fail_all(gone_error(conn, "receive"));
       co_return;
     }
-    while (!pending.empty() && !PQisBusy(conn))
-      if (!self->deliver(PQgetResult(conn))) break;
+    while (!pending.empty() && !libpq().PQisBusy(conn))
+      if (!self->deliver(libpq().PQgetResult(conn))) break;
     if (pending.empty()) break;
     boost::system::error_code ec;
     co_await self->wait_socket(true, ec);
@@ -266,7 +267,7 @@ bool PipelineSession::deliver(PGresult* next) {
   Entry& front = pending_.front();
   if (front.kind == Kind::sync) {
     if (next == nullptr) return false;
-    PQclear(next);  // PGRES_PIPELINE_SYNC: the end of a batch
+    libpq().PQclear(next);  // PGRES_PIPELINE_SYNC: the end of a batch
     pending_.pop_front();
     return true;
   }
@@ -274,7 +275,7 @@ bool PipelineSession::deliver(PGresult* next) {
     if (!front.first)
       front.first.reset(next);
     else
-      PQclear(next);
+      libpq().PQclear(next);
     return true;
   }
   // A null: the front statement's results are complete.
@@ -312,7 +313,7 @@ void PipelineSession::fail_all(const OpError& error) {
   connecting_ = reading_ = flushing_ = sync_scheduled_ = false;
   if (socket_) socket_->release();  // cancels the waits on it
   socket_.reset();
-  if (endpoint_.conn) PQfinish(endpoint_.conn);
+  if (endpoint_.conn) libpq().PQfinish(endpoint_.conn);
   endpoint_.conn = nullptr;
   endpoint_.prepared.clear();
 }

@@ -21,8 +21,6 @@
 // (`timeout`: they queue behind it) and closes it. A server gone fails them
 // all as `reset`, a refused connection as `connect` / `auth`. The next op
 // connects again.
-#include <libpq-fe.h>
-
 #include <atomic>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -39,6 +37,7 @@
 #include "apbench/asio.hpp"
 #include "apbench/op_error.hpp"
 #include "connection.hpp"
+#include "libpq.hpp"
 
 namespace apb::postgres {
 
@@ -56,7 +55,7 @@ struct PipelineEndpoint {
   PipelineEndpoint(const PipelineEndpoint&) = delete;
   PipelineEndpoint& operator=(const PipelineEndpoint&) = delete;
   ~PipelineEndpoint() {
-    if (conn) PQfinish(conn);
+    if (conn) libpq().PQfinish(conn);
   }
 
   std::mutex mutex;                        // guards `session`

@@ -352,10 +352,10 @@ class PostgresWorkload final : public apb::Workload {
                        const pg::Result& result) const {
     if (query_ == "sleep") {
       pg::check(result);
-      if (PQntuples(result.get()) != 1)
+      if (pg::libpq().PQntuples(result.get()) != 1)
         throw apb::OpError(apb::cause::mismatch,
                            fmt::format("pg_sleep: {} rows, expected 1",
-                                       PQntuples(result.get())));
+                                       pg::libpq().PQntuples(result.get())));
       return apb::mix64(op.index());
     }
     const std::int64_t value = pg::single_integer(result);

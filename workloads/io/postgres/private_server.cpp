@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <grp.h>
-#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "apbench/error.hpp"
+#include "libpq.hpp"
 
 namespace apb::postgres {
 namespace {
@@ -294,7 +294,7 @@ void PrivateServer::start() {
       int status = 0;
       bool exited = false;
       const auto until = std::chrono::steady_clock::now() + 30s;
-      while (PQping(tcp_conninfo().c_str()) != PQPING_OK) {
+      while (libpq().PQping(tcp_conninfo().c_str()) != PQPING_OK) {
         if (::waitpid(server_pid_, &status, WNOHANG) == server_pid_) {
           exited = true;
           break;
@@ -319,9 +319,9 @@ void PrivateServer::start() {
     stop();
     throw;
   }
-  PGconn* conn = PQconnectdb(tcp_conninfo().c_str());
-  const int version = PQserverVersion(conn);
-  PQfinish(conn);
+  PGconn* conn = libpq().PQconnectdb(tcp_conninfo().c_str());
+  const int version = libpq().PQserverVersion(conn);
+  libpq().PQfinish(conn);
   version_ = fmt::format("{}.{}", version / 10000, version % 10000);
   startup_seconds_ =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began)
