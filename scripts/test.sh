@@ -33,17 +33,23 @@ background_builds() {
   if has fuzz; then nice -n 19 bash scripts/fuzz.sh --build || return 2; fi
 }
 background=""
+kill_tree() {  # a process and all its descendants (cmake, ninja, compilers)
+  local child
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
 background_log=build/background-builds.log
 start_background() {
   [ -z "$background" ] || return 0
   mkdir -p build
-  # A process group of its own: should a test fail, the whole build (cmake,
-  # ninja, compilers) is stopped with this script.
+  # Same session as the tests: a session of its own (setsid) would be a
+  # scheduling group of its own too (autogroup), and nice would no longer
+  # put it behind the tests. Should a test fail, kill_tree stops the build.
   export -f background_builds has
   export presets_line="${presets[*]}"
-  setsid bash -c background_builds >"$background_log" 2>&1 &
+  bash -c background_builds >"$background_log" 2>&1 &
   background=$!
-  trap 'if [ -n "$background" ]; then kill -- -"$background"; fi 2>/dev/null' EXIT
+  trap 'if [ -n "$background" ]; then kill_tree "$background"; fi 2>/dev/null' EXIT
   echo "== release and fuzz: building in the background, niced (log: $background_log)" >&2
 }
 wait_background() {

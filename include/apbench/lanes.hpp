@@ -118,8 +118,9 @@ namespace lanes_detail {
 // Debian 12's), the lane is itself the bottom frame of an Asio thread of
 // execution, as co_spawn's entry point is: one frame fewer per op, which
 // keeps a fan-out of 1 000 000 ops as small and as fast as plain detached
-// co_spawn (docs/performance.md). Other versions take co_spawn's path.
-#if BOOST_VERSION / 100 == 1081
+// co_spawn (docs/performance.md). Other versions take co_spawn's path, as
+// does any build with APBENCH_LANES_VIA_CO_SPAWN defined.
+#if BOOST_VERSION / 100 == 1081 && !defined(APBENCH_LANES_VIA_CO_SPAWN)
 using LaneTask = asio::awaitable<asio::detail::awaitable_thread_entry_point,
                                  asio::any_io_executor>;
 // Runs the lane on this thread up to its first suspension; what the lane
