@@ -69,8 +69,10 @@ run closed --filter io.sleep --set delay=1ms --ops 4 --concurrency 1,2 \
   --slo p99=1s --strategy async
 
 # A regime map: a --set sweep with a --concurrency list (maps, sweep_axes,
-# parameter series).
-run map --filter io.sleep --set delay=1ms,2ms --concurrency 1,2 --ops 2 \
+# parameter series). Its borders (async wins at 2 in flight, ties at 1) need
+# waits long enough that a loaded machine's noise (ms) cannot blur a 2x
+# difference into a tie: 1 ms waits lost every border once.
+run map --filter io.sleep --set delay=20ms,40ms --concurrency 1,2 --ops 2 \
   --repetitions 2 --strategy sequential,async
 
 # Two shards of one open loop, merged (context.shards, merged_by); then two
