@@ -16,7 +16,7 @@ total=0 rows=0
 for ((i = 1; i <= pairs; i++)); do
   for side in a b; do
     "$apbench" --filter 'cpu.*' --repetitions 9 "$@" --quiet --no-color \
-      --json "$tmp/$side.json" >/dev/null
+      --json "$tmp/$side.json" >/dev/null 2>"$tmp/$side.log"
   done
   "$apbench" compare "$tmp/a.json" "$tmp/b.json" --json "$tmp/c.json" \
     --no-color >/dev/null
