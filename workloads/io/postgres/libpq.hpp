@@ -9,21 +9,44 @@
 
 namespace apb::postgres {
 
-// The libpq functions io.postgres calls.
-#define APB_LIBPQ_FUNCTIONS(X)                                                 \
-  X(PQclear)                                                                   \
-  X(PQconnectPoll) X(PQconnectStartParams) X(PQconnectdb) X(PQconnectdbParams) \
-      X(PQconsumeInput) X(PQenterPipelineMode) X(PQerrorMessage) X(PQexec)     \
-          X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQflush)             \
-              X(PQgetResult) X(PQgetisnull) X(PQgetvalue) X(PQisBusy)          \
-                  X(PQnfields) X(PQntuples) X(PQping) X(PQpipelineSync)        \
-                      X(PQprepare) X(PQresultErrorField)                       \
-                          X(PQresultErrorMessage) X(PQresultStatus)            \
-                              X(PQsendPrepare) X(PQsendQueryParams)            \
-                                  X(PQsendQueryPrepared) X(PQserverVersion)    \
-                                      X(PQsetNoticeProcessor)                  \
-                                          X(PQsetnonblocking) X(PQsocket)      \
-                                              X(PQstatus)
+// The libpq functions io.postgres calls (an X-macro list, one per line;
+// clang-format would re-wrap it on every run).
+// clang-format off
+#define APB_LIBPQ_FUNCTIONS(X) \
+  X(PQclear) \
+  X(PQconnectPoll) \
+  X(PQconnectStartParams) \
+  X(PQconnectdb) \
+  X(PQconnectdbParams) \
+  X(PQconsumeInput) \
+  X(PQenterPipelineMode) \
+  X(PQerrorMessage) \
+  X(PQexec) \
+  X(PQexecParams) \
+  X(PQexecPrepared) \
+  X(PQfinish) \
+  X(PQflush) \
+  X(PQgetResult) \
+  X(PQgetisnull) \
+  X(PQgetvalue) \
+  X(PQisBusy) \
+  X(PQnfields) \
+  X(PQntuples) \
+  X(PQping) \
+  X(PQpipelineSync) \
+  X(PQprepare) \
+  X(PQresultErrorField) \
+  X(PQresultErrorMessage) \
+  X(PQresultStatus) \
+  X(PQsendPrepare) \
+  X(PQsendQueryParams) \
+  X(PQsendQueryPrepared) \
+  X(PQserverVersion) \
+  X(PQsetNoticeProcessor) \
+  X(PQsetnonblocking) \
+  X(PQsocket) \
+  X(PQstatus)
+// clang-format on
 
 struct Libpq {
 #define APB_LIBPQ_MEMBER(name) decltype(&::name) name = nullptr;
