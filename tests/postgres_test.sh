@@ -22,6 +22,13 @@ fi
 # servers_of PID: the private servers apbench PID started (still running).
 servers_of() { pgrep -f "apbench-postgres-$1-" || true; }
 folders_of() { ls -d "${TMPDIR:-/tmp}"/apbench-postgres-"$1"-* 2>/dev/null || true; }
+# Up to 10 s for apbench PID's servers and folders to be gone.
+wait_all_gone() {
+  for _ in $(seq 100); do
+    [ -z "$(servers_of "$1")" ] && [ -z "$(folders_of "$1")" ] && return
+    sleep 0.1
+  done
+}
 
 # Each query kind under every strategy: one checksum per query kind across
 # the protocols and pipeline mode, no failed op, the blocking strategies n/a
@@ -151,10 +158,7 @@ done
 [ -n "$(servers_of "$pid")" ] && ok || fail "no server started by apbench $pid"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-for _ in $(seq 100); do
-  [ -z "$(servers_of "$pid")" ] && [ -z "$(folders_of "$pid")" ] && break
-  sleep 0.1
-done
+wait_all_gone "$pid"
 [ -z "$(servers_of "$pid")" ] && ok || fail "a server outlived a SIGKILLed apbench: $(pgrep -af "apbench-postgres-$pid-")"
 [ -z "$(folders_of "$pid")" ] && ok || fail "a folder outlived a SIGKILLed apbench: $(folders_of "$pid")"
 # SIGKILLed while initdb still fills the folder (seen under ASan on a bare
@@ -169,10 +173,7 @@ for _ in $(seq 200); do
 done
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-for _ in $(seq 100); do
-  [ -z "$(servers_of "$pid")" ] && [ -z "$(folders_of "$pid")" ] && break
-  sleep 0.1
-done
+wait_all_gone "$pid"
 [ -z "$(servers_of "$pid")" ] && [ -z "$(folders_of "$pid")" ] && ok ||
   fail "killed during initdb, apbench left: $(servers_of "$pid") $(folders_of "$pid")"
 
