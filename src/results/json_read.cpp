@@ -206,6 +206,8 @@ Summary read_summary(const Reader& r, const json::object& o,
   s.max = r.in_range(o, path, "max", 0);
   s.mean = r.optional_in_range(o, path, "mean", 0).value_or(s.median);
   s.stddev = r.optional_in_range(o, path, "stddev", 0).value_or(0);
+  if (o.if_contains("outliers"))  // written with mean and stddev
+    s.outliers = static_cast<std::size_t>(r.count(o, path, "outliers"));
   s.ci95_low = r.number(o, path, "ci95_low");
   s.ci95_high = r.number(o, path, "ci95_high");
   return s;
@@ -623,6 +625,12 @@ RunResult read_run(const Reader& r, const json::object& o,
   if (o.if_contains("notes")) run.notes = r.pairs(o, path, "notes");
   run.cpu_time_s = r.in_range(o, path, "cpu_time_s", 0);
   run.cpu_utilization = r.in_range(o, path, "cpu_utilization", 0);
+  if (const json::value* v = o.if_contains("context_switches")) {
+    const std::string sp = Reader::join(path, "context_switches");
+    const json::object& switches = r.object(*v, sp);
+    run.voluntary_switches = r.in_range(switches, sp, "voluntary", 0);
+    run.involuntary_switches = r.in_range(switches, sp, "involuntary", 0);
+  }
   run.errors = r.count(o, path, "errors");
   run.dropped = r.count(o, path, "dropped");
   // Merging shards adds their checksums (sums of op digests).
@@ -830,6 +838,17 @@ Results parse_results(const std::string& text, const std::string& source) {
     const std::string path = Reader::index("series", i);
     results.series.push_back(
         read_series(r, r.object(series[i], path), path, results.runs.size()));
+    // A sweep that stopped early says why on its series; analyse() rebuilds
+    // the series from the runs and takes the reason from early_stops.
+    const Series& read = results.series.back();
+    if (!read.stopped_early.empty() && !read.points.empty())
+      results.early_stops.push_back(
+          {std::max_element(read.points.begin(), read.points.end(),
+                            [](const SeriesPoint& a, const SeriesPoint& b) {
+                              return a.run_index < b.run_index;
+                            })
+               ->run_index,
+           read.stopped_early});
   }
   return results;
 }
