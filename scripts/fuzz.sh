@@ -5,7 +5,8 @@
 # new inputs it finds stay in build/fuzz/corpus. FUZZ_SEED=N fixes
 # libFuzzer's random seed (CI uses 1 so a run repeats what the last one did).
 # A crash, leak or sanitizer report stops the script with the reproducer's
-# path. Usage: scripts/fuzz.sh [--setup | --build] [SECONDS] [TARGET...]
+# path. Runs of up to 60 s build at -O0, longer ones at -O1 (below).
+# Usage: scripts/fuzz.sh [--setup | --build] [SECONDS] [TARGET...]
 #   FUZZ_SEED=1 scripts/fuzz.sh 7   # CI's share: every target, 7 s each
 #   scripts/fuzz.sh 600 units    # one target for 10 minutes
 set -euo pipefail
@@ -35,7 +36,12 @@ if ! command -v clang++-14 >/dev/null || ! installed libclang-rt-14-dev || ! ins
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev libomp-14-dev >/dev/null
 fi
 [ "$mode" = setup ] && exit 0
-cmake --preset fuzz >/dev/null
+# A short run (CI's 7 s per target) is mostly build: -O0 builds in half the
+# time of the preset's -O1 (85 s against 169 s on 2 cores). A longer hunt
+# is mostly run, where -O1 executes more inputs per second.
+optimize=-O1
+[ "$seconds" -le 60 ] && optimize=-O0
+cmake --preset fuzz -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$optimize -g1" >/dev/null
 cmake --build --preset fuzz -j2 --target "${targets[@]/#/fuzz_}"
 [ "$mode" = build ] && exit 0
 

@@ -17,18 +17,14 @@ HAS_LEGEND_ALIGNMENT = tuple(
     int(p) for p in re.findall(r"\d+", matplotlib.__version__)[:2]) >= (3, 6)
 
 
-# The built-in strategies keep one colour on every chart, whichever of them a
-# run holds, so charts of different runs read alike.
-BUILTIN_COLOURS = {
-    "sequential": "#7f7f7f", "async": "#1f77b4", "async-pool": "#17becf",
-    "threads": "#ff7f0e", "parallel": "#2ca02c", "openmp": "#e377c2",
-    "hybrid": "#d62728", "tbb-pipeline": "#9467bd",
-}
-# Other strategies (a user's own) take these in order of first appearance
-# over all inputs: the same colour on every chart of one invocation.
-FALLBACK_PALETTE = [
-    "#8c564b", "#bcbd22", "#393b79", "#ad494a", "#637939", "#8c6d31",
-    "#7b4173", "#3182bd", "#e6550d", "#31a354", "#000000",
+# Strategies are coloured by their position in the results (first appearance
+# over all inputs), so one invocation colours a strategy the same on every
+# chart; apbench writes runs in its strategies' order (by execution model,
+# baseline first), so the built-ins keep their colours from file to file.
+STRATEGY_PALETTE = [
+    "#7f7f7f", "#1f77b4", "#17becf", "#ff7f0e", "#2ca02c", "#d62728",
+    "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#393b79", "#ad494a",
+    "#637939", "#8c6d31", "#7b4173", "#3182bd", "#e6550d", "#31a354",
 ]
 
 
@@ -48,17 +44,14 @@ LOG_RATIO = 20.0  # wall-time bars switch to a log axis above this max/min
 
 
 class Palette:
-    """Strategy -> colour: fixed for the built-ins, by first appearance for
-    the others."""
+    """Strategy -> colour, by position of first appearance in the inputs."""
 
     def __init__(self, names):
-        self.colours = dict(BUILTIN_COLOURS)
-        others = 0
+        self.colours = {}
         for name in names:
             if name not in self.colours:
-                self.colours[name] = FALLBACK_PALETTE[
-                    others % len(FALLBACK_PALETTE)]
-                others += 1
+                self.colours[name] = STRATEGY_PALETTE[
+                    len(self.colours) % len(STRATEGY_PALETTE)]
 
     def __call__(self, name):
         return self.colours.get(name, "#000000")
