@@ -22,8 +22,7 @@ std::array<std::atomic<unsigned long>, kSizes + 1> aligned_counts;
 
 void count(std::array<std::atomic<unsigned long>, kSizes + 1>& counts,
            std::size_t size) {
-  counts[size < kSizes ? size : kSizes].fetch_add(1,
-                                                  std::memory_order_relaxed);
+  counts[size < kSizes ? size : kSizes].fetch_add(1, std::memory_order_relaxed);
 }
 
 void print(const char* what,
