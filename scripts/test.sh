@@ -8,8 +8,8 @@
 #         7 s each from their seed corpora with a fixed seed, one per core
 #         (about 30 s in all, so a run repeats what the last one did);
 #         longer hunts with scripts/fuzz.sh 600
-# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan release fuzz, 18-21 min
-# on 2 cores; `scripts/test.sh dev` alone takes about 2 minutes)
+# Usage: scripts/test.sh [PRESET...]   (default: dev asan tsan release fuzz, about 20 min
+# on 2 cores; `scripts/test.sh dev` alone about 6 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 presets=("$@")
